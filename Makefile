@@ -1,0 +1,50 @@
+# ikuanalysis: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+YEAR ?=
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime ## Create .venv (if missing) and install the package
+
+install-test: $(VENV)/.installed-test ## Install the package with the test tools
+
+dev: $(BIN)/python ## Install everything for notebook editing (jupyterlab)
+	$(BIN)/python -m pip install -q -e ".[dev]"
+
+system-deps: ## Install Chromium (used to print the PDF) when it is missing
+	@bash scripts/install_system_deps.sh
+
+report: install system-deps ## Build the report of the latest year (or YEAR=2024) from data/raw
+	$(BIN)/ikuanalysis report $(if $(YEAR),--year $(YEAR),)
+
+validate: install ## Check the raw registers of the latest year (or YEAR=...) without writing
+	$(BIN)/ikuanalysis validate $(if $(YEAR),--year $(YEAR),)
+
+test: install-test system-deps ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+sample-data: install ## Regenerate the synthetic sample registers in data/raw
+	$(BIN)/python scripts/make_sample_data.py
+
+clean: ## Remove generated files (data/processed, outputs)
+	find data/processed outputs -mindepth 1 -not -name .gitkeep -delete
+
+.PHONY: help install install-test dev system-deps report validate test sample-data clean

@@ -1,0 +1,109 @@
+"""Command line: ``ikuanalysis report | validate`` (data contract §4).
+
+Exit status 0 on success, 1 when the data or a stage failed (message on stderr), 2 for
+wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ikuanalysis import __version__, paths
+
+
+def _add_dirs(parser: argparse.ArgumentParser, *, outputs: bool) -> None:
+    parser.add_argument("--year", type=int, help="tahun laporan (bawaan: tahun terbaru di folder data mentah)")
+    parser.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR, help="folder induk data mentah")
+    parser.add_argument("--config", type=Path, default=paths.CONFIG_DIR, help="folder konfigurasi")
+    if outputs:
+        parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR, help="folder induk data bersih")
+        parser.add_argument("--output-dir", type=Path, default=paths.OUTPUT_DIR, help="folder induk hasil laporan")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``ikuanalysis`` command."""
+    parser = argparse.ArgumentParser(
+        prog="ikuanalysis",
+        description="Hitung dan jelaskan IKU 'Persentase PPKS yang ditangani sesuai standar'.",
+    )
+    parser.add_argument("--version", action="version", version=f"ikuanalysis {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="buat laporan HTML, PDF dan JSON satu tahun")
+    _add_dirs(report, outputs=True)
+    validate = commands.add_parser("validate", help="periksa register mentah tanpa menulis apa pun")
+    _add_dirs(validate, outputs=False)
+    return parser
+
+
+def _latest_year(raw_dir: Path) -> int:
+    years = paths.list_years(raw_dir)
+    if not years:
+        raise SystemExit(f"Tidak ada folder tahun (mis. 2025) di {raw_dir}.")
+    return years[-1]
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Build one year's report."""
+    from ikuanalysis.export import ExportError
+    from ikuanalysis.report import ReportError, ReportPaths, build_report
+
+    year = args.year or _latest_year(args.raw_dir)
+    where = ReportPaths(
+        raw_root=paths.resolve(args.raw_dir, Path.cwd()),
+        processed_root=paths.resolve(args.processed_dir, Path.cwd()),
+        output_root=paths.resolve(args.output_dir, Path.cwd()),
+        config_dir=paths.resolve(args.config, Path.cwd()),
+    )
+    try:
+        folder = build_report(year, where)
+    except (ReportError, ExportError) as exc:
+        print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{exc}", file=sys.stderr)
+        return 1
+    base = paths.report_basename(year)
+    print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Check a year's raw registers and print every problem; write nothing."""
+    from ikuanalysis.clean import clean_year
+    from ikuanalysis.config import ConfigError, load_settings
+    from ikuanalysis.quality import RegisterError, format_problems
+
+    year = args.year or _latest_year(args.raw_dir)
+    raw_dir = paths.year_dir(paths.resolve(args.raw_dir, Path.cwd()), year)
+    try:
+        settings = load_settings(paths.resolve(args.config, Path.cwd()))
+        result = clean_year(raw_dir, settings, year, key=b"validate-only")
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except RegisterError as exc:
+        print(str(exc), file=sys.stderr)
+        warnings = exc.log.to_frame()
+        print(f"\nRingkasan: {(warnings['level'] == 'error').sum()} kesalahan, "
+              f"{(warnings['level'] == 'warning').sum()} peringatan. Perbaiki kesalahan lalu jalankan lagi.",
+              file=sys.stderr)
+        return 1
+    log = result.log.to_frame()
+    n_warn = int((log["level"] == "warning").sum())
+    if n_warn:
+        print(format_problems(log, year=year, level="warning"))
+    print(f"\nData {year} lolos pemeriksaan: 0 kesalahan, {n_warn} peringatan.")
+    for stats in result.stats:
+        print(f"  {stats.component}: {stats.handled} dari {stats.cases} kasus ditangani "
+              f"({stats.rows_read} baris dibaca, {stats.duplicates_merged} duplikat digabung).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ikuanalysis`` command."""
+    args = build_parser().parse_args(argv)
+    handlers = {"report": run_report, "validate": run_validate}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

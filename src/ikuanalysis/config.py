@@ -1,0 +1,295 @@
+"""Load and validate the project's configuration (``config/``) into frozen objects.
+
+The decree's texts, components, targets, rating bands and policies (``iku.yml``), the
+header aliases and value vocabularies (``aliases.yml``), the reference lists of jenis
+(``jenis.yml``) and the geography (``wilayah.csv``, ``wilayah_alias.csv``) are data; this
+module only checks them and makes them easy to use. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ikuanalysis import paths
+
+ComponentId = Literal["x1", "x2", "x3", "x4"]
+CANONICAL_COLUMNS = ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing or invalid; the message names the file and field."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Decree(_Frozen):
+    issuer: str
+    number: str
+    date: dt.date
+    title: str
+    signatory: str
+    legal_basis: tuple[str, ...]
+
+
+class Indicator(_Frozen):
+    tujuan_strategis: str
+    indikator_tujuan: str
+    sasaran_strategis: str
+    name: str
+    satuan: str
+    penanggung_jawab: str
+    sumber_data: str
+    direction: Literal["positive", "negative"]
+    formula_intro: str
+    makna: str
+    alasan_pemilihan: str
+
+
+class Component(_Frozen):
+    id: ComponentId
+    label: str
+    bidang: str
+    jenis_list: Literal["psks", "ppks", "bencana"]
+    numerator: str
+    denominator: str
+
+
+class Target(_Frozen):
+    value: float = Field(gt=0)
+    source: str
+
+
+class RatingBand(_Frozen):
+    min: float | None
+    label: str
+    alt_label: str
+
+
+class Policies(_Frozen):
+    no_case_component: Literal["exclude", "full", "zero"]
+    sample_data_marker: str
+
+
+class IkuConfig(_Frozen):
+    """The contents of ``config/iku.yml``."""
+
+    schema_version: Literal[1]
+    decree: Decree
+    indicator: Indicator
+    components: tuple[Component, ...]
+    targets: dict[int, Target]
+    rating_bands: tuple[RatingBand, ...]
+    policies: Policies
+
+    @field_validator("components")
+    @classmethod
+    def _check_components(cls, components: tuple[Component, ...]) -> tuple[Component, ...]:
+        ids = [c.id for c in components]
+        if sorted(ids) != ["x1", "x2", "x3", "x4"]:
+            raise ValueError(f"components must be x1, x2, x3, x4 once each, got {ids}")
+        return components
+
+    @field_validator("rating_bands")
+    @classmethod
+    def _check_bands(cls, bands: tuple[RatingBand, ...]) -> tuple[RatingBand, ...]:
+        mins = [b.min for b in bands]
+        if not bands or mins[-1] is not None or any(m is None for m in mins[:-1]):
+            raise ValueError("rating_bands: only the last (lowest) band may have min: null")
+        if mins[:-1] != sorted(mins[:-1], reverse=True) or len(set(mins[:-1])) != len(mins) - 1:
+            raise ValueError("rating_bands must be listed highest first with distinct min values")
+        return bands
+
+    def component(self, component_id: str) -> Component:
+        """Return the component with id ``component_id`` (``x1`` … ``x4``)."""
+        for component in self.components:
+            if component.id == component_id:
+                return component
+        raise KeyError(component_id)
+
+    def target_for(self, year: int) -> Target:
+        """Return the target of ``year``; a missing year is a configuration error."""
+        try:
+            return self.targets[int(year)]
+        except KeyError:
+            raise ConfigError(
+                f"config/iku.yml: no target for {year} under 'targets'. Add the line "
+                f"'{year}: {{value: 100, source: \"...\"}}' (see docs/annual_update.md)."
+            ) from None
+
+
+class Vocabulary(_Frozen):
+    """The contents of ``config/aliases.yml``."""
+
+    columns: dict[Literal[CANONICAL_COLUMNS], tuple[str, ...]]  # type: ignore[valid-type]
+    required: tuple[str, ...]
+    status: dict[Literal["handled", "not_handled"], tuple[str, ...]]
+    summary_prefixes: tuple[str, ...]
+    place_prefixes: dict[Literal["kecamatan", "kelurahan"], tuple[str, ...]]
+    months: dict[str, int]
+
+    @model_validator(mode="after")
+    def _check(self) -> "Vocabulary":
+        overlap = {normalize_value(v) for v in self.status["handled"]} & {
+            normalize_value(v) for v in self.status["not_handled"]
+        }
+        if overlap:
+            raise ValueError(f"status values listed as both handled and not_handled: {sorted(overlap)}")
+        unknown = set(self.required) - set(CANONICAL_COLUMNS)
+        if unknown:
+            raise ValueError(f"required names unknown columns: {sorted(unknown)}")
+        return self
+
+    @cached_property
+    def header_lookup(self) -> dict[str, str]:
+        """Map a normalised header to its canonical column name."""
+        lookup: dict[str, str] = {}
+        for canonical, aliases in self.columns.items():
+            for alias in (canonical, *aliases):
+                lookup[normalize_header(alias)] = canonical
+        return lookup
+
+    @cached_property
+    def status_lookup(self) -> dict[str, bool]:
+        """Map a normalised status value to handled (True) or not (False)."""
+        lookup = {normalize_value(v): True for v in self.status["handled"]}
+        lookup.update({normalize_value(v): False for v in self.status["not_handled"]})
+        return lookup
+
+
+class Geography(_Frozen):
+    """Kecamatan and kelurahan of the city with their known alternate spellings."""
+
+    kecamatan: tuple[str, ...]
+    kelurahan: dict[str, str]  # kelurahan -> kecamatan
+    kode: dict[str, str]  # kecamatan -> Kemendagri code
+    aliases: dict[str, dict[str, str]]  # level -> alias -> canonical
+
+
+class JenisLists(_Frozen):
+    """Reference lists of jenis (PSKS, PPKS, disasters) and their aliases."""
+
+    lists: dict[Literal["psks", "ppks", "bencana"], tuple[str, ...]]
+    aliases: dict[str, str]
+
+    @model_validator(mode="after")
+    def _check(self) -> "JenisLists":
+        known = {j for names in self.lists.values() for j in names}
+        bad = sorted(t for t in self.aliases.values() if t not in known)
+        if bad:
+            raise ValueError(f"aliases point to jenis not in any list: {bad}")
+        return self
+
+
+class Settings(_Frozen):
+    """Everything under ``config/``, validated."""
+
+    iku: IkuConfig
+    vocabulary: Vocabulary
+    geography: Geography
+    jenis: JenisLists
+    config_dir: Path
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+_KEY_DROP = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_header(text: object) -> str:
+    """Normalise a header for alias matching: lower case, no spaces or punctuation."""
+    return _KEY_DROP.sub("", str(text).lower())
+
+
+def normalize_key(text: object) -> str:
+    """Normalise a name (place, jenis) for matching: lower case, letters and digits only."""
+    return _KEY_DROP.sub("", str(text).lower())
+
+
+def normalize_value(text: object) -> str:
+    """Normalise a cell value: trimmed, single spaces, lower case (keeps symbols like ✓)."""
+    return _SPACES.sub(" ", str(text)).strip().lower()
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level.")
+    return data
+
+
+def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"  - {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigError(f"{path}: invalid configuration:\n" + "\n".join(lines)) from None
+
+
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found.")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise ConfigError(f"{path}: expected columns {', '.join(columns)}.")
+        return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def _load_geography(config_dir: Path) -> Geography:
+    rows = _read_csv(config_dir / "wilayah.csv", ("kode_kecamatan", "kecamatan", "kelurahan"))
+    kecamatan = tuple(dict.fromkeys(r["kecamatan"] for r in rows))
+    kode = {r["kecamatan"]: r["kode_kecamatan"] for r in rows}
+    kelurahan = {r["kelurahan"]: r["kecamatan"] for r in rows}
+    alias_path = config_dir / "wilayah_alias.csv"
+    aliases: dict[str, dict[str, str]] = {"kecamatan": {}, "kelurahan": {}}
+    for row in _read_csv(alias_path, ("level", "alias", "canonical")):
+        known = kecamatan if row["level"] == "kecamatan" else tuple(kelurahan)
+        if row["level"] not in aliases or row["canonical"] not in known:
+            raise ConfigError(
+                f"{alias_path}: alias {row['alias']!r} points to {row['canonical']!r}, "
+                f"which is not a {row['level']} in wilayah.csv."
+            )
+        aliases[row["level"]][row["alias"]] = row["canonical"]
+    return Geography(kecamatan=kecamatan, kelurahan=kelurahan, kode=kode, aliases=aliases)
+
+
+def load_settings(config_dir: str | Path | None = None) -> Settings:
+    """Load and validate every configuration file under ``config_dir``.
+
+    Args:
+        config_dir: The configuration folder; the project's ``config/`` when omitted.
+
+    Returns:
+        The validated, frozen settings.
+
+    Raises:
+        ConfigError: A file is missing or a value is invalid (the message says where).
+    """
+    folder = paths.resolve(config_dir) if config_dir else paths.CONFIG_DIR
+    iku_path, alias_path, jenis_path = folder / "iku.yml", folder / "aliases.yml", folder / "jenis.yml"
+    return Settings(
+        iku=_validate(IkuConfig, _read_yaml(iku_path), iku_path),
+        vocabulary=_validate(Vocabulary, _read_yaml(alias_path), alias_path),
+        geography=_load_geography(folder),
+        jenis=_validate(JenisLists, _read_yaml(jenis_path), jenis_path),
+        config_dir=folder,
+    )

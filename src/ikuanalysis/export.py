@@ -1,0 +1,83 @@
+"""Turn an executed report notebook into a self-contained HTML page and an A4 PDF.
+
+HTML: nbconvert in-process with our template (``templates/ikureport``): code hidden, our
+CSS inlined, charts as inline SVG, no script or external URL. PDF: headless Chromium
+prints that same HTML (``--print-to-pdf``), so the PDF is the report as seen on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ikuanalysis import paths
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_ENV = "IKUANALYSIS_BROWSER"
+_EXTERNAL = re.compile(r"""(?:src|href|action|data|poster)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+class ExportError(RuntimeError):
+    """The HTML or PDF could not be produced; the message says what to install or check."""
+
+
+def export_html(notebook_path: Path, title: str) -> str:
+    """Return the report HTML of an executed notebook (inputs and prompts hidden)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    exporter = HTMLExporter(
+        template_name="ikureport",
+        extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_markdown=False,
+    )
+    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return html
+
+
+def find_external_references(html: str) -> list[str]:
+    """Return what makes a page depend on the network: scripts, external links and URLs in attributes."""
+    found = []
+    for pattern in (r"<script[^>]*\bsrc\s*=", r"<link[^>]*href\s*=\s*[\"']?https?:", r"@import"):
+        found += re.findall(pattern, html, flags=re.IGNORECASE)
+    found += _EXTERNAL.findall(html)
+    return found
+
+
+def find_browser() -> str:
+    """Return the Chromium/Chrome executable used to print PDFs."""
+    configured = os.environ.get(BROWSER_ENV)
+    if configured:
+        return configured
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ExportError(
+        "Chromium tidak ditemukan: dibutuhkan untuk mencetak PDF. Pasang dengan "
+        "'sudo apt-get install chromium' (atau 'make system-deps'), atau tunjuk programnya lewat "
+        f"variabel lingkungan {BROWSER_ENV}."
+    )
+
+
+def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:
+    """Print ``html_path`` to an A4 PDF with headless Chromium (offline, no header/footer)."""
+    browser = find_browser()
+    with tempfile.TemporaryDirectory(prefix="ikuanalysis-chromium-") as profile:
+        command = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", f"--user-data-dir={profile}",
+            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri(),
+        ]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if completed.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise ExportError(f"Chromium gagal mencetak PDF (kode {completed.returncode}): {completed.stderr[-800:]}")

@@ -1,0 +1,363 @@
+"""Read the registers of a year as received: find files, sheets, header rows and columns.
+
+Nothing here interprets values; :mod:`ikuanalysis.clean` does. The output of this stage
+is one raw table per component with the canonical columns of the data contract (as
+found, possibly missing) and the location of every row (file, sheet, spreadsheet row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_header
+from ikuanalysis.quality import ProblemLog
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
+TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
+HEADER_SEARCH_ROWS = 30
+LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
+REKAP_COLUMNS = ("komponen", "sasaran", "realisasi", "kecamatan")
+_REGISTER_NAME = re.compile(r"^x([1-4])(?![0-9])", re.IGNORECASE)
+_REKAP_NAME = re.compile(r"^rekap", re.IGNORECASE)
+_LETTER = r"[A-Za-z]"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of the year folder that the cleaning stage reads."""
+
+    path: Path
+    kind: str  # "register" or "rekap"
+    component: str | None  # x1..x4 for registers
+
+
+@dataclass
+class RawTable:
+    """Rows of one kind (a component's registers, or the rekap files) as read.
+
+    Attributes:
+        frame: Canonical columns (object values as found) plus ``_file``, ``_sheet``,
+            ``_row`` and ``_first_text`` (the row's first text cell, for summary rows).
+        headers: For each (file, sheet), the header as written for each canonical column.
+        sheets_read: Number of sheets read.
+    """
+
+    frame: pd.DataFrame
+    headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    sheets_read: int = 0
+
+
+def discover_files(raw_dir: Path, log: ProblemLog) -> list[SourceFile]:
+    """List the registers and rekap files of a year folder, in name order.
+
+    Files whose names start with x1..x4 are registers of that component; ``rekap*`` files
+    are aggregate input. Other files (``catatan.md``, ``anggaran.csv``, ...) are not
+    registers. A register in an unsupported format is an error.
+    """
+    found: list[SourceFile] = []
+    for path in sorted(p for p in raw_dir.iterdir() if p.is_file()):
+        name = path.name
+        if name.startswith(("~$", ".")):
+            continue  # Office lock files and hidden files
+        register = _REGISTER_NAME.match(name)
+        rekap = _REKAP_NAME.match(name)
+        if not (register or rekap):
+            continue
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            log.add(
+                "error", "unsupported_format",
+                f"Format berkas '{path.suffix or '(tanpa ekstensi)'}' tidak didukung. Simpan ulang "
+                "berkas ini sebagai .xlsx (Excel) atau .csv lalu hapus berkas lamanya.",
+                file=name,
+            )
+            continue
+        if register:
+            found.append(SourceFile(path, "register", f"x{register.group(1)}"))
+        else:
+            found.append(SourceFile(path, "rekap", None))
+    return found
+
+
+def find_header(
+    rows: list[list[object]], lookup: Mapping[str, str], min_matches: int = 2
+) -> tuple[int, dict[int, str], list[tuple[str, list[int]]]] | None:
+    """Find the header row among the first rows of a sheet.
+
+    Args:
+        rows: The sheet's first rows, as lists of cell values.
+        lookup: Normalised header -> canonical column name.
+        min_matches: How many distinct canonical columns make a header row.
+
+    Returns:
+        ``(row_index, {column_index: canonical}, duplicates)`` for the first row that
+        names at least ``min_matches`` canonical columns, where ``duplicates`` lists the
+        canonical names found in more than one column; ``None`` when no row does.
+    """
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matches: dict[str, list[int]] = {}
+        for col, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip():
+                canonical = lookup.get(normalize_header(cell))
+                if canonical:
+                    matches.setdefault(canonical, []).append(col)
+        if len(matches) >= min_matches:
+            mapping = {cols[0]: name for name, cols in matches.items()}
+            duplicates = [(name, cols) for name, cols in matches.items() if len(cols) > 1]
+            return index, mapping, duplicates
+    return None
+
+
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _first_text(block: pd.DataFrame) -> pd.Series:
+    """Return each row's first cell that is text (holds a letter, not a number), else ''.
+
+    Vectorised over whole columns, left to right; used to spot summary rows.
+    """
+    first = pd.Series("", index=block.index, dtype="str")
+    seen = pd.Series(False, index=block.index)
+    for col in block.columns:
+        text = block[col].astype("str")
+        has_letter = text.str.contains(_LETTER, regex=True)
+        first = first.mask(has_letter & ~seen, text.str.strip())
+        seen |= has_letter
+    return first
+
+
+def _frame_from_block(
+    block: pd.DataFrame, mapping: dict[int, str], first_row_number: int, file: str, sheet: str
+) -> pd.DataFrame:
+    """Turn the data rows below a header into a canonical frame with locations."""
+    frame = pd.DataFrame(
+        {name: block[col].to_numpy() for col, name in mapping.items()}, index=block.index
+    )
+    frame["_first_text"] = _first_text(block).to_numpy()
+    frame["_file"] = file
+    frame["_sheet"] = sheet
+    frame["_row"] = range(first_row_number, first_row_number + len(frame))
+    return frame.reset_index(drop=True)
+
+
+def _check_header(
+    header: tuple[int, dict[int, str], list[tuple[str, list[int]]]],
+    header_row: list[object],
+    required: tuple[str, ...],
+    file: str,
+    sheet: str,
+    log: ProblemLog,
+) -> bool:
+    """Log duplicated and missing required columns; return whether the header is usable."""
+    index, mapping, duplicates = header
+    ok = True
+    for name, cols in duplicates:
+        letters = ", ".join(f"{column_letter(c)} ('{header_row[c]}')" for c in cols)
+        log.add(
+            "error", "duplicate_column",
+            f"Kolom '{name}' muncul lebih dari sekali ({letters}). Hapus atau ganti nama salah satunya.",
+            file=file, sheet=sheet, row=index + 1, column=str(header_row[cols[1]]),
+        )
+        ok = False
+    missing = [c for c in required if c not in mapping.values()]
+    if missing:
+        log.add(
+            "error", "missing_column",
+            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Tambahkan kolom itu pada baris "
+            f"judul kolom (baris {index + 1}); nama kolom yang dikenali ada di config/aliases.yml.",
+            file=file, sheet=sheet, row=index + 1,
+        )
+        ok = False
+    return ok
+
+
+def iter_spreadsheet_sheets(path: Path) -> Iterator[tuple[str, list[list[object]]]]:
+    """Yield ``(sheet name, rows)`` of a workbook; row 0 is spreadsheet row 1."""
+    from python_calamine import CalamineWorkbook  # imported here: only needed for workbooks
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        yield name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _read_workbook(
+    path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
+    log: ProblemLog, table: RawTable,
+) -> list[pd.DataFrame]:
+    frames = []
+    try:
+        sheets = list(iter_spreadsheet_sheets(path))
+    except Exception as exc:  # calamine raises several types for corrupt files
+        log.add(
+            "error", "unreadable_file",
+            f"Berkas tidak dapat dibaca sebagai lembar kerja ({type(exc).__name__}). Buka dan simpan "
+            "ulang di Excel/LibreOffice sebagai .xlsx, atau periksa apakah berkasnya rusak.",
+            file=path.name,
+        )
+        return frames
+    for sheet, rows in sheets:
+        header = find_header(rows, lookup, min_matches)
+        if header is None:
+            log.add(
+                "info", "sheet_skipped",
+                "Sheet dilewati: tidak ada baris judul kolom yang dikenali pada 30 baris pertama.",
+                file=path.name, sheet=sheet,
+            )
+            continue
+        index, mapping, _ = header
+        header_row = rows[index]
+        if not _check_header(header, header_row, required, path.name, sheet, log):
+            continue
+        block = pd.DataFrame(rows[index + 1:], dtype="object")
+        if block.empty:
+            block = pd.DataFrame(columns=range(len(header_row)), dtype="object")
+        table.headers[(path.name, sheet)] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
+        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet))
+        table.sheets_read += 1
+    return frames
+
+
+def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
+    """Return ``(delimiter, header)`` for the delimiter that yields the best header row."""
+    best = None
+    for delimiter in (";", ",", "\t"):
+        rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+        header = find_header(rows, lookup, min_matches)
+        if header and (best is None or len(header[1]) > len(best[1][1])):
+            best = (delimiter, header, rows)
+    return best
+
+
+def _read_csv(
+    path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
+    log: ProblemLog, table: RawTable,
+) -> list[pd.DataFrame]:
+    raw_head = path.open("rb").read(256 * 1024)
+    encoding = "utf-8-sig"
+    try:
+        cut = raw_head.rfind(b"\n") if len(raw_head) == 256 * 1024 else len(raw_head)
+        head = raw_head[: cut if cut > 0 else len(raw_head)].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        head = raw_head.decode("cp1252", errors="replace")
+    if "\x00" in head:
+        log.add(
+            "error", "unreadable_file",
+            "Berkas .csv ini bukan teks (mungkin berkas Excel yang diberi nama .csv). Simpan ulang "
+            "sebagai CSV dari Excel/LibreOffice, atau beri ekstensi yang benar.",
+            file=path.name,
+        )
+        return []
+    detected = _detect_csv(head, lookup, min_matches)
+    if detected is None:
+        log.add(
+            "error", "header_not_found",
+            "Baris judul kolom tidak ditemukan pada 30 baris pertama. Pastikan ada satu baris dengan "
+            "nama kolom seperti Nama, Jenis, Kecamatan, Status (lihat config/aliases.yml).",
+            file=path.name,
+        )
+        return []
+    delimiter, header, rows = detected
+    index, mapping, _ = header
+    header_row = rows[index]
+    if not _check_header(header, header_row, required, path.name, "", log):
+        return []
+    try:
+        block = pd.read_csv(
+            path, sep=delimiter, encoding=encoding, header=None, skiprows=index + 1,
+            names=range(max(len(header_row), 1)), index_col=False, dtype="str",
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+        )
+    except UnicodeDecodeError:
+        block = pd.read_csv(
+            path, sep=delimiter, encoding="cp1252", header=None, skiprows=index + 1,
+            names=range(max(len(header_row), 1)), index_col=False, dtype="str",
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        log.add(
+            "error", "malformed_csv",
+            f"Berkas CSV tidak dapat diurai ({exc}). Periksa baris yang disebut: jumlah kolomnya "
+            "harus sama dengan baris judul kolom.",
+            file=path.name,
+        )
+        return []
+    block = block.fillna("")
+    table.headers[(path.name, "")] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
+    table.sheets_read += 1
+    return [_frame_from_block(block, mapping, index + 2, path.name, "")]
+
+
+def read_tables(
+    files: list[SourceFile], lookup: Mapping[str, str], required: tuple[str, ...],
+    columns: tuple[str, ...], log: ProblemLog, min_matches: int = 2,
+) -> RawTable:
+    """Read and combine the rows of several files (one component, or all rekap files).
+
+    Args:
+        files: The files to read.
+        lookup: Normalised header -> canonical column.
+        required: Canonical columns every file must have.
+        columns: All canonical columns; missing optional ones are added blank.
+        log: Where problems are recorded.
+        min_matches: Matches that make a header row.
+    """
+    table = RawTable(frame=pd.DataFrame())
+    frames: list[pd.DataFrame] = []
+    for source in files:
+        if source.path.suffix.lower() == ".csv":
+            frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table))
+        else:
+            before = len(frames)
+            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table))
+            if len(frames) == before and not log.has_errors:
+                log.add(
+                    "error", "header_not_found",
+                    "Tidak ada sheet dengan baris judul kolom yang dikenali pada 30 baris pertama. "
+                    "Pastikan ada baris dengan nama kolom seperti Nama, Jenis, Kecamatan, Status.",
+                    file=source.path.name,
+                )
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text")})
+    frame = pd.concat([empty, *frames], ignore_index=True) if frames else empty
+    for col in (*columns, "_first_text"):
+        frame[col] = frame[col].astype("object").fillna("")
+    frame["_file"] = frame.get("_file", pd.Series(dtype="str")).astype("str")
+    frame["_sheet"] = frame.get("_sheet", pd.Series(dtype="str")).astype("str")
+    frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
+    table.frame = frame[[*columns, "_first_text", *LOCATION_COLUMNS]]
+    return table
+
+
+def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog) -> dict[str, RawTable]:
+    """Read every register file, grouped by component id."""
+    vocabulary = settings.vocabulary
+    tables = {}
+    for component in ("x1", "x2", "x3", "x4"):
+        own = [f for f in files if f.kind == "register" and f.component == component]
+        if own:
+            tables[component] = read_tables(
+                own, vocabulary.header_lookup, vocabulary.required, CANONICAL_COLUMNS, log
+            )
+    return tables
+
+
+def read_rekap(files: list[SourceFile], log: ProblemLog) -> RawTable | None:
+    """Read every rekap (aggregate) file of the year, or return None when there is none."""
+    own = [f for f in files if f.kind == "rekap"]
+    if not own:
+        return None
+    lookup = {normalize_header(c): c for c in REKAP_COLUMNS}
+    return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3)

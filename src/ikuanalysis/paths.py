@@ -1,0 +1,66 @@
+"""Where things live: the one module that knows the project's folders.
+
+Every other module asks here for a path instead of building one, so a different layout
+(or the ``IKUANALYSIS_HOME`` environment variable) changes one place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+_HOME_ENV = "IKUANALYSIS_HOME"
+_YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+def find_project_root() -> Path:
+    """Return the project folder (the one holding ``config/iku.yml``).
+
+    Order: the ``IKUANALYSIS_HOME`` environment variable, then the source checkout this
+    package was installed from (editable install), then the current folder and its parents.
+    """
+    env = os.environ.get(_HOME_ENV)
+    if env:
+        return Path(env).resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "config" / "iku.yml").is_file():
+        return checkout
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "config" / "iku.yml").is_file():
+            return folder
+    return here
+
+
+PROJECT_ROOT = find_project_root()
+CONFIG_DIR = PROJECT_ROOT / "config"
+RAW_DIR = PROJECT_ROOT / "data" / "raw"
+PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
+OUTPUT_DIR = PROJECT_ROOT / "outputs"
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def resolve(path: str | Path, base: Path = PROJECT_ROOT) -> Path:
+    """Return ``path`` as an absolute path, relative ones taken from ``base``."""
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def year_dir(root: str | Path, year: int) -> Path:
+    """Return the folder of ``year`` below ``root`` (``data/raw/2025``)."""
+    return resolve(root) / str(int(year))
+
+
+def list_years(raw_root: str | Path = RAW_DIR) -> list[int]:
+    """Return the years that have a folder under ``raw_root``, ascending."""
+    root = resolve(raw_root)
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and _YEAR_DIR.match(p.name))
+
+
+def report_basename(year: int) -> str:
+    """Return the stem shared by a year's output files (``iku_2025``)."""
+    return f"iku_{int(year)}"

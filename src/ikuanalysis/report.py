@@ -1,0 +1,108 @@
+"""Build a year's report: run the notebooks with papermill, export HTML and PDF, publish.
+
+Everything is written to a staging folder inside the output root and moved to
+``outputs/<year>`` only when every step succeeded, so a failed or killed run leaves the
+previous report untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ikuanalysis import paths
+from ikuanalysis.processed import replace_dir
+
+NOTEBOOKS = ("01_clean", "02_indicator", "03_report")
+STAGE_TITLES = {
+    "01_clean": "membersihkan register",
+    "02_indicator": "menghitung indikator",
+    "03_report": "menyusun laporan",
+    "export": "mengekspor HTML dan PDF",
+}
+
+
+class ReportError(RuntimeError):
+    """A stage failed; the message is meant for the evaluator (located errors, what to do)."""
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """The folders one report build reads and writes."""
+
+    raw_root: Path = paths.RAW_DIR
+    processed_root: Path = paths.PROCESSED_DIR
+    output_root: Path = paths.OUTPUT_DIR
+    config_dir: Path = paths.CONFIG_DIR
+
+
+def _run_notebook(name: str, target: Path, parameters: dict) -> None:
+    import papermill
+    from traitlets.config import Config
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOK_DIR / f"{name}.ipynb"), str(target), parameters=parameters,
+            kernel_name="python3", progress_bar=False, cwd=str(paths.PROJECT_ROOT),
+            # Local kernel over IPC sockets: nothing listens on TCP (and ipykernel stays quiet).
+            config=Config({"KernelManager": {"transport": "ipc"}}),
+        )
+    except PapermillExecutionError as exc:
+        if exc.ename in {"RegisterError", "ConfigError"}:
+            raise ReportError(exc.evalue) from None
+        raise ReportError(
+            f"Notebook {name} gagal ({exc.ename}: {exc.evalue}). Lihat notebook yang dieksekusi: {target}"
+        ) from None
+
+
+def build_report(
+    year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None
+) -> Path:
+    """Build the report of ``year`` and return its output folder.
+
+    Args:
+        year: The reporting year (a folder under ``where.raw_root``).
+        where: Input and output folders.
+        progress: Called with a line of text at each stage (default: print to stderr).
+
+    Raises:
+        ReportError: A stage failed (the message lists the problems).
+    """
+    from ikuanalysis.export import export_html, print_pdf
+
+    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    output_root = Path(where.output_root)
+    output_root.mkdir(parents=True, exist_ok=True)
+    work_root = output_root / f".staging-{year}-{os.getpid()}"
+    stage = work_root / str(year)
+    (stage / "notebooks").mkdir(parents=True, exist_ok=True)
+    parameters = {
+        "year": int(year),
+        "raw_root": str(where.raw_root),
+        "processed_root": str(where.processed_root),
+        "work_root": str(work_root),
+        "config_dir": str(where.config_dir),
+    }
+    base = paths.report_basename(year)
+    try:
+        for index, name in enumerate(NOTEBOOKS, start=1):
+            started = time.perf_counter()
+            say(f"[{year}] {index}/4 {STAGE_TITLES[name]} …")
+            _run_notebook(name, stage / "notebooks" / f"{name}.ipynb", parameters)
+            say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
+        say(f"[{year}] 4/4 {STAGE_TITLES['export']} …")
+        html = export_html(stage / "notebooks" / "03_report.ipynb", f"Laporan IKU {year}")
+        (stage / f"{base}.html").write_text(html, encoding="utf-8")
+        print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
+        target = output_root / str(year)
+        replace_dir(stage, target)
+    finally:
+        shutil.rmtree(work_root, ignore_errors=True)
+    say(f"[{year}] laporan siap: {target}")
+    return target

@@ -1,0 +1,70 @@
+"""Schema checks of what the cleaning stage writes to ``data/processed`` (pandera).
+
+The checks of the raw registers themselves live in :mod:`ikuanalysis.clean`; these are the
+last layer: whatever reaches ``data/processed`` has the right columns, types and ranges.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ikuanalysis.config import Settings
+
+COMPONENT_IDS = ["x1", "x2", "x3", "x4"]
+
+
+def cases_schema(settings: Settings) -> pa.DataFrameSchema:
+    """Return the schema of ``cases.csv``: one row per case, no personal data."""
+    return pa.DataFrameSchema(
+        {
+            "component": pa.Column(str, pa.Check.isin(COMPONENT_IDS)),
+            "case_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{32}$")),
+            "jenis": pa.Column(str),
+            "kecamatan": pa.Column(str, pa.Check.isin(list(settings.geography.kecamatan))),
+            "kelurahan": pa.Column(str),
+            "tanggal": pa.Column("datetime64[s]", nullable=True),
+            "is_handled": pa.Column(bool),
+            "row_count": pa.Column("int64", pa.Check.ge(1)),
+            "source_file": pa.Column(str),
+            "source_sheet": pa.Column(str),
+            "source_row": pa.Column("int64", pa.Check.ge(1)),
+        },
+        unique=["component", "case_id"],
+        strict=True,
+        ordered=True,
+    )
+
+
+def aggregate_schema(settings: Settings) -> pa.DataFrameSchema:
+    """Return the schema of ``aggregate.csv``: counts per component × kecamatan × jenis."""
+    kecamatan = ["", *settings.geography.kecamatan]
+    return pa.DataFrameSchema(
+        {
+            "component": pa.Column(str, pa.Check.isin(COMPONENT_IDS)),
+            "kecamatan": pa.Column(str, pa.Check.isin(kecamatan)),
+            "jenis": pa.Column(str),
+            "source": pa.Column(str, pa.Check.isin(["register", "rekap"])),
+            "numerator": pa.Column("int64", pa.Check.ge(0)),
+            "denominator": pa.Column("int64", pa.Check.ge(0)),
+        },
+        checks=pa.Check(lambda df: df["numerator"] <= df["denominator"], error="numerator <= denominator"),
+        strict=True,
+        ordered=True,
+    )
+
+
+def check_processed(cases: pd.DataFrame, aggregate: pd.DataFrame, settings: Settings) -> None:
+    """Validate both processed tables and reconcile their totals.
+
+    Raises:
+        pandera.errors.SchemaErrors: A table breaks its schema (all failures listed).
+        ValueError: The aggregate does not add up to the cases.
+    """
+    cases_schema(settings).validate(cases, lazy=True)
+    aggregate_schema(settings).validate(aggregate, lazy=True)
+    from_registers = aggregate[aggregate["source"] == "register"]
+    if int(from_registers["denominator"].sum()) != len(cases) or int(from_registers["numerator"].sum()) != int(
+        cases["is_handled"].sum()
+    ):
+        raise ValueError("aggregate.csv does not reconcile with cases.csv")

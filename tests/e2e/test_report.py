@@ -1,0 +1,147 @@
+"""End to end: the notebooks run through papermill on the hand-counted fixture year."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+
+from ikuanalysis import paths
+from ikuanalysis.cli import main
+from ikuanalysis.export import find_external_references
+from ikuanalysis.report import ReportError, ReportPaths, build_report
+from tests.fixtures import tiny_year
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build the fixture year's report once for this module."""
+    root = tmp_path_factory.mktemp("e2e")
+    tiny_year.write_tiny_year(root / "raw")
+    where = ReportPaths(raw_root=root / "raw", processed_root=root / "processed",
+                        output_root=root / "outputs", config_dir=paths.CONFIG_DIR)
+    folder = build_report(tiny_year.YEAR, where, progress=lambda _line: None)
+    return where, folder
+
+
+def load_json(folder):
+    return json.loads((folder / "iku_2025.json").read_text(encoding="utf-8"))
+
+
+def test_outputs_and_executed_notebooks_are_written(built):
+    _, folder = built
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["iku_2025.html", "iku_2025.json", "iku_2025.pdf", "notebooks"]
+    assert sorted(p.name for p in (folder / "notebooks").iterdir()) == [
+        "01_clean.ipynb", "02_indicator.ipynb", "03_report.ipynb"]
+    assert (folder / "iku_2025.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_json_has_the_hand_counted_figures(built):
+    data = load_json(built[1])
+    components = {c["id"]: c for c in data["components"]}
+    assert (components["x1"]["numerator"], components["x1"]["denominator"]) == tiny_year.X1
+    assert (components["x2"]["numerator"], components["x2"]["denominator"]) == tiny_year.X2
+    assert (components["x3"]["numerator"], components["x3"]["denominator"]) == tiny_year.X3
+    assert components["x4"] == components["x4"] | {"numerator": 0, "denominator": 0, "percent": None, "included": False}
+    assert [components[c]["percent"] for c in ("x1", "x2", "x3")] == [75.0, 60.0, 87.5]
+    assert data["value"] == pytest.approx(tiny_year.IKU_VALUE, abs=1e-12)
+    assert data["achievement"] == pytest.approx(tiny_year.IKU_VALUE, abs=1e-12)
+    assert data["category"] == tiny_year.CATEGORY
+    assert (data["year"], data["unit"], data["target"]) == (2025, "Persen", 100.0)
+
+
+def test_json_value_is_the_mean_of_included_percents(built):
+    data = load_json(built[1])
+    for c in data["components"]:
+        if c["denominator"]:
+            assert c["percent"] == c["numerator"] / c["denominator"] * 100
+    included = [c["percent"] for c in data["components"] if c["included"]]
+    assert data["value"] == sum(included) / len(included)
+
+
+def test_html_shows_the_figures_in_indonesian_format(built):
+    html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
+    for text in ("74,17%", "Sedang", "75,00%", "60,00%", "87,50%", "tidak ada kasus",
+                 "Persentase PPKS yang ditangani sesuai standar", "Komponen terendah adalah x2"):
+        assert text in html
+    assert "<svg" in html  # the chart, inline
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_is_self_contained(built):
+    html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
+    assert find_external_references(html) == []
+    assert "http://" not in html and "https://" not in html
+    parser = _Elements()
+    parser.feed(html)
+    assert not [t for t, _ in parser.tags if t in {"script", "link", "iframe", "img"}]
+    assert not [a for _, attrs in parser.tags for a in attrs.values() if a and re.match(r"\s*(https?:)?//", a)]
+
+
+def test_html_hides_code(built):
+    html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
+    assert "load_settings" not in html and "import " not in html
+
+
+def test_processed_and_outputs_hold_no_nik_or_name(built):
+    where, folder = built
+    written = [p for root in (where.processed_root, where.output_root) for p in root.rglob("*") if p.is_file()]
+    assert written
+    secrets = tiny_year.NIKS + tiny_year.NAMES + [r[0] for r in tiny_year.X3_ROWS] + [r[1] for r in tiny_year.X3_ROWS]
+    for path in written:
+        content = path.read_bytes().decode("utf-8", errors="ignore")
+        leaked = [s for s in secrets if s in content]
+        assert not leaked, f"{path} contains {leaked}"
+
+
+BROKEN_X1 = """No;Nama Lembaga;Jenis PSKS;Kecamatan;Kelurahan;Tanggal;Aktif
+1;Karang Taruna A;Karang Taruna;Kapuas;Langkai;01/02/2025;Ya
+2;LKS B;LKS;Pahandut;Langkai;31/02/2025;Ya
+3;LKS C;LKS;Pahandut;Langkai;01/03/2025;Mungkin
+"""
+
+
+def test_broken_registers_list_every_error_and_change_nothing(built, tmp_path, capsys):
+    where, folder = built
+    raw = tmp_path / "raw"
+    shutil.copytree(where.raw_root, raw)
+    (raw / "2025" / "x1_psks.csv").write_text(BROKEN_X1, encoding="utf-8")
+    before = {p: p.read_bytes() for root in (where.processed_root, where.output_root) for p in root.rglob("*") if p.is_file()}
+    args = ["--year", "2025", "--raw-dir", str(raw), "--processed-dir", str(where.processed_root),
+            "--output-dir", str(where.output_root)]
+    assert main(["report", *args]) == 1
+    report_err = capsys.readouterr().err
+    assert main(["validate", "--year", "2025", "--raw-dir", str(raw)]) == 1
+    validate_err = capsys.readouterr().err
+    for err in (report_err, validate_err):
+        assert "x1_psks.csv, baris 2, kolom 'Kecamatan' — nilai: 'Kapuas'" in err
+        assert "x1_psks.csv, baris 3, kolom 'Tanggal' — nilai: '31/02/2025'" in err
+        assert "x1_psks.csv, baris 4, kolom 'Aktif' — nilai: 'Mungkin'" in err
+    after = {p: p.read_bytes() for root in (where.processed_root, where.output_root) for p in root.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_report_error_for_a_missing_component(tmp_path):
+    tiny_year.write_tiny_year(tmp_path / "raw")
+    (tmp_path / "raw" / "2025" / "x4_bencana.xlsx").unlink()
+    where = ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
+                        output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
+    with pytest.raises(ReportError, match="missing_component"):
+        build_report(2025, where, progress=lambda _line: None)
+    assert not (tmp_path / "outputs" / "2025").exists()
+    assert not (tmp_path / "processed" / "2025").exists()
+    assert [p.name for p in (tmp_path / "outputs").iterdir()] == []

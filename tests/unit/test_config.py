@@ -1,0 +1,58 @@
+"""Configuration is data, validated on load."""
+
+import shutil
+
+import pytest
+import yaml
+
+from ikuanalysis import paths
+from ikuanalysis.config import ConfigError, load_settings
+
+
+def copy_config(tmp_path):
+    target = tmp_path / "config"
+    shutil.copytree(paths.CONFIG_DIR, target)
+    return target
+
+
+def edit_yaml(path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_project_config_loads_with_the_decree_texts(settings):
+    indicator = settings.iku.indicator
+    assert indicator.name == "Persentase PPKS yang ditangani sesuai standar"
+    assert indicator.sasaran_strategis == "Menjamin Perlindungan Sosial Adaptif"
+    assert indicator.makna.startswith("Perlindungan sosial yang adaptif mencakup Penanganan Pemerlu")
+    assert [c.id for c in settings.iku.components] == ["x1", "x2", "x3", "x4"]
+    assert settings.iku.target_for(2025).value == 100
+    assert len(settings.geography.kelurahan) == 30 and len(settings.geography.kecamatan) == 5
+
+
+def test_unknown_key_is_an_error_naming_the_file_and_field(tmp_path):
+    folder = copy_config(tmp_path)
+    edit_yaml(folder / "iku.yml", lambda d: d["policies"].update(typo_policy="x"))
+    with pytest.raises(ConfigError, match=r"(?s)iku.yml.*policies.typo_policy: Extra inputs"):
+        load_settings(folder)
+
+
+def test_invalid_policy_is_an_error(tmp_path):
+    folder = copy_config(tmp_path)
+    edit_yaml(folder / "iku.yml", lambda d: d["policies"].update(no_case_component="ignore"))
+    with pytest.raises(ConfigError, match="no_case_component"):
+        load_settings(folder)
+
+
+def test_missing_target_year_says_what_to_add(settings):
+    with pytest.raises(ConfigError, match=r"no target for 2031.*annual_update"):
+        settings.iku.target_for(2031)
+
+
+def test_alias_to_an_unknown_place_is_an_error(tmp_path):
+    folder = copy_config(tmp_path)
+    with (folder / "wilayah_alias.csv").open("a", encoding="utf-8") as handle:
+        handle.write("kelurahan,Kampung X,Kampung Y\n")
+    with pytest.raises(ConfigError, match="Kampung Y"):
+        load_settings(folder)
