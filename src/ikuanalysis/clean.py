@@ -570,6 +570,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         for p in sorted(raw_dir.iterdir())
         if p.is_file() and not p.name.startswith(("~$", "."))
     ]
+    unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
     registers = load.read_registers(files, settings, log)
     rekap_raw = load.read_rekap(files, log)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
@@ -585,7 +586,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
                 "hapus baris rekap ini atau register-nya.",
                 rows, column="komponen",
             )
-        elif component.id not in registers and not in_rekap:
+        elif component.id not in registers and not in_rekap and component.id not in unreadable:
             log.add(
                 "error", "missing_component",
                 f"Tidak ada register untuk komponen {component.id} ({component.label}). Tambahkan berkas "

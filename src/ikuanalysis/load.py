@@ -34,7 +34,7 @@ class SourceFile:
     """A file of the year folder that the cleaning stage reads."""
 
     path: Path
-    kind: str  # "register" or "rekap"
+    kind: str  # "register", "rekap", or "unsupported" (named like one, in a format we cannot read)
     component: str | None  # x1..x4 for registers
 
 
@@ -71,6 +71,7 @@ def discover_files(raw_dir: Path, log: ProblemLog) -> list[SourceFile]:
         if not (register or rekap):
             continue
         if path.suffix.lower() not in TABLE_SUFFIXES:
+            found.append(SourceFile(path, "unsupported", f"x{register.group(1)}" if register else None))
             log.add(
                 "error", "unsupported_format",
                 f"Format berkas '{path.suffix or '(tanpa ekstensi)'}' tidak didukung. Simpan ulang "

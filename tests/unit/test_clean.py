@@ -163,3 +163,66 @@ def test_no_nik_or_name_reaches_the_kept_rows(settings):
     kept, _, _ = clean([person(1), person(2, nik="")], settings)
     text = kept.to_csv()
     assert "6271000000000001" not in text and "Orang" not in text
+
+
+# --- rekap (aggregate) input, contract §1.4 -------------------------------------------------
+
+REKAP_OK = """komponen;sasaran;realisasi;kecamatan
+x1;1.200;1.050;Pahandut
+x1;300;250;Kec. Sebangau
+x1;10;10;
+"""
+
+
+def year_with_rekap(tmp_path, rekap_text, drop_x1=True):
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    folder = write_tiny_year(tmp_path / "raw")
+    if drop_x1:
+        (folder / "x1_psks.csv").unlink()
+    (folder / "rekap_2025.csv").write_text(rekap_text, encoding="utf-8")
+    return folder
+
+
+def test_rekap_gives_the_totals_of_a_component(tmp_path, settings):
+    from ikuanalysis.clean import clean_year
+    from ikuanalysis.indicator import compute_indicator
+
+    result = clean_year(year_with_rekap(tmp_path, REKAP_OK), settings, YEAR, key=b"k")
+    rekap = result.aggregate[result.aggregate["source"] == "rekap"]
+    assert rekap[["kecamatan", "numerator", "denominator"]].values.tolist() == [
+        ["", 10, 10], ["Pahandut", 1050, 1200], ["Sabangau", 250, 300]]
+    x1 = compute_indicator(result.aggregate, settings.iku, YEAR).components[0]
+    assert (x1.numerator, x1.denominator) == (1310, 1510)
+
+
+REKAP_BAD = """komponen;sasaran;realisasi
+x5;10;5
+x1;-3;0
+x1;10;1,5
+x1;10;12
+"""
+
+
+def test_rekap_errors_are_located(tmp_path, settings):
+    from ikuanalysis.clean import clean_year
+    from ikuanalysis.quality import RegisterError
+
+    with pytest.raises(RegisterError) as caught:
+        clean_year(year_with_rekap(tmp_path, REKAP_BAD), settings, YEAR, key=b"k")
+    log = caught.value.log.to_frame()
+    errors = log[log["level"] == "error"][["code", "row", "column", "value"]].values.tolist()
+    assert errors == [
+        ["unknown_component", 2, "komponen", "x5"],
+        ["invalid_count", 3, "sasaran", "-3"],
+        ["invalid_count", 4, "realisasi", "1,5"],
+        ["realisasi_above_sasaran", 5, "realisasi", "12"],
+    ]
+
+
+def test_a_component_in_both_register_and_rekap_is_an_error(tmp_path, settings):
+    from ikuanalysis.clean import clean_year
+    from ikuanalysis.quality import RegisterError
+
+    with pytest.raises(RegisterError, match="component_twice"):
+        clean_year(year_with_rekap(tmp_path, REKAP_OK, drop_x1=False), settings, YEAR, key=b"k")

@@ -1,0 +1,141 @@
+"""Reading registers as received: files, sheets, header rows, encodings, formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from ikuanalysis.clean import clean_year
+from ikuanalysis.load import column_letter, discover_files, find_header, read_registers
+from ikuanalysis.quality import ProblemLog, RegisterError
+
+HEADER = ["No", "NIK", "Nama", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal", "Status"]
+ROW_A = [1, "6271000000000001", "Ani", "Fakir Miskin", "Pahandut", "Langkai", "05/03/2025", "Ya"]
+ROW_B = [2, "6271000000000002", "Badu", "Fakir Miskin", "Sebangau", "Sabaru", "6 Maret 2025", "Tidak"]
+
+
+def write_xlsx(path, rows, sheet="Data", extra_sheets=(), merge_title=None):
+    workbook = xlsxwriter.Workbook(str(path))
+    for name in extra_sheets:
+        workbook.add_worksheet(name).write("A1", "Petunjuk pengisian: satu baris per orang.")
+    ws = workbook.add_worksheet(sheet)
+    if merge_title:
+        ws.merge_range(merge_title[0], merge_title[1])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row or []):
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), workbook.add_format({"num_format": "dd/mm/yyyy"}))
+            else:
+                ws.write(r, c, value)
+    workbook.close()
+
+
+def read_one(folder, component="x3"):
+    log = ProblemLog()
+    files = discover_files(folder, log)
+    from ikuanalysis.config import load_settings
+
+    tables = read_registers(files, load_settings(), log)
+    return tables.get(component), log.to_frame()
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701)] == ["A", "Z", "AA", "AB", "ZZ"]
+
+
+def test_header_found_below_title_rows_with_aliases():
+    lookup = {"nama": "nama", "kecamatan": "kecamatan", "status": "status", "nomorinduk kependudukan": "nik"}
+    rows = [["DAFTAR PENERIMA"], [], ["Nama", "KECAMATAN ", "Status\nPenanganan"]]
+    from ikuanalysis.config import load_settings
+
+    found = find_header(rows, load_settings().vocabulary.header_lookup)
+    assert found[0] == 2
+    assert found[1] == {0: "nama", 1: "kecamatan", 2: "status"}
+    assert find_header([["Judul"], ["Nama saja"]], lookup) is None
+
+
+def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
+    write_xlsx(tmp_path / "x3_bansos.xlsx", [None, ["TAHUN 2025"], None, HEADER, ROW_A, ROW_B],
+               extra_sheets=["Petunjuk"], merge_title=("A1:H1", "DAFTAR PENERIMA BANSOS"))
+    table, log = read_one(tmp_path)
+    assert len(table.frame) == 2
+    assert table.frame["_row"].tolist() == [5, 6]
+    assert table.frame["_sheet"].unique().tolist() == ["Data"]
+    assert log[["code", "sheet"]].values.tolist() == [["sheet_skipped", "Petunjuk"]]
+
+
+def test_every_sheet_with_a_header_is_read(tmp_path):
+    workbook = xlsxwriter.Workbook(str(tmp_path / "x3_two_sheets.xlsx"))
+    for name, row in (("Pahandut", ROW_A), ("Sabangau", ROW_B)):
+        ws = workbook.add_worksheet(name)
+        ws.write_row(0, 0, HEADER)
+        ws.write_row(1, 0, row)
+    workbook.close()
+    table, _ = read_one(tmp_path)
+    assert table.frame["_sheet"].tolist() == ["Pahandut", "Sabangau"]
+    assert table.sheets_read == 2
+
+
+def test_several_files_of_one_component_are_combined(tmp_path):
+    (tmp_path / "x3_a.csv").write_text(";".join(HEADER) + "\n" + ";".join(map(str, ROW_A)) + "\n", encoding="utf-8")
+    (tmp_path / "X3-b.csv").write_text(",".join(HEADER) + "\n" + ",".join(map(str, ROW_B)) + "\n", encoding="utf-8")
+    table, _ = read_one(tmp_path)
+    assert sorted(table.frame["_file"]) == ["X3-b.csv", "x3_a.csv"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", [";", ","])
+def test_csv_encodings_and_separators(tmp_path, encoding, sep):
+    rows = [["DAFTAR PENERIMA"], HEADER, ROW_A[:2] + ["José Kaléb"] + ROW_A[3:]]
+    text = "\n".join(sep.join(map(str, r)) for r in rows) + "\n"
+    (tmp_path / "x3.csv").write_bytes(text.encode(encoding))
+    table, log = read_one(tmp_path)
+    assert table.frame["nama"].tolist() == ["José Kaléb"]
+    assert table.frame["_row"].tolist() == [3]
+
+
+def test_ods_register(tmp_path):
+    frame = pd.DataFrame([ROW_A, ROW_B], columns=HEADER)
+    with pd.ExcelWriter(tmp_path / "x3_bansos.ods", engine="odf") as writer:
+        frame.to_excel(writer, sheet_name="Data", index=False, startrow=2)
+    table, log = read_one(tmp_path)
+    assert table.frame["nama"].tolist() == ["Ani", "Badu"]
+    assert table.frame["_row"].tolist() == [4, 5]
+
+
+def test_xlsm_is_read_like_xlsx(tmp_path):
+    write_xlsx(tmp_path / "x3_bansos.xlsm", [HEADER, ROW_A])
+    table, _ = read_one(tmp_path)
+    assert len(table.frame) == 1
+
+
+def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_errors(tmp_path):
+    (tmp_path / "x1_psks.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "x2_rehsos.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
+    (tmp_path / "x3_bansos.csv").write_text("Nama;Jenis;Kecamatan;Nama Penerima;Status\n", encoding="utf-8")
+    (tmp_path / "x4_bencana.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
+    with pytest.raises(RegisterError) as caught:
+        clean_year(tmp_path, __import__("ikuanalysis.config").config.load_settings(), 2025, key=b"k")
+    log = caught.value.log.to_frame()
+    errors = log[log["level"] == "error"].fillna({"row": 0})[["code", "file", "row"]].values.tolist()
+    assert errors == [
+        ["unsupported_format", "x1_psks.xls", 0],
+        ["missing_column", "x2_rehsos.csv", 1],
+        ["duplicate_column", "x3_bansos.csv", 1],
+        ["unreadable_file", "x4_bencana.csv", 0],
+    ]
+    message = str(caught.value)
+    assert "jenis" in message and "Simpan ulang" in message
+
+
+def test_other_files_are_not_registers(tmp_path):
+    for name in ("catatan.md", "anggaran.csv", "~$x1_psks.xlsx", "README.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    log = ProblemLog()
+    assert discover_files(tmp_path, log) == []
+    assert not log.has_errors
