@@ -659,6 +659,10 @@ def write_year(out: Path, cfg: Config, year: int, niks: set[str]) -> dict:
             truth[comp] = write_component(folder, rng, cfg, comp, year, specs[comp], niks)
     if year == 2025:
         write_extras(folder)
+    # The reports look for this marker and say on their first screen that the data are synthetic.
+    (folder / "SAMPEL_SINTETIS.txt").write_text(
+        "Data dalam folder ini adalah CONTOH SINTETIS buatan scripts/make_sample_data.py, bukan data resmi.\n"
+        "Hapus berkas ini bila folder diisi dengan register asli.\n", encoding="utf-8")
     included = [t["percent"] for t in truth.values() if t["percent"] is not None]
     truth["iku"] = sum(included) / len(included)
     return truth

@@ -69,6 +69,21 @@ class Target(_Frozen):
     source: str
 
 
+class Renstra(_Frozen):
+    document: str
+    period_start: int
+    period_end: int
+    end_target: float = Field(gt=0)
+    source: str
+
+
+class NationalStandard(_Frozen):
+    name: str
+    basis: str
+    value: float = Field(gt=0)
+    components: tuple[ComponentId, ...]
+
+
 class RatingBand(_Frozen):
     min: float | None
     label: str
@@ -88,6 +103,8 @@ class IkuConfig(_Frozen):
     indicator: Indicator
     components: tuple[Component, ...]
     targets: dict[int, Target]
+    renstra: Renstra
+    national_standard: NationalStandard
     rating_bands: tuple[RatingBand, ...]
     policies: Policies
 

@@ -1,0 +1,164 @@
+"""The figures of the performance analysis (Permenpan RB 53/2014, BAB III).
+
+Breakdowns by kecamatan and jenis, cumulative progress by triwulan, which part of the gap
+each component explains, the IKU under alternative policies, and the efficiency of the
+budget. Pure functions of the processed tables and results; the report renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ikuanalysis.config import IkuConfig
+from ikuanalysis.indicator import IndicatorResult, compute_indicator, rate_achievement
+
+QUARTER_NAMES = ("I", "II", "III", "IV")
+POLICY_LABELS = {
+    "exclude": "Komponen tanpa kasus tidak dihitung",
+    "full": "Komponen tanpa kasus dihitung 100%",
+    "zero": "Komponen tanpa kasus dihitung 0%",
+}
+
+
+def _with_percent(table: pd.DataFrame) -> pd.DataFrame:
+    denominator = table["denominator"].where(table["denominator"] > 0)
+    return table.assign(
+        percent=table["numerator"] / denominator * 100,
+        not_handled=table["denominator"] - table["numerator"],
+    )
+
+
+def breakdown(aggregate: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sum the aggregate table per component and ``by`` (kecamatan or jenis), with percentages.
+
+    Rows of a rekap without that breakdown (blank ``by``) are labelled "(tanpa rincian)".
+    """
+    table = aggregate.assign(**{by: aggregate[by].replace("", "(tanpa rincian)")})
+    summed = table.groupby(["component", by], sort=True)[["numerator", "denominator"]].sum().reset_index()
+    return _with_percent(summed)
+
+
+def furthest_from_target(by_place: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Return, per component, the place with the lowest percentage and its gap to target (points)."""
+    computable = by_place[by_place["percent"].notna()]
+    if computable.empty:
+        return computable.assign(gap_points=pd.Series(dtype=float))
+    lowest = computable.sort_values(["component", "percent", "not_handled"], ascending=[True, True, False])
+    lowest = lowest.groupby("component", sort=True).head(1)
+    return lowest.assign(gap_points=target - lowest["percent"]).reset_index(drop=True)
+
+
+def quarter_of(date: dt.date) -> int:
+    """Return the triwulan (1–4) of a date."""
+    return (date.month - 1) // 3 + 1
+
+
+def last_quarter(year: int, as_of: dt.date) -> int:
+    """Return the last triwulan of ``year`` that has started by ``as_of`` (4 for past years)."""
+    if as_of.year > year:
+        return 4
+    if as_of.year < year:
+        return 0
+    return quarter_of(as_of)
+
+
+def quarterly_progress(cases: pd.DataFrame, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Cumulative handled cases by the end of each triwulan, per component.
+
+    The percentage is of the year's cases (the component's denominator), so triwulan IV
+    equals the component's value. Cases without a date count from triwulan IV only.
+
+    Returns:
+        Columns component, quarter (1–4), handled_cumulative, cases, percent; only the
+        quarters that have started by ``as_of``.
+    """
+    upto = last_quarter(year, as_of)
+    quarter = cases["tanggal"].dt.quarter.fillna(4).astype("int64")
+    rows = []
+    for component, own in cases.assign(quarter=quarter).groupby("component", sort=True):
+        total = len(own)
+        handled_by_quarter = own[own["is_handled"]].groupby("quarter").size()
+        cumulative = 0
+        for q in range(1, upto + 1):
+            cumulative += int(handled_by_quarter.get(q, 0))
+            rows.append({
+                "component": component, "quarter": q, "handled_cumulative": cumulative, "cases": total,
+                "percent": cumulative / total * 100 if total else None,
+            })
+    return pd.DataFrame(rows, columns=["component", "quarter", "handled_cumulative", "cases", "percent"])
+
+
+@dataclass(frozen=True)
+class GapShare:
+    """The part of the IKU's gap to target that one component explains."""
+
+    component: str
+    gap_points: float  # (target − value used) / n: points of the IKU lost through this component
+    share_percent: float | None  # of the total gap; None when there is no gap
+
+
+def gap_shares(result: IndicatorResult) -> list[GapShare]:
+    """Split the gap (target − IKU) into the contributions of the included components.
+
+    Because the IKU is a plain mean, component i lowers it by (target − xi) / n; the
+    contributions add up to target − IKU.
+    """
+    included = [c for c in result.components if c.included]
+    if not included or result.value is None:
+        return []
+    n = len(included)
+    gaps = [(c.id, (result.target - c.value_used) / n) for c in included]
+    total = result.target - result.value
+    return [GapShare(cid, gap, gap / total * 100 if total > 0 else None) for cid, gap in gaps]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The IKU computed one alternative way."""
+
+    label: str
+    value: float | None
+    achievement: float | None
+    category: str | None
+
+
+def sensitivity(aggregate: pd.DataFrame, config: IkuConfig, year: int) -> list[Scenario]:
+    """Return the IKU under each no-case policy, the pooled ratio and the lowest component."""
+    scenarios = []
+    for policy, label in POLICY_LABELS.items():
+        result = compute_indicator(aggregate, config, year, policy=policy)
+        scenarios.append(Scenario(label, result.value, result.achievement, result.category))
+    target = config.target_for(year).value
+    numerator, denominator = int(aggregate["numerator"].sum()), int(aggregate["denominator"].sum())
+    pooled = numerator / denominator * 100 if denominator else None
+    scenarios.append(_scenario("Rasio gabungan (Σ pembilang ÷ Σ penyebut)", pooled, target, config))
+    base = compute_indicator(aggregate, config, year)
+    lowest = min((c.percent for c in base.components if c.percent is not None), default=None)
+    scenarios.append(_scenario("Komponen terendah", lowest, target, config))
+    return scenarios
+
+
+def _scenario(label: str, value: float | None, target: float, config: IkuConfig) -> Scenario:
+    achievement = None if value is None else value / target * 100
+    return Scenario(label, value, achievement, rate_achievement(achievement, config.rating_bands))
+
+
+def budget_table(budget: pd.DataFrame, achievement: float | None) -> tuple[pd.DataFrame, dict]:
+    """Return budget realisation per program and the efficiency of the year.
+
+    Args:
+        budget: Columns program, pagu, realisasi (rupiah).
+        achievement: Capaian kinerja of the IKU (%).
+
+    Returns:
+        The per-program table (with ``percent``) and totals with ``efficiency`` =
+        capaian kinerja ÷ realisasi anggaran (> 1: more performance than budget spent).
+    """
+    table = budget.assign(percent=budget["realisasi"] / budget["pagu"].where(budget["pagu"] > 0) * 100)
+    pagu, realisasi = int(budget["pagu"].sum()), int(budget["realisasi"].sum())
+    spent = realisasi / pagu * 100 if pagu else None
+    efficiency = achievement / spent if achievement is not None and spent else None
+    return table, {"pagu": pagu, "realisasi": realisasi, "percent": spent, "efficiency": efficiency}

@@ -1,0 +1,93 @@
+"""The optional files of a year folder that the evaluators write themselves.
+
+- ``anggaran.csv``: program, pagu, realisasi (rupiah) for the efficiency analysis;
+- ``catatan.md``: the evaluator's own text, under the headings Penyebab keberhasilan,
+  Penyebab kegagalan, Solusi and Program pendukung.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ikuanalysis.clean import parse_count
+from ikuanalysis.config import normalize_header
+from ikuanalysis.quality import ProblemLog
+
+BUDGET_FILE = "anggaran.csv"
+NOTES_FILE = "catatan.md"
+NOTE_HEADINGS = {
+    "penyebabkeberhasilan": "Penyebab keberhasilan",
+    "penyebabkegagalan": "Penyebab kegagalan",
+    "solusi": "Solusi",
+    "programpendukung": "Program pendukung",
+}
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
+    """Read ``anggaran.csv`` (program, pagu, realisasi) or return None when it is absent.
+
+    Amounts may be written the Indonesian way ("Rp1.500.000"). Problems are logged as
+    errors with their row: a blank program, an amount that is not a whole number of rupiah,
+    or realisasi above pagu.
+    """
+    path = year_dir / BUDGET_FILE
+    if not path.is_file():
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    frame = pd.read_csv(path, sep=sep, dtype="str", keep_default_na=False, encoding="utf-8-sig" if raw == text.encode("utf-8-sig") or raw == text.encode() else "cp1252")
+    frame.columns = [normalize_header(c) for c in frame.columns]
+    missing = [c for c in ("program", "pagu", "realisasi") if c not in frame.columns]
+    if missing:
+        log.add("error", "budget_missing_column",
+                f"Kolom {', '.join(missing)} tidak ada. anggaran.csv harus berkolom program, pagu, realisasi.",
+                file=BUDGET_FILE, row=1)
+        return None
+    rows = []
+    for index, record in frame.iterrows():  # a budget has a handful of rows
+        row_number = index + 2
+        amounts = {}
+        for column in ("pagu", "realisasi"):
+            value = parse_count(str(record[column]).replace("Rp", "").replace("rp", "").strip())
+            if value is pd.NA:
+                log.add("error", "budget_invalid_amount",
+                        f"Nilai {column} harus rupiah bulat tanpa desimal, mis. 1500000 atau 1.500.000.",
+                        file=BUDGET_FILE, row=row_number, column=column, value=record[column])
+            amounts[column] = value
+        if not str(record["program"]).strip():
+            log.add("error", "budget_blank_program", "Nama program kosong.", file=BUDGET_FILE, row=row_number,
+                    column="program")
+        if all(v is not pd.NA for v in amounts.values()) and amounts["realisasi"] > amounts["pagu"]:
+            log.add("warning", "budget_above_pagu", "Realisasi anggaran melebihi pagu: periksa angkanya.",
+                    file=BUDGET_FILE, row=row_number, column="realisasi", value=record["realisasi"])
+        rows.append({"program": str(record["program"]).strip(), **amounts})
+    table = pd.DataFrame(rows, columns=["program", "pagu", "realisasi"])
+    if table[["pagu", "realisasi"]].isna().any().any():
+        return None
+    return table.astype({"pagu": "int64", "realisasi": "int64"})
+
+
+def read_notes(year_dir: Path) -> dict[str, str]:
+    """Return the evaluator's notes by heading (and ``intro`` for text before the first heading).
+
+    Headings are matched ignoring case and spaces; text under other headings is kept under
+    its own heading.
+    """
+    path = year_dir / NOTES_FILE
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    parts = _HEADING.split(text)
+    notes = {"intro": parts[0].strip()} if parts[0].strip() else {}
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        key = NOTE_HEADINGS.get(normalize_header(heading), heading.strip())
+        notes[key] = body.strip()
+    return notes
