@@ -75,3 +75,95 @@ def plot_components(result: IndicatorResult) -> plt.Figure:
     ax.set_title(f"Capaian komponen IKU terhadap target, TA {result.year}", fontsize=11, loc="left")
     fig.tight_layout()
     return fig
+
+
+COMPONENT_COLORS = {"x1": "#2e6f9e", "x2": "#e08a1e", "x3": "#3c9d5d", "x4": "#8e5ea2", "IKU": "#1f2933"}
+
+
+def plot_history(years: list[int], series: dict[str, list[float | None]], targets: list[float]) -> plt.Figure:
+    """Lines of the IKU and x1–x4 over the years, with each year's target.
+
+    Args:
+        years: The years, ascending.
+        series: ``{"IKU": [...], "x1": [...], ...}`` percentages (None where not computable).
+        targets: The IKU target of each year.
+    """
+    fig, ax = plt.subplots(figsize=(7.2, 3.4), dpi=100)
+    for name, values in series.items():
+        points = [(y, v) for y, v in zip(years, values) if v is not None]
+        if not points:
+            continue
+        xs, ys = zip(*points)
+        is_iku = name == "IKU"
+        ax.plot(xs, ys, marker="o", linewidth=2.6 if is_iku else 1.3, color=COMPONENT_COLORS.get(name),
+                label=name, zorder=3 if is_iku else 2, linestyle="-" if is_iku else (0, (4, 2)))
+    ax.plot(years, targets, color=TARGET_COLOR, linestyle="--", linewidth=1.5, label="Target")
+    ax.set_xticks(years, [str(y) for y in years])
+    low = min([v for vs in series.values() for v in vs if v is not None] + [100.0])
+    ax.set_ylim(max(0.0, low - 10), max(105.0, max(targets) + 5))
+    _percent_axis(ax, "y")
+    ax.set_xlabel("Tahun")
+    ax.set_ylabel("Persentase (%)")
+    ax.set_title("Realisasi IKU dan komponennya per tahun", fontsize=11, loc="left")
+    ax.legend(ncol=6, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, -0.42), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_by_place(table, components: list[str], target: float, by: str = "kecamatan") -> plt.Figure:
+    """Small multiples: for each component, the percentage per kecamatan against the target."""
+    import math
+
+    cols = 2
+    rows = max(1, math.ceil(len(components) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(7.4, 2.3 * rows + 0.4), dpi=100, sharex=True, squeeze=False)
+    for ax, component in zip(axes.flat, components):
+        own = table[(table["component"] == component) & table["percent"].notna()]
+        if own.empty:
+            ax.text(0.5, 0.5, "tidak ada kasus", ha="center", va="center", transform=ax.transAxes, color="#616e7c")
+            ax.set_yticks([])
+        else:
+            sns.barplot(x=own["percent"].tolist(), y=own[by].tolist(), color=COMPONENT_COLORS[component], ax=ax,
+                        orient="h")
+            for index, value in enumerate(own["percent"].tolist()):
+                ax.text(1.5, index, format_percent(value, 1), va="center", fontsize=7.5, color="white")
+        ax.axvline(target, color=TARGET_COLOR, linestyle="--", linewidth=1.2)
+        ax.set_title(component, fontsize=10, loc="left")
+        ax.set_xlim(0, max(105.0, target + 5))
+        ax.set_ylabel("")
+        ax.tick_params(axis="y", labelsize=8)
+        _percent_axis(ax)
+    for ax in list(axes.flat)[len(components):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Persentase ditangani (%)")
+    fig.suptitle(f"Persentase ditangani per {by} (garis: target)", fontsize=11, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_quarters(progress, target: float, year: int) -> plt.Figure:
+    """Cumulative percentage handled by the end of each triwulan, per component."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.0), dpi=100)
+    names = ("I", "II", "III", "IV")
+    for component, own in progress.groupby("component", sort=True):
+        ax.plot(own["quarter"], own["percent"], marker="o", color=COMPONENT_COLORS.get(component), label=component)
+    ax.axhline(target, color=TARGET_COLOR, linestyle="--", linewidth=1.5, label="Target")
+    ax.set_xticks([1, 2, 3, 4], [f"TW {n}" for n in names])
+    ax.set_xlim(0.7, 4.3)
+    ax.set_ylim(0, max(105.0, target + 5))
+    _percent_axis(ax, "y")
+    ax.set_xlabel(f"Triwulan TA {year}")
+    ax.set_ylabel("Kumulatif ditangani (%)")
+    ax.set_title("Kemajuan kumulatif penanganan per triwulan", fontsize=11, loc="left")
+    ax.legend(ncol=5, fontsize=8, loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_results_over_time(results: list) -> plt.Figure:
+    """Lines of the IKU and x1–x4 for a list of yearly results (oldest first)."""
+    series = {"IKU": [r.value for r in results]}
+    for index, component in enumerate(results[-1].components):
+        series[component.id] = [r.components[index].percent for r in results]
+    return plot_history([r.year for r in results], series, [r.target for r in results])

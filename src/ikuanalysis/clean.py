@@ -502,7 +502,8 @@ class CleanResult:
 AGGREGATE_COLUMNS = ["component", "kecamatan", "jenis", "source", "numerator", "denominator"]
 
 
-def _sha256(path) -> str:
+def file_sha256(path) -> str:
+    """Return the SHA-256 (hex) of a file, read in chunks and opened read-only."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -566,7 +567,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         raise RegisterError(log, year)
     files = load.discover_files(raw_dir, log)
     inputs = [
-        {"file": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size}
+        {"file": p.name, "sha256": file_sha256(p), "bytes": p.stat().st_size}
         for p in sorted(raw_dir.iterdir())
         if p.is_file() and not p.name.startswith(("~$", "."))
     ]
@@ -574,6 +575,9 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     registers = load.read_registers(files, settings, log)
     rekap_raw = load.read_rekap(files, log)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
+    from ikuanalysis.supplements import read_budget
+
+    read_budget(raw_dir, log)  # checked here so that `validate` reports its errors too
 
     all_rows, stats, identities = [], [], []
     for component in settings.iku.components:

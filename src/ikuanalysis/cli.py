@@ -1,4 +1,4 @@
-"""Command line: ``ikuanalysis report | validate`` (data contract §4).
+"""Command line: ``ikuanalysis report | validate | template`` (data contract §4).
 
 Exit status 0 on success, 1 when the data or a stage failed (message on stderr), 2 for
 wrong usage.
@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dirs(report, outputs=True)
     validate = commands.add_parser("validate", help="periksa register mentah tanpa menulis apa pun")
     _add_dirs(validate, outputs=False)
+    template = commands.add_parser("template", help="buat buku kerja Excel kosong untuk mengisi register")
+    template.add_argument("--year", type=int, required=True, help="tahun register yang dikumpulkan")
+    template.add_argument("--output", type=Path, required=True, help="berkas .xlsx yang ditulis")
+    template.add_argument("--split", action="store_true",
+                          help="tulis empat berkas x1_<nama>.xlsx … x4_<nama>.xlsx di folder yang sama")
+    template.add_argument("--config", type=Path, default=paths.CONFIG_DIR, help="folder konfigurasi")
     return parser
 
 
@@ -98,10 +104,31 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_template(args: argparse.Namespace) -> int:
+    """Write the empty register workbook of a year (or four files with ``--split``)."""
+    from ikuanalysis.config import ConfigError, load_settings
+    from ikuanalysis.template import TemplateError, write_template
+
+    output = paths.resolve(args.output, Path.cwd())
+    raw_root = paths.RAW_DIR.resolve()
+    if raw_root in output.resolve().parents:  # data/raw holds only registers as received
+        print(f"{output}: templat kosong tidak boleh ditulis di {raw_root} (data mentah hanya berisi "
+              "register yang sudah diisi). Tulis di folder lain, isi, lalu salin ke sana.", file=sys.stderr)
+        return 1
+    try:
+        settings = load_settings(paths.resolve(args.config, Path.cwd()))
+        written = write_template(output, settings, args.year, split=args.split)
+    except (ConfigError, TemplateError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print("\n".join(str(path) for path in written))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ikuanalysis`` command."""
     args = build_parser().parse_args(argv)
-    handlers = {"report": run_report, "validate": run_validate}
+    handlers = {"report": run_report, "validate": run_validate, "template": run_template}
     return handlers[args.command](args)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from ikuanalysis.formatting import format_number, format_percent
 from ikuanalysis.indicator import ComponentResult, IndicatorResult
 
@@ -34,18 +36,18 @@ def weakest_component(result: IndicatorResult) -> ComponentResult | None:
 
 
 def describe_result(result: IndicatorResult) -> list[str]:
-    """Return the paragraphs that state the year's result: value, capaian, kategori, gaps.
+    """Return the paragraphs (HTML, texts escaped) that state the year's result: value, capaian, kategori, gaps.
 
     Every number in them comes from ``result``; nothing is rounded before formatting.
     """
     year = result.year
     if result.value is None:
         return [
-            f"Pada TA {year} tidak ada komponen IKU “{result.indicator}” yang dapat dihitung "
+            f"Pada TA {year} tidak ada komponen IKU “{escape(result.indicator)}” yang dapat dihitung "
             "(tidak ada kasus pada keempat komponen), sehingga nilai IKU dan capaiannya tidak dapat ditetapkan."
         ]
     paragraphs = [
-        f"Pada TA {year}, realisasi IKU “{result.indicator}” sebesar {format_percent(result.value)} "
+        f"Pada TA {year}, realisasi IKU “{escape(result.indicator)}” sebesar {format_percent(result.value)} "
         f"dari target {format_percent(result.target)}, sehingga capaian kinerjanya "
         f"{format_percent(result.achievement)} dengan kategori <strong>{result.category}</strong>."
     ]
@@ -64,7 +66,7 @@ def describe_result(result: IndicatorResult) -> list[str]:
     not_handled = sum(c.not_handled_count for c in result.components)
     if weakest is not None and weakest.percent < 100:
         paragraphs.append(
-            f"Komponen terendah adalah {weakest.id} ({weakest.label}) sebesar "
+            f"Komponen terendah adalah {weakest.id} ({escape(weakest.label)}) sebesar "
             f"{format_percent(weakest.percent)}: {format_number(weakest.not_handled_count)} dari "
             f"{format_number(weakest.denominator)} belum ditangani. Secara keseluruhan "
             f"{format_number(not_handled)} orang/unit pada keempat komponen belum ditangani sesuai standar."

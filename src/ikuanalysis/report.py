@@ -7,6 +7,7 @@ previous report untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -62,7 +63,8 @@ def _run_notebook(name: str, target: Path, parameters: dict) -> None:
 
 
 def build_report(
-    year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None
+    year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> Path:
     """Build the report of ``year`` and return its output folder.
 
@@ -70,6 +72,7 @@ def build_report(
         year: The reporting year (a folder under ``where.raw_root``).
         where: Input and output folders.
         progress: Called with a line of text at each stage (default: print to stderr).
+        as_of: Reference date for a year in progress ("s.d. Triwulan N"); today when omitted.
 
     Raises:
         ReportError: A stage failed (the message lists the problems).
@@ -88,6 +91,7 @@ def build_report(
         "processed_root": str(where.processed_root),
         "work_root": str(work_root),
         "config_dir": str(where.config_dir),
+        "as_of": as_of.isoformat() if as_of else "",
     }
     base = paths.report_basename(year)
     try:

@@ -314,7 +314,8 @@ def _write_instructions(
 
     sheet.write_string(row, 0, f"PETUNJUK PENGISIAN REGISTER IKU TAHUN {year}", formats["title"])
     row += 1
-    line(text=f"Indikator: {iku.indicator.name} ({iku.decree.issuer}, Nomor {iku.decree.number}).")
+    line(text=f"Indikator Kinerja Utama '{iku.indicator.name}', menurut Keputusan {iku.decree.issuer} "
+              f"Nomor {iku.decree.number}.")
 
     section("Untuk apa buku kerja ini")
     line(text=(
@@ -354,8 +355,9 @@ def _write_instructions(
             f"berformat dd/mm/yyyy) atau teks dd/mm/yyyy, mis. 05/03/{year}; hari selalu ditulis lebih dulu. "
             f"Baris bertanggal di luar tahun {year} tidak dihitung. Boleh dikosongkan."
         ),
-        "status": "Apakah kasus ini sudah ditangani sesuai standar (lihat nilai status di bawah). "
-                  "Status kosong dihitung BELUM ditangani.",
+        "status": "Ya bila kasus ini sudah ditangani: " + "; ".join(
+            f"{c.id}: {c.numerator}" for c in components
+        ) + ". Nilai yang diterima ada di bawah. Status kosong dihitung BELUM ditangani.",
     }
     sample = LAYOUTS[components[0].id].headers
     for canonical, header in zip(COLUMNS, sample, strict=True):
@@ -363,8 +365,8 @@ def _write_instructions(
         wajib = "Wajib" if canonical in required else "Tidak wajib"
         line(label, column_notes[canonical], wajib)
     line(text=(
-        "Judul kolom berbeda menurut komponen: "
-        + "; ".join(f"{cid}: " + ", ".join(LAYOUTS[cid].headers[2:]) for cid in (c.id for c in components))
+        ("Judul kolom sheet ini: " if len(components) == 1 else "Judul kolom berbeda menurut komponen: ")
+        + "; ".join(f"{c.id}: " + ", ".join(LAYOUTS[c.id].headers) for c in components)
         + ". Jangan mengubah, menghapus atau memindahkan baris judul kolom. Kolom tambahan (mis. Alamat, "
         "Keterangan) boleh ditambahkan di sebelah kanan; kolom itu tidak dibaca."
     ))
