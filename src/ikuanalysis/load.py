@@ -209,7 +209,19 @@ def _read_workbook(
             file=path.name,
         )
         return frames
+    own = _REGISTER_NAME.match(path.name)
     for sheet, rows in sheets:
+        other = _REGISTER_NAME.match(sheet.strip())
+        if own and other and other.group(1) != own.group(1):
+            # A whole template workbook sent as one file: its x2..x4 sheets must not count as x1.
+            log.add(
+                "error", "sheet_of_other_component",
+                f"Sheet '{sheet}' berisi komponen x{other.group(1)}, tetapi nama berkas menandai komponen "
+                f"x{own.group(1)}. Simpan sheet ini sebagai berkas tersendiri berawalan 'x{other.group(1)}_', "
+                "atau pakai 'ikuanalysis template --split'.",
+                file=path.name, sheet=sheet,
+            )
+            continue
         header = find_header(rows, lookup, min_matches)
         if header is None:
             log.add(

@@ -492,10 +492,10 @@ def efficiency_section(budget, totals: dict | None, result: IndicatorResult) -> 
 def sensitivity_section(scenarios, result: IndicatorResult) -> Html:
     """Return the IKU under alternative calculations and whether the kategori changes."""
     rows = [(s.label, format_percent(s.value), format_percent(s.achievement), s.category or "–") for s in scenarios]
-    changed = sorted({s.category for s in scenarios if s.category and s.category != result.category})
+    changed = [s for s in scenarios if s.category and s.category != result.category]
     verdict = ("Kategori sama pada semua cara perhitungan." if not changed else
-               f"Kategori dapat berubah menjadi {', '.join(changed)} bila cara perhitungannya diganti; "
-               "nilai resmi mengikuti kebijakan yang ditetapkan di konfigurasi (baris pertama yang sesuai).")
+               "Kategori berbeda pada: " + "; ".join(f"{s.label.lower()} ({s.category})" for s in changed)
+               + ". Nilai resmi tetap mengikuti kebijakan di atas.")
     body = (table(["Cara perhitungan", "Nilai", "Capaian", "Kategori"], rows, numeric=(1, 2),
                   caption="Nilai IKU menurut cara perhitungan lain")
             + f"<p>Kebijakan yang dipakai laporan ini: <strong>{esc(POLICY_TEXT[result.policy])}</strong> {esc(verdict)}</p>")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -42,8 +43,9 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
-    sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    frame = pd.read_csv(path, sep=sep, dtype="str", keep_default_na=False, encoding="utf-8-sig" if raw == text.encode("utf-8-sig") or raw == text.encode() else "cp1252")
+    first_line = text.split("\n", 1)[0]
+    sep = ";" if first_line.count(";") > first_line.count(",") else ","
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype="str", keep_default_na=False)
     frame.columns = [normalize_header(c) for c in frame.columns]
     missing = [c for c in ("program", "pagu", "realisasi") if c not in frame.columns]
     if missing:

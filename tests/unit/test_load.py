@@ -139,3 +139,15 @@ def test_other_files_are_not_registers(tmp_path):
     log = ProblemLog()
     assert discover_files(tmp_path, log) == []
     assert not log.has_errors
+
+
+def test_a_sheet_named_for_another_component_is_an_error(tmp_path):
+    workbook = xlsxwriter.Workbook(str(tmp_path / "x1_semua.xlsx"))
+    for name in ("x1", "x2"):
+        ws = workbook.add_worksheet(name)
+        ws.write_row(0, 0, HEADER)
+        ws.write_row(1, 0, ROW_A)
+    workbook.close()
+    table, log = read_one(tmp_path, component="x1")
+    assert table.frame["_sheet"].tolist() == ["x1"]
+    assert log.loc[log["level"] == "error", ["code", "sheet"]].values.tolist() == [["sheet_of_other_component", "x2"]]

@@ -1,0 +1,101 @@
+"""The report's sections state the hand-computed figures, in Indonesian format, escaped."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ikuanalysis import analysis, sections
+from ikuanalysis.history import YearOutcome
+from ikuanalysis.indicator import compute_indicator
+from ikuanalysis.narrative import describe_result
+
+
+def aggregate(**counts) -> pd.DataFrame:
+    """An aggregate with one row per component: x1=(num, den), ..."""
+    rows = [(cid, "Pahandut", "J", "register", num, den) for cid, (num, den) in counts.items()]
+    return pd.DataFrame(rows, columns=["component", "kecamatan", "jenis", "source", "numerator", "denominator"])
+
+
+# Each year's IKU (target 100) falls in one band: mean of x1..x3 with x4 without cases.
+BAND_YEARS = {
+    "Sangat Tinggi": aggregate(x1=(95, 100), x2=(19, 20), x3=(95, 100), x4=(0, 0)),   # 95,00
+    "Tinggi": aggregate(x1=(80, 100), x2=(16, 20), x3=(80, 100), x4=(0, 0)),          # 80,00
+    "Sedang": aggregate(x1=(70, 100), x2=(14, 20), x3=(70, 100), x4=(0, 0)),          # 70,00
+    "Rendah": aggregate(x1=(60, 100), x2=(12, 20), x3=(60, 100), x4=(0, 0)),          # 60,00
+    "Sangat Rendah": aggregate(x1=(40, 100), x2=(8, 20), x3=(40, 100), x4=(0, 0)),    # 40,00
+}
+
+
+@pytest.mark.parametrize("category", list(BAND_YEARS))
+def test_summary_states_value_capaian_and_kategori_of_each_band(settings, category):
+    result = compute_indicator(BAND_YEARS[category], settings.iku, 2025)
+    text = " ".join(describe_result(result))
+    value = {"Sangat Tinggi": "95,00%", "Tinggi": "80,00%", "Sedang": "70,00%", "Rendah": "60,00%",
+             "Sangat Rendah": "40,00%"}[category]
+    assert f"sebesar {value} dari target 100,00%, sehingga capaian kinerjanya {value} dengan kategori <strong>{category}</strong>" in text
+    assert "rata-rata 3 komponen (x1, x2 dan x3)" in text
+    assert "Komponen x4 tidak dihitung karena tidak ada kasus" in text
+
+
+def test_weakest_component_and_people_not_handled(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2)), settings.iku, 2025)
+    text = " ".join(describe_result(result))
+    assert "Komponen terendah adalah x4 (Korban bencana yang mendapatkan bantuan) sebesar 50,00%: 1 dari 2 belum ditangani" in text
+    assert "Secara keseluruhan 6 orang/unit" in text  # 3 + 1 + 1 + 1
+
+
+def test_analysis_sentences_name_gaps_change_and_places(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    previous = compute_indicator(aggregate(x1=(20, 24), x2=(2, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2024)
+    by_place = analysis.breakdown(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), "kecamatan")
+    sentences = sections.analysis_sentences(result, previous, analysis.furthest_from_target(by_place, 100),
+                                            analysis.gap_shares(result))
+    text = " ".join(sentences)
+    assert "x2 75,00% (−25,00 poin dari target); x1 87,50% (−12,50 poin dari target); x3 90,00%" in text
+    # previous: (83.333 + 50 + 90) / 3 = 74.444; now 84.167: +9.72 points
+    assert "Dibanding TA 2024 (74,44%), realisasi naik 9,72 poin menjadi 84,17%." in text
+    assert "Selisih 15,83 poin terhadap target terbagi menurut komponen: x2 8,33 poin (52,6%), x1 4,17 poin (26,3%), x3 3,33 poin (21,1%)" in text
+    assert "x1: Pahandut (87,50%, 3 belum ditangani)" in text
+
+
+def test_first_year_says_there_is_no_previous_year(settings):
+    result = compute_indicator(BAND_YEARS["Tinggi"], settings.iku, 2021)
+    html = sections.comparison_section(result, [], settings)
+    assert "Tidak ada data tahun sebelum 2021" in html
+    sentences = sections.analysis_sentences(result, None, analysis.furthest_from_target(
+        analysis.breakdown(BAND_YEARS["Tinggi"], "kecamatan"), 100), analysis.gap_shares(result))
+    assert "data tahun sebelumnya tidak tersedia" in " ".join(sentences)
+
+
+def test_comparison_lists_each_year_with_its_change_and_failed_years(settings):
+    earlier = [YearOutcome(2023, compute_indicator(BAND_YEARS["Sedang"], settings.iku, 2023)),
+               YearOutcome(2024, None, "register tahun 2024 memuat 2 kesalahan")]
+    result = compute_indicator(BAND_YEARS["Tinggi"], settings.iku, 2025)
+    html = sections.comparison_section(result, earlier, settings)
+    assert "register tahun 2024 memuat 2 kesalahan" in html
+    assert "+10,00 poin" in html  # 70 -> 80, the failed year skipped
+
+
+def test_quarter_label():
+    assert sections.quarter_label(2025, 4) == "TA 2025"
+    assert sections.quarter_label(2025, 3) == "s.d. Triwulan III TA 2025"
+
+
+def test_register_text_is_escaped(settings):
+    by_jenis = pd.DataFrame({"component": ["x2"], "jenis": ["<script>alert(1)</script>"], "numerator": [1],
+                             "denominator": [2], "percent": [50.0], "not_handled": [1]})
+    html = sections.jenis_tables(by_jenis, settings)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_notes_go_under_their_headings_and_missing_ones_say_what_belongs_there():
+    html = sections.notes_html({"Solusi": "Verifikasi <b>lapangan</b>."}, 2025)
+    assert "Verifikasi &lt;b&gt;lapangan&lt;/b&gt;." in html
+    assert html.count("Belum diisi") == 3
+    assert "data/raw/2025/catatan.md" in html
+
+
+def test_efficiency_without_budget_says_which_file_to_add(settings):
+    result = compute_indicator(BAND_YEARS["Tinggi"], settings.iku, 2025)
+    assert "data/raw/2025/anggaran.csv" in sections.efficiency_section(None, None, result)

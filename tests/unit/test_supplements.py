@@ -1,0 +1,33 @@
+"""The evaluator's optional files: anggaran.csv and catatan.md."""
+
+from ikuanalysis.quality import ProblemLog
+from ikuanalysis.supplements import read_budget, read_notes
+
+
+def test_budget_amounts_in_indonesian_format(tmp_path):
+    (tmp_path / "anggaran.csv").write_text(
+        "Program;Pagu;Realisasi\nProgram A;Rp1.500.000;1.200.000\nProgram B;2000000;2000000\n", encoding="utf-8")
+    log = ProblemLog()
+    budget = read_budget(tmp_path, log)
+    assert budget.values.tolist() == [["Program A", 1500000, 1200000], ["Program B", 2000000, 2000000]]
+    assert not log.has_errors
+
+
+def test_budget_errors_are_located(tmp_path):
+    (tmp_path / "anggaran.csv").write_text("program,pagu,realisasi\nA,1000,abc\n,500,600\n", encoding="utf-8")
+    log = ProblemLog()
+    assert read_budget(tmp_path, log) is None
+    found = log.to_frame()[["level", "code", "row", "column"]].values.tolist()
+    assert found == [["error", "budget_invalid_amount", 2, "realisasi"], ["error", "budget_blank_program", 3, "program"],
+                     ["warning", "budget_above_pagu", 3, "realisasi"]]
+
+
+def test_no_budget_file_is_not_an_error(tmp_path):
+    log = ProblemLog()
+    assert read_budget(tmp_path, log) is None and not log.has_errors
+
+
+def test_notes_by_heading(tmp_path):
+    (tmp_path / "catatan.md").write_text(
+        "Pengantar.\n\n## Penyebab Keberhasilan\nA\n\n## SOLUSI\nB\n\n## Lain-lain\nC\n", encoding="utf-8")
+    assert read_notes(tmp_path) == {"intro": "Pengantar.", "Penyebab keberhasilan": "A", "Solusi": "B", "Lain-lain": "C"}
