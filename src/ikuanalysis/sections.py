@@ -81,7 +81,7 @@ FORMULA_MATHML = (
     "<mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover>"
     "<msub><mi>x</mi><mi>i</mi></msub></mrow></math>"
     '<math display="block"><mrow><msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mfrac>'
-    "<mtext>jumlah yang ditangani sesuai standar</mtext><mtext>jumlah yang membutuhkan penanganan</mtext>"
+    "<mtext>ditangani sesuai standar</mtext><mtext>membutuhkan penanganan</mtext>"
     "</mfrac><mo>×</mo><mn>100</mn><mo>%</mo></mrow></math>"
 )
 
