@@ -2,7 +2,8 @@
 
 Each earlier year found under the raw root is taken from its processed aggregate when that
 is up to date (its recorded input hashes match the raw files), otherwise cleaned again in
-memory (nothing is written). A year whose registers have errors is reported as such
+again and, with ``cache=True``, written to ``data/processed`` as the cleaning stage would
+(so the next report finds it fresh). A year whose registers have errors is reported as such
 instead of stopping the report.
 """
 
@@ -15,7 +16,7 @@ from ikuanalysis import paths
 from ikuanalysis.clean import file_sha256, clean_year
 from ikuanalysis.config import Settings
 from ikuanalysis.indicator import IndicatorResult, compute_indicator
-from ikuanalysis.processed import AGGREGATE_FILE, SUMMARY_FILE, read_aggregate, read_summary
+from ikuanalysis.processed import AGGREGATE_FILE, SUMMARY_FILE, read_aggregate, read_summary, write_processed
 from ikuanalysis.quality import RegisterError
 
 
@@ -39,7 +40,9 @@ def is_processed_fresh(raw_dir: Path, processed_dir: Path) -> bool:
     return recorded == current
 
 
-def collect_history(raw_root: Path, processed_root: Path, settings: Settings, before_year: int) -> list[YearOutcome]:
+def collect_history(
+    raw_root: Path, processed_root: Path, settings: Settings, before_year: int, cache: bool = True
+) -> list[YearOutcome]:
     """Return the outcome of every year under ``raw_root`` before ``before_year``, oldest first."""
     outcomes = []
     for year in (y for y in paths.list_years(raw_root) if y < before_year):
@@ -48,7 +51,10 @@ def collect_history(raw_root: Path, processed_root: Path, settings: Settings, be
             if is_processed_fresh(raw_dir, processed_dir):
                 aggregate = read_aggregate(processed_dir)
             else:
-                aggregate = clean_year(raw_dir, settings, year, key=b"history-only").aggregate
+                cleaned = clean_year(raw_dir, settings, year)
+                if cache:
+                    write_processed(cleaned, Path(processed_root), settings)
+                aggregate = cleaned.aggregate
             outcomes.append(YearOutcome(year, compute_indicator(aggregate, settings.iku, year)))
         except RegisterError as exc:
             errors = int((exc.log.to_frame()["level"] == "error").sum())

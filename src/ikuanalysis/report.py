@@ -42,24 +42,56 @@ class ReportPaths:
     config_dir: Path = paths.CONFIG_DIR
 
 
-def _run_notebook(name: str, target: Path, parameters: dict) -> None:
-    import papermill
-    from traitlets.config import Config
-    from papermill.exceptions import PapermillExecutionError
+class NotebookRunner:
+    """Executes notebooks one after the other in a single kernel (one start-up, imports once).
 
-    try:
-        papermill.execute_notebook(
-            str(paths.NOTEBOOK_DIR / f"{name}.ipynb"), str(target), parameters=parameters,
-            kernel_name="python3", progress_bar=False, cwd=str(paths.PROJECT_ROOT),
-            # Local kernel over IPC sockets: nothing listens on TCP (and ipykernel stays quiet).
-            config=Config({"KernelManager": {"transport": "ipc"}}),
-        )
-    except PapermillExecutionError as exc:
-        if exc.ename in {"RegisterError", "ConfigError"}:
-            raise ReportError(exc.evalue) from None
-        raise ReportError(
-            f"Notebook {name} gagal ({exc.ename}: {exc.evalue}). Lihat notebook yang dieksekusi: {target}"
-        ) from None
+    Parameters are injected the papermill way (a cell tagged ``injected-parameters`` after
+    the ``parameters`` cell); the executed notebook is saved even when a cell fails, for audit.
+    """
+
+    def __init__(self) -> None:
+        self._km = None
+
+    def __enter__(self) -> "NotebookRunner":
+        from jupyter_client.manager import KernelManager
+
+        # Local kernel over IPC sockets: nothing listens on TCP (and ipykernel stays quiet).
+        self._km = KernelManager(kernel_name="python3", transport="ipc")
+        self._km.start_kernel(cwd=str(paths.PROJECT_ROOT))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._km is not None:
+            self._km.shutdown_kernel(now=True)
+            self._km.cleanup_resources()
+            self._km = None
+
+    def run(self, name: str, target: Path, parameters: dict) -> None:
+        """Execute ``notebooks/<name>.ipynb`` with ``parameters`` and save it to ``target``.
+
+        Raises:
+            ReportError: A cell raised; for data or configuration errors the message is the
+                evaluator-facing list of problems.
+        """
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        notebook = parameterize_notebook(load_notebook_node(str(paths.NOTEBOOK_DIR / f"{name}.ipynb")), parameters)
+        client = NotebookClient(notebook, km=self._km, timeout=1800, kernel_name="python3",
+                                resources={"metadata": {"path": str(paths.PROJECT_ROOT)}})
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            if exc.ename in {"RegisterError", "ConfigError"}:
+                raise ReportError(exc.evalue) from None
+            raise ReportError(
+                f"Notebook {name} gagal ({exc.ename}: {exc.evalue}). Lihat notebook yang dieksekusi: {target}"
+            ) from None
+        finally:
+            nbformat.write(notebook, str(target))
 
 
 def build_report(
@@ -95,15 +127,18 @@ def build_report(
     }
     base = paths.report_basename(year)
     try:
-        for index, name in enumerate(NOTEBOOKS, start=1):
-            started = time.perf_counter()
-            say(f"[{year}] {index}/4 {STAGE_TITLES[name]} …")
-            _run_notebook(name, stage / "notebooks" / f"{name}.ipynb", parameters)
-            say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
+        with NotebookRunner() as runner:
+            for index, name in enumerate(NOTEBOOKS, start=1):
+                started = time.perf_counter()
+                say(f"[{year}] {index}/4 {STAGE_TITLES[name]} …")
+                runner.run(name, stage / "notebooks" / f"{name}.ipynb", parameters)
+                say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
         say(f"[{year}] 4/4 {STAGE_TITLES['export']} …")
+        started = time.perf_counter()
         html = export_html(stage / "notebooks" / "03_report.ipynb", f"Laporan IKU {year}")
         (stage / f"{base}.html").write_text(html, encoding="utf-8")
         print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
+        say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
         target = output_root / str(year)
         replace_dir(stage, target)
     finally:

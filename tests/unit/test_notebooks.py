@@ -30,3 +30,11 @@ def test_parameters_cell_holds_typed_commented_literals(path):
     lines = "".join(tagged[0]["source"]).splitlines()
     assert lines and all(PARAMETER_LINE.match(line) for line in lines), lines
     assert lines[0].startswith("year: int = ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter(path):
+    import papermill
+
+    names = list(papermill.inspect_notebook(str(path)))
+    assert names == ["year", "raw_root", "processed_root", "work_root", "config_dir", "as_of"]
