@@ -35,6 +35,9 @@ system-deps: ## Install Chromium (used to print the PDF) when it is missing
 report: install system-deps ## Build the report of the latest year (or YEAR=2024) from data/raw
 	$(BIN)/ikuanalysis report $(if $(YEAR),--year $(YEAR),)
 
+report-all: install system-deps ## Build every year's report (only what changed) and outputs/index.html
+	$(BIN)/ikuanalysis report --all $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,)
+
 validate: install ## Check the raw registers of the latest year (or YEAR=...) without writing
 	$(BIN)/ikuanalysis validate $(if $(YEAR),--year $(YEAR),)
 
@@ -47,4 +50,4 @@ sample-data: install ## Regenerate the synthetic sample registers in data/raw
 clean: ## Remove generated files (data/processed, outputs)
 	find data/processed outputs -mindepth 1 -not -name .gitkeep -delete
 
-.PHONY: help install install-test dev system-deps report validate test sample-data clean
+.PHONY: help install install-test dev system-deps report report-all validate test sample-data clean

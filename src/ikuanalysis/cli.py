@@ -30,8 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ikuanalysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    report = commands.add_parser("report", help="buat laporan HTML, PDF dan JSON satu tahun")
+    report = commands.add_parser("report", help="buat laporan HTML, PDF dan JSON satu tahun (atau semua: --all)")
     _add_dirs(report, outputs=True)
+    report.add_argument("--all", action="store_true", help="semua tahun di folder data mentah, lalu indeks")
+    report.add_argument("--jobs", type=int, default=None, help="jumlah proses paralel untuk --all (bawaan: jumlah inti)")
+    report.add_argument("--force", action="store_true", help="buat ulang walaupun masukan tidak berubah")
     validate = commands.add_parser("validate", help="periksa register mentah tanpa menulis apa pun")
     _add_dirs(validate, outputs=False)
     template = commands.add_parser("template", help="buat buku kerja Excel kosong untuk mengisi register")
@@ -50,23 +53,40 @@ def _latest_year(raw_dir: Path) -> int:
     return years[-1]
 
 
-def run_report(args: argparse.Namespace) -> int:
-    """Build one year's report."""
-    from ikuanalysis.export import ExportError
-    from ikuanalysis.report import ReportError, ReportPaths, build_report
-
-    year = args.year or _latest_year(args.raw_dir)
-    where = ReportPaths(
+def _report_paths(args: argparse.Namespace) -> paths.ReportPaths:
+    return paths.ReportPaths(
         raw_root=paths.resolve(args.raw_dir, Path.cwd()),
         processed_root=paths.resolve(args.processed_dir, Path.cwd()),
         output_root=paths.resolve(args.output_dir, Path.cwd()),
         config_dir=paths.resolve(args.config, Path.cwd()),
     )
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Build one year's report, or every year's (--all)."""
+    from ikuanalysis import batch
+
+    where = _report_paths(args)
+    if args.all:
+        if args.year:
+            print("--all dan --year tidak dapat dipakai bersama.", file=sys.stderr)
+            return 2
+        outcome = batch.build_all(where, jobs=args.jobs, force=args.force)
+        return 1 if outcome.has_failures else 0
+
+    from ikuanalysis.export import ExportError
+    from ikuanalysis.report import ReportError, build_report
+
+    year = args.year or _latest_year(args.raw_dir)
+    shared = batch.shared_fingerprint(where.config_dir)
+    raw = batch.raw_fingerprint(where.raw_root / str(year)) if (where.raw_root / str(year)).is_dir() else {}
     try:
         folder = build_report(year, where)
     except (ReportError, ExportError) as exc:
         print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{exc}", file=sys.stderr)
         return 1
+    earlier = [y for y in paths.list_years(where.raw_root) if y < year]
+    batch.write_manifest(year, where, shared, raw, earlier)  # so that `report --all` can skip it
     base = paths.report_basename(year)
     print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))
     return 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 _HOME_ENV = "IKUANALYSIS_HOME"
@@ -64,3 +66,26 @@ def list_years(raw_root: str | Path = RAW_DIR) -> list[int]:
 def report_basename(year: int) -> str:
     """Return the stem shared by a year's output files (``iku_2025``)."""
     return f"iku_{int(year)}"
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """The folders one report build reads and writes (defaults: the project's)."""
+
+    raw_root: Path = RAW_DIR
+    processed_root: Path = PROCESSED_DIR
+    output_root: Path = OUTPUT_DIR
+    config_dir: Path = CONFIG_DIR
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``, replacing an existing ``target`` (two renames).
+
+    Both must be on the same file system; between the renames ``target`` is briefly absent
+    but never half-written.
+    """
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import __version__
+from ikuanalysis.paths import replace_dir
 from ikuanalysis.clean import CleanResult
 from ikuanalysis.config import Settings
 from ikuanalysis.validate import check_processed
@@ -24,15 +25,6 @@ CASES_FILE = "cases.csv"
 AGGREGATE_FILE = "aggregate.csv"
 LOG_FILE = "quality_log.csv"
 SUMMARY_FILE = "summary.json"
-
-
-def replace_dir(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an existing ``target`` (two renames)."""
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def summarize(result: CleanResult) -> dict:

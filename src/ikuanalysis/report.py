@@ -7,17 +7,17 @@ previous report untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ikuanalysis import paths
-from ikuanalysis.processed import replace_dir
+from ikuanalysis.paths import ReportPaths, replace_dir
 
 NOTEBOOKS = ("01_clean", "02_indicator", "03_report")
 STAGE_TITLES = {
@@ -32,16 +32,6 @@ class ReportError(RuntimeError):
     """A stage failed; the message is meant for the evaluator (located errors, what to do)."""
 
 
-@dataclass(frozen=True)
-class ReportPaths:
-    """The folders one report build reads and writes."""
-
-    raw_root: Path = paths.RAW_DIR
-    processed_root: Path = paths.PROCESSED_DIR
-    output_root: Path = paths.OUTPUT_DIR
-    config_dir: Path = paths.CONFIG_DIR
-
-
 class NotebookRunner:
     """Executes notebooks one after the other in a single kernel (one start-up, imports once).
 
@@ -51,12 +41,17 @@ class NotebookRunner:
 
     def __init__(self) -> None:
         self._km = None
+        self._sockets: str | None = None
 
     def __enter__(self) -> "NotebookRunner":
+        import tempfile
+
         from jupyter_client.manager import KernelManager
 
-        # Local kernel over IPC sockets: nothing listens on TCP (and ipykernel stays quiet).
-        self._km = KernelManager(kernel_name="python3", transport="ipc")
+        # Local kernel over IPC sockets in a private folder: nothing listens on TCP, and
+        # kernels started at the same moment (report --all) never share a socket path.
+        self._sockets = tempfile.mkdtemp(prefix="ikuanalysis-kernel-")
+        self._km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "ipc"))
         self._km.start_kernel(cwd=str(paths.PROJECT_ROOT))
         return self
 
@@ -65,6 +60,8 @@ class NotebookRunner:
             self._km.shutdown_kernel(now=True)
             self._km.cleanup_resources()
             self._km = None
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
     def run(self, name: str, target: Path, parameters: dict) -> None:
         """Execute ``notebooks/<name>.ipynb`` with ``parameters`` and save it to ``target``.
@@ -96,7 +93,7 @@ class NotebookRunner:
 
 def build_report(
     year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None,
-    as_of: dt.date | None = None,
+    as_of: dt.date | None = None, runner: NotebookRunner | None = None,
 ) -> Path:
     """Build the report of ``year`` and return its output folder.
 
@@ -105,6 +102,8 @@ def build_report(
         where: Input and output folders.
         progress: Called with a line of text at each stage (default: print to stderr).
         as_of: Reference date for a year in progress ("s.d. Triwulan N"); today when omitted.
+        runner: A started :class:`NotebookRunner` to reuse (``report --all`` keeps one kernel
+            per worker across years); a new one is started and stopped when omitted.
 
     Raises:
         ReportError: A stage failed (the message lists the problems).
@@ -127,11 +126,11 @@ def build_report(
     }
     base = paths.report_basename(year)
     try:
-        with NotebookRunner() as runner:
+        with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
             for index, name in enumerate(NOTEBOOKS, start=1):
                 started = time.perf_counter()
                 say(f"[{year}] {index}/4 {STAGE_TITLES[name]} …")
-                runner.run(name, stage / "notebooks" / f"{name}.ipynb", parameters)
+                active.run(name, stage / "notebooks" / f"{name}.ipynb", parameters)
                 say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
         say(f"[{year}] 4/4 {STAGE_TITLES['export']} …")
         started = time.perf_counter()

@@ -1,0 +1,366 @@
+"""Build every year's report: incremental, in parallel worker processes, with progress.
+
+A year is rebuilt only when its inputs changed since its last successful build: its raw
+files (name, size, modification time: touching a file counts as a change, as in make),
+the configuration, the notebooks, the package (version and source), or the results of
+the earlier years its comparison section shows. The fingerprint of the inputs is kept in
+``outputs/<year>/manifest.json``. This module imports nothing heavy, so a run where
+nothing changed finishes quickly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ikuanalysis import __version__, paths
+
+MANIFEST_FILE = "manifest.json"
+STATUS_FILE = "build_status.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _digest_files(files: list[Path]) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def package_fingerprint() -> dict:
+    """Version and a digest of the package's source and templates."""
+    digest = hashlib.sha256()
+    for file in sorted(PACKAGE_DIR.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".j2", ".css", ".json"}:
+            digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
+            digest.update(file.read_bytes())
+    return {"version": __version__, "source_sha256": digest.hexdigest()}
+
+
+def shared_fingerprint(config_dir: Path) -> dict:
+    """The inputs every year shares: configuration, notebooks, package."""
+    config = sorted(p for p in Path(config_dir).iterdir() if p.is_file() and not p.name.startswith("."))
+    return {
+        "config": _digest_files(config),
+        "notebooks": _digest_files(sorted(paths.NOTEBOOK_DIR.glob("*.ipynb"))),
+        "package": package_fingerprint(),
+    }
+
+
+def raw_fingerprint(raw_dir: Path) -> dict[str, list[int]]:
+    """Name → [size, mtime_ns] of the files of a year folder."""
+    found = {}
+    for file in sorted(Path(raw_dir).iterdir()):
+        if file.is_file() and not file.name.startswith(("~$", ".")):
+            stat = file.stat()
+            found[file.name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def results_digest(output_root: Path, years: list[int]) -> str:
+    """Digest of the published JSON results of ``years`` (what a later year's comparison shows)."""
+    digest = hashlib.sha256()
+    for year in years:
+        path = Path(output_root) / str(year) / f"{paths.report_basename(year)}.json"
+        digest.update(str(year).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a year must be built, and why."""
+
+    year: int
+    build: bool
+    reason: str
+
+
+def read_manifest(output_root: Path, year: int) -> dict | None:
+    """Return the manifest of a year's last successful build, or None."""
+    path = Path(output_root) / str(year) / MANIFEST_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def decide(year: int, where, shared: dict, earlier_years: list[int], force: bool = False) -> Decision:
+    """Decide whether ``year`` must be rebuilt, comparing its inputs with its manifest."""
+    if force:
+        return Decision(year, True, "dipaksa (--force)")
+    manifest = read_manifest(where.output_root, year)
+    base = Path(where.output_root) / str(year) / paths.report_basename(year)
+    if manifest is None or not all(base.with_suffix(s).is_file() for s in (".html", ".pdf", ".json")):
+        return Decision(year, True, "belum pernah dibuat")
+    raw = raw_fingerprint(Path(where.raw_root) / str(year))
+    if raw != manifest.get("raw"):
+        old = manifest.get("raw", {})
+        changed = sorted(set(raw) ^ set(old) | {n for n in raw if n in old and raw[n] != old[n]})
+        return Decision(year, True, "berkas mentah berubah: " + ", ".join(changed))
+    for key, label in (("config", "konfigurasi berubah"), ("notebooks", "notebook berubah")):
+        if shared[key] != manifest.get(key):
+            old = manifest.get(key, {})
+            changed = sorted(n for n in set(shared[key]) | set(old) if shared[key].get(n) != old.get(n))
+            return Decision(year, True, f"{label}: " + ", ".join(changed))
+    if shared["package"] != manifest.get("package"):
+        return Decision(year, True, "paket ikuanalysis berubah")
+    if results_digest(where.output_root, earlier_years) != manifest.get("earlier_results"):
+        return Decision(year, True, "hasil tahun sebelumnya berubah")
+    return Decision(year, False, "tidak berubah")
+
+
+def write_manifest(year: int, where, shared: dict, raw: dict, earlier_years: list[int]) -> None:
+    """Record the inputs of a successful build in ``outputs/<year>/manifest.json``."""
+    manifest = {"year": year, "raw": raw, **shared,
+                "earlier_results": results_digest(where.output_root, earlier_years)}
+    path = Path(where.output_root) / str(year) / MANIFEST_FILE
+    temporary = path.with_name(f".{MANIFEST_FILE}.{os.getpid()}")
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@dataclass
+class YearResult:
+    """How one year ended in a batch run."""
+
+    year: int
+    status: str  # "dibuat", "dilewati", "gagal"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+class Progress:
+    """Progress of a batch: one updating line on a terminal, plain log lines otherwise."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.is_tty = stream.isatty()
+        self.current: dict[int, str] = {}
+
+    def stage(self, year: int, text: str) -> None:
+        """Show that ``year`` reached a stage."""
+        text = text.split("] ", 1)[-1].strip()
+        if self.is_tty:
+            self.current[year] = text
+            line = " | ".join(f"{y}: {t}" for y, t in sorted(self.current.items()))
+            self.stream.write(f"\r\033[K[{self.done}/{self.total} tahun selesai] {line}"[:200])
+            self.stream.flush()
+        else:
+            print(f"[{year}] {text}", file=self.stream, flush=True)
+
+    def finish(self, result: YearResult) -> None:
+        """Record a finished year."""
+        self.done += 1
+        self.current.pop(result.year, None)
+        line = f"[{self.done}/{self.total}] {result.year}: {result.status}"
+        if result.status == "dibuat":
+            line += f" ({result.seconds:.1f} d)"
+        if self.is_tty:
+            self.stream.write("\r\033[K")
+        print(line, file=self.stream, flush=True)
+
+
+_WORKER_RUNNER = None
+
+
+def _worker_runner():
+    """Return this worker process's notebook kernel, started on first use.
+
+    One kernel per worker serves all its years: the imports are paid once, not per year.
+    Each notebook sets every variable it uses, so nothing carries over between years.
+    """
+    global _WORKER_RUNNER
+    if _WORKER_RUNNER is None:
+        from multiprocessing import util
+
+        from ikuanalysis.report import NotebookRunner
+
+        _WORKER_RUNNER = NotebookRunner().__enter__()
+        util.Finalize(None, _WORKER_RUNNER.__exit__, args=(None, None, None), exitpriority=10)
+    return _WORKER_RUNNER
+
+
+def _build_one(year: int, where, as_of, queue) -> YearResult:
+    """Worker: build one year, reporting stages through ``queue``; never raises."""
+    global _WORKER_RUNNER
+    from ikuanalysis.export import ExportError
+    from ikuanalysis.report import ReportError, build_report
+
+    started = time.perf_counter()
+    try:
+        build_report(year, where, progress=lambda line: queue.put((year, line)), as_of=as_of,
+                     runner=_worker_runner())
+    except (ReportError, ExportError) as exc:
+        return YearResult(year, "gagal", str(exc), time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - one year's crash must not stop the others
+        if _WORKER_RUNNER is not None:  # the kernel may be what broke: start afresh next time
+            _WORKER_RUNNER.__exit__(None, None, None)
+            _WORKER_RUNNER = None
+        return YearResult(year, "gagal", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+    return YearResult(year, "dibuat", "", time.perf_counter() - started)
+
+
+def _build_index_task(where) -> None:
+    """Worker: build the index page with this worker's kernel."""
+    from ikuanalysis.trend import build_index
+
+    build_index(where, runner=_worker_runner())
+
+
+class WorkerPool:
+    """Worker processes (spawned) plus a queue through which they report their stages."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        self._manager = context.Manager()
+        self.messages = self._manager.Queue()
+        self.executor = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.executor.shutdown(wait=True)
+        self._manager.shutdown()
+
+    def build(self, years: list[int], where, progress: Progress, as_of=None) -> list[YearResult]:
+        """Build ``years`` in the workers, showing progress; return their results by year."""
+        import queue as queue_module
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        pending = {self.executor.submit(_build_one, year, where, as_of, self.messages) for year in years}
+        results = []
+        while pending:
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            while True:
+                try:
+                    year, line = self.messages.get_nowait()
+                except queue_module.Empty:
+                    break
+                progress.stage(year, line)
+            for future in finished:
+                result = future.result()
+                results.append(result)
+                progress.finish(result)
+        return sorted(results, key=lambda r: r.year)
+
+
+@dataclass
+class BatchResult:
+    """The outcome of ``report --all``."""
+
+    years: list[YearResult] = field(default_factory=list)
+    index_built: bool = False
+    index_reason: str = ""
+
+    @property
+    def has_failures(self) -> bool:
+        """Whether any year failed."""
+        return any(r.status == "gagal" for r in self.years)
+
+
+def build_all(where, jobs: int | None = None, force: bool = False, stream: TextIO = sys.stderr,
+              as_of=None) -> BatchResult:
+    """Build every year found under the raw root, then the index page.
+
+    Args:
+        where: The folders (a :class:`ikuanalysis.report.ReportPaths`).
+        jobs: Worker processes (default: the number of cores).
+        force: Rebuild every year and the index.
+        stream: Where progress and the summary are written.
+        as_of: Reference date for a year in progress.
+    """
+    years = paths.list_years(where.raw_root)
+    shared = shared_fingerprint(where.config_dir)
+    raws = {year: raw_fingerprint(Path(where.raw_root) / str(year)) for year in years}
+    before = {year: [y for y in years if y < year] for year in years}
+    decisions = {year: decide(year, where, shared, before[year], force) for year in years}
+    for decision in decisions.values():
+        if not decision.build:
+            print(f"{decision.year}: dilewati ({decision.reason})", file=stream)
+        else:
+            print(f"{decision.year}: akan dibuat ({decision.reason})", file=stream)
+    to_build = [y for y, d in decisions.items() if d.build]
+    progress = Progress(len(to_build), stream)
+    outcome = BatchResult()
+    with WorkerPool(jobs or os.cpu_count() or 1) as pool:
+        results = {r.year: r for r in pool.build(to_build, where, progress, as_of)}
+        # Years whose own inputs did not change but whose comparison shows a year rebuilt now.
+        rebuilt = {y for y, r in results.items() if r.status == "dibuat"}
+        second = [y for y in years if y not in results and any(e in rebuilt for e in before[y])
+                  and decide(y, where, shared, before[y]).build]
+        if second:
+            for year in second:
+                print(f"{year}: akan dibuat (hasil tahun sebelumnya berubah)", file=stream)
+            progress.total += len(second)
+            results.update({r.year: r for r in pool.build(second, where, progress, as_of)})
+        for year, result in results.items():
+            if result.status == "dibuat":
+                write_manifest(year, where, shared, raws[year], before[year])
+        outcome.years = [results.get(y) or YearResult(y, "dilewati", decisions[y].reason) for y in years]
+        write_status(where, outcome)
+        outcome.index_built, outcome.index_reason = build_index_if_needed(where, outcome, shared, force, stream, pool)
+    print_summary(outcome, stream)
+    return outcome
+
+
+def write_status(where, outcome: BatchResult) -> None:
+    """Write ``outputs/build_status.json``: each year's result in this run (the index reads it)."""
+    path = Path(where.output_root) / STATUS_FILE
+    data = {"years": [{"year": r.year, "status": r.status, "detail": r.detail} for r in outcome.years]}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return  # unchanged: keep its timestamp
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{STATUS_FILE}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+INDEX_MANIFEST = ".index_manifest.json"
+
+
+def build_index_if_needed(
+    where, outcome: BatchResult, shared: dict, force: bool, stream: TextIO, pool: WorkerPool
+) -> tuple[bool, str]:
+    """Rebuild ``outputs/index.html`` (and the multi-year tables) when any of its inputs changed."""
+    output_root = Path(where.output_root)
+    years = [r.year for r in outcome.years]
+    failures = {r.year: r.detail for r in outcome.years if r.status == "gagal"}
+    wanted = {"results": results_digest(output_root, years), "failures": failures, **shared}
+    marker = output_root / INDEX_MANIFEST
+    try:
+        previous = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    missing = not (output_root / "index.html").is_file()
+    touched = any(r.status != "dilewati" for r in outcome.years)  # a year's report was (re)built or failed
+    if not force and not missing and not touched and previous == wanted:
+        print("indeks: dilewati (tidak berubah)", file=stream)
+        return False, "tidak berubah"
+    print("indeks: dibuat …", file=stream, flush=True)
+    pool.executor.submit(_build_index_task, where).result()  # a worker whose kernel is warm
+    marker.write_text(json.dumps(wanted, sort_keys=True), encoding="utf-8")
+    return True, "dibuat"
+
+
+def print_summary(outcome: BatchResult, stream: TextIO) -> None:
+    """Print each year's result (with the located errors of failed years)."""
+    print("\nRingkasan:", file=stream)
+    for result in outcome.years:
+        line = f"  {result.year}: {result.status}"
+        if result.status == "dibuat":
+            line += f" ({result.seconds:.1f} d)"
+        elif result.status == "dilewati":
+            line += f" ({result.detail})"
+        print(line, file=stream)
+        if result.status == "gagal":
+            print("    " + result.detail.replace("\n", "\n    "), file=stream)
+    print(f"  indeks: {outcome.index_reason}", file=stream)

@@ -1,0 +1,157 @@
+"""The multi-year view: every year's results side by side, the index page and the tables
+for e-SAKIP entry (``outputs/index.html``, ``iku_semua_tahun.csv`` and ``.xlsx``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ikuanalysis import paths
+from ikuanalysis.config import Settings
+from ikuanalysis.formatting import format_number, format_percent
+from ikuanalysis.indicator import IndicatorResult, read_result_json
+from ikuanalysis.render import Html, esc, section, table
+
+TABLE_BASENAME = "iku_semua_tahun"
+
+
+def load_results(output_root: Path, years: list[int]) -> dict[int, IndicatorResult]:
+    """Return the published result of each year that has one."""
+    found = {}
+    for year in years:
+        path = Path(output_root) / str(year) / f"{paths.report_basename(year)}.json"
+        if path.is_file():
+            found[year] = read_result_json(path)
+    return found
+
+
+def read_status(output_root: Path) -> dict[int, dict]:
+    """Return this batch run's status per year (``build_status.json``), or {} when absent."""
+    path = Path(output_root) / "build_status.json"
+    if not path.is_file():
+        return {}
+    return {item["year"]: item for item in json.loads(path.read_text(encoding="utf-8"))["years"]}
+
+
+def multi_year_table(results: dict[int, IndicatorResult]) -> pd.DataFrame:
+    """One row per year: target, realisasi, capaian, kategori and each component's counts and %."""
+    rows = []
+    for year, result in sorted(results.items()):
+        row = {"tahun": year, "target_persen": result.target, "realisasi_persen": result.value,
+               "capaian_persen": result.achievement, "kategori": result.category or ""}
+        for c in result.components:
+            row[f"{c.id}_realisasi"] = c.numerator
+            row[f"{c.id}_sasaran"] = c.denominator
+            row[f"{c.id}_persen"] = c.percent
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe."""
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
+    return frame.apply(lambda column: column.map(safe) if column.dtype == object or column.dtype == "str" else column)
+
+
+def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:
+    """Write the multi-year table as CSV (';' and decimal comma, for Excel in Indonesian) and XLSX."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = neutralize_formulas(table)
+    csv_path = folder / f"{TABLE_BASENAME}.csv"
+    safe.to_csv(csv_path, sep=";", decimal=",", index=False, float_format="%.2f", encoding="utf-8-sig",
+                lineterminator="\n")
+    xlsx_path = folder / f"{TABLE_BASENAME}.xlsx"
+    with pd.ExcelWriter(xlsx_path, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": pd.Timestamp("2000-01-01").to_pydatetime()})
+        safe.to_excel(writer, sheet_name="IKU", index=False)
+        sheet = writer.sheets["IKU"]
+        number = writer.book.add_format({"num_format": "0.00"})
+        for index, name in enumerate(safe.columns):
+            sheet.set_column(index, index, max(12, len(name) + 2), number if name.endswith("_persen") else None)
+        sheet.freeze_panes(1, 1)
+    return [csv_path, xlsx_path]
+
+
+def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict]) -> Html:
+    """Return the table of years with their figures and links to each year's files."""
+    rows = []
+    for year in sorted(years, reverse=True):
+        base = f"{year}/{paths.report_basename(year)}"
+        state = status.get(year, {})
+        result = results.get(year)
+        if state.get("status") == "gagal":
+            mark = Html('<span class="failed">GAGAL dibuat pada proses terakhir</span>')
+        else:
+            mark = ""
+        if result is None:
+            rows.append((year, "–", "–", "–", "–", "–", "–", "–", mark or "belum ada laporan", ""))
+            continue
+        links = Html(" · ".join(f'<a href="{esc(base)}.{ext}">{ext.upper()}</a>' for ext in ("html", "pdf", "json")))
+        rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
+                     *[format_percent(c.percent) for c in result.components], mark, links))
+    return table(["Tahun", "Realisasi", "Capaian", "Kategori", "x1", "x2", "x3", "x4", "Catatan", "Berkas"], rows,
+                 numeric=(1, 2, 4, 5, 6, 7), caption="Capaian IKU per tahun")
+
+
+def failures_block(status: dict[int, dict]) -> Html:
+    """Return the located errors of the years that failed in the last run."""
+    failed = [s for s in status.values() if s.get("status") == "gagal"]
+    if not failed:
+        return Html("")
+    items = "".join(f"<details><summary>{s['year']}: gagal dibuat (laporan lama, bila ada, tidak diubah)</summary>"
+                    f"<pre>{esc(s['detail'])}</pre></details>" for s in sorted(failed, key=lambda s: s["year"]))
+    return section("Tahun yang gagal dibuat", Html(items), "gagal")
+
+
+def downloads_block() -> Html:
+    """Return the links to the multi-year tables."""
+    return Html(
+        f'<p>Unduh tabel semua tahun untuk pengisian e-SAKIP: <a href="{TABLE_BASENAME}.csv">CSV</a> · '
+        f'<a href="{TABLE_BASENAME}.xlsx">XLSX</a>.</p>'
+    )
+
+
+def index_title(settings: Settings, is_sample: bool) -> Html:
+    """Return the index page's title (and the synthetic-data banner when relevant)."""
+    from ikuanalysis.sections import sample_banner
+
+    return Html(
+        '<header class="title"><p class="kicker">Indeks laporan · semua tahun</p>'
+        f"<h1>{esc(settings.iku.indicator.name)}</h1>"
+        '<p class="subtitle">Indikator Kinerja Utama Dinas Sosial Kota Palangka Raya</p></header>'
+    ) + sample_banner(is_sample)
+
+
+def build_index(where, runner=None) -> Path:
+    """Run ``04_trend`` and publish ``index.html`` and the multi-year tables to the output root.
+
+    Each file is written to a staging folder first and moved into place with an atomic rename.
+    """
+    from ikuanalysis.export import export_html
+    from ikuanalysis.report import NotebookRunner
+
+    output_root = Path(where.output_root)
+    work = output_root / f".staging-index-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        parameters = {"output_root": str(output_root), "raw_root": str(where.raw_root),
+                      "work_root": str(work), "config_dir": str(where.config_dir)}
+        with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
+            active.run("04_trend", work / "04_trend.ipynb", parameters)
+        (work / "index.html").write_text(export_html(work / "04_trend.ipynb", "Laporan IKU semua tahun"),
+                                         encoding="utf-8")
+        for name in ("04_trend.ipynb", f"{TABLE_BASENAME}.csv", f"{TABLE_BASENAME}.xlsx", "index.html"):
+            os.replace(work / name, output_root / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return output_root / "index.html"
