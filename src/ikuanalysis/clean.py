@@ -502,17 +502,6 @@ class CleanResult:
 AGGREGATE_COLUMNS = ["component", "kecamatan", "jenis", "source", "numerator", "denominator"]
 
 
-def file_sha256(path) -> str:
-    """Return the SHA-256 (hex) of a file, read in chunks and opened read-only."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:  # read-only: data/raw is never written
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def aggregate_cases(cases: pd.DataFrame, rekap: pd.DataFrame | None) -> pd.DataFrame:
     """Count cases (denominator) and handled cases (numerator) per component × kecamatan × jenis."""
     counted = (
@@ -553,7 +542,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     """
     from pathlib import Path
 
-    from ikuanalysis import load, privacy
+    from ikuanalysis import load, paths, privacy
     from ikuanalysis.quality import RegisterError
 
     raw_dir = Path(raw_dir)
@@ -567,9 +556,8 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         raise RegisterError(log, year)
     files = load.discover_files(raw_dir, log)
     inputs = [
-        {"file": p.name, "sha256": file_sha256(p), "bytes": p.stat().st_size}
-        for p in sorted(raw_dir.iterdir())
-        if p.is_file() and not p.name.startswith(("~$", "."))
+        {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
+        for name, sha256 in paths.hash_folder(raw_dir).items()
     ]
     unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
     registers = load.read_registers(files, settings, log)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ikuanalysis import paths
-from ikuanalysis.clean import file_sha256, clean_year
+from ikuanalysis.clean import clean_year
 from ikuanalysis.config import Settings
 from ikuanalysis.indicator import IndicatorResult, compute_indicator
 from ikuanalysis.processed import AGGREGATE_FILE, SUMMARY_FILE, read_aggregate, read_summary, write_processed
@@ -34,10 +34,7 @@ def is_processed_fresh(raw_dir: Path, processed_dir: Path) -> bool:
     if not (processed_dir / AGGREGATE_FILE).is_file() or not (processed_dir / SUMMARY_FILE).is_file():
         return False
     recorded = {f["file"]: f["sha256"] for f in read_summary(processed_dir)["inputs"]}
-    current = {
-        p.name: file_sha256(p) for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(("~$", "."))
-    }
-    return recorded == current
+    return recorded == paths.hash_folder(raw_dir)
 
 
 def collect_history(

@@ -301,11 +301,13 @@ def _read_csv(
             keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
+        detail = " ".join(str(exc).split())
+        line = re.search(r"line (\d+)", detail)
         log.add(
             "error", "malformed_csv",
-            f"Berkas CSV tidak dapat diurai ({exc}). Periksa baris yang disebut: jumlah kolomnya "
-            "harus sama dengan baris judul kolom.",
-            file=path.name,
+            f"Baris CSV tidak dapat diurai ({detail}). Jumlah kolomnya harus sama dengan baris judul "
+            "kolom; teks yang memuat pemisah (; atau ,) harus diapit tanda kutip.",
+            file=path.name, row=int(line.group(1)) if line else None,  # pandas counts file lines
         )
         return []
     block = block.fillna("")

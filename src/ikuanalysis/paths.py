@@ -6,6 +6,7 @@ Every other module asks here for a path instead of building one, so a different 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -89,3 +90,50 @@ def replace_dir(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 (hex) of a file, read in chunks; the file is opened read-only."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def hash_folder(folder: Path) -> dict[str, str]:
+    """Return name → SHA-256 of the files of a folder (hidden and Office lock files left out)."""
+    return {
+        p.name: file_sha256(p)
+        for p in sorted(Path(folder).iterdir())
+        if p.is_file() and not p.name.startswith(("~$", "."))
+    }
+
+
+_STAGING = re.compile(r"^\.(?:staging|tmp|old)-(?:.+-)?(\d+)$")
+
+
+def remove_stale_staging(root: Path) -> list[Path]:
+    """Delete staging folders left by killed runs (their process is gone); return them.
+
+    Staging folders are named ``.staging-<what>-<pid>``, ``.tmp-<year>-<pid>`` or
+    ``.old-<name>-<pid>``; those of a running process are left alone.
+    """
+    removed = []
+    if not Path(root).is_dir():
+        return removed
+    for folder in Path(root).iterdir():
+        match = _STAGING.match(folder.name)
+        if not match or not folder.is_dir():
+            continue
+        pid = int(match.group(1))
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import __version__
-from ikuanalysis.paths import replace_dir
+from ikuanalysis.paths import remove_stale_staging, replace_dir
 from ikuanalysis.clean import CleanResult
 from ikuanalysis.config import Settings
 from ikuanalysis.validate import check_processed
@@ -39,6 +39,20 @@ def summarize(result: CleanResult) -> dict:
     }
 
 
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe.
+
+    Register text (jenis, kelurahan, a logged value) such as ``=HYPERLINK(...)`` then opens as
+    text in Excel/LibreOffice instead of running (CSV/formula injection).
+    """
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
+    return frame.apply(lambda column: column.map(safe) if column.dtype == object or column.dtype == "str" else column)
+
+
 def write_processed(result: CleanResult, processed_root: Path, settings: Settings) -> Path:
     """Validate and write a year's cleaned data; return the year folder.
 
@@ -47,15 +61,16 @@ def write_processed(result: CleanResult, processed_root: Path, settings: Setting
     """
     check_processed(result.cases, result.aggregate, settings)
     processed_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(processed_root)
     target = processed_root / str(result.year)
     staging = processed_root / f".tmp-{result.year}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         cases = result.cases.assign(tanggal=result.cases["tanggal"].dt.strftime("%Y-%m-%d"))
-        cases.to_csv(staging / CASES_FILE, index=False, lineterminator="\n")
-        result.aggregate.to_csv(staging / AGGREGATE_FILE, index=False, lineterminator="\n")
-        result.log.to_frame().to_csv(staging / LOG_FILE, index=False, lineterminator="\n")
+        neutralize_formulas(cases).to_csv(staging / CASES_FILE, index=False, lineterminator="\n")
+        neutralize_formulas(result.aggregate).to_csv(staging / AGGREGATE_FILE, index=False, lineterminator="\n")
+        neutralize_formulas(result.log.to_frame()).to_csv(staging / LOG_FILE, index=False, lineterminator="\n")
         (staging / SUMMARY_FILE).write_text(
             json.dumps(summarize(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

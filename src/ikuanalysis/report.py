@@ -77,6 +77,9 @@ class NotebookRunner:
         from papermill.parameterize import parameterize_notebook
 
         notebook = parameterize_notebook(load_notebook_node(str(paths.NOTEBOOK_DIR / f"{name}.ipynb")), parameters)
+        for cell in notebook.cells:  # papermill gives the injected cell a random id: reruns must be identical
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell["id"] = "injected-parameters"
         client = NotebookClient(notebook, km=self._km, timeout=1800, kernel_name="python3",
                                 resources={"metadata": {"path": str(paths.PROJECT_ROOT)}})
         try:
@@ -125,6 +128,9 @@ def build_report(
         "as_of": as_of.isoformat() if as_of else "",
     }
     base = paths.report_basename(year)
+    paths.remove_stale_staging(output_root)
+    raw_dir = Path(where.raw_root) / str(year)
+    raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
     try:
         with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
             for index, name in enumerate(NOTEBOOKS, start=1):
@@ -138,6 +144,11 @@ def build_report(
         (stage / f"{base}.html").write_text(html, encoding="utf-8")
         print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
         say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
+        if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
+            raise ReportError(
+                f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
+                "Tunggu sampai berkas selesai disalin, lalu jalankan lagi."
+            )
         target = output_root / str(year)
         replace_dir(stage, target)
     finally:

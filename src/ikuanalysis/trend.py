@@ -15,6 +15,7 @@ from ikuanalysis import paths
 from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_number, format_percent
 from ikuanalysis.indicator import IndicatorResult, read_result_json
+from ikuanalysis.processed import neutralize_formulas
 from ikuanalysis.render import Html, esc, section, table
 
 TABLE_BASENAME = "iku_semua_tahun"
@@ -50,16 +51,6 @@ def multi_year_table(results: dict[int, IndicatorResult]) -> pd.DataFrame:
             row[f"{c.id}_persen"] = c.percent
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe."""
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-
-    return frame.apply(lambda column: column.map(safe) if column.dtype == object or column.dtype == "str" else column)
 
 
 def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:

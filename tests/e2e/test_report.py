@@ -145,3 +145,21 @@ def test_report_error_for_a_missing_component(tmp_path):
     assert not (tmp_path / "outputs" / "2025").exists()
     assert not (tmp_path / "processed" / "2025").exists()
     assert [p.name for p in (tmp_path / "outputs").iterdir()] == []
+
+
+def test_register_text_is_shown_as_text_never_as_markup(built):
+    html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
+    parser = _Elements()
+    parser.feed(html)
+    tags = [t for t, _ in parser.tags]
+    assert "script" not in tags and "img" not in tags
+    assert not [a for _, attrs in parser.tags for a in attrs if a.startswith("on")]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_formula_like_cells_are_neutralised_in_csv(built):
+    where, _ = built
+    cases = (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in cases
+    assert ",=HYPERLINK(" not in cases and '"=HYPERLINK(' not in cases

@@ -151,3 +151,11 @@ def test_a_sheet_named_for_another_component_is_an_error(tmp_path):
     table, log = read_one(tmp_path, component="x1")
     assert table.frame["_sheet"].tolist() == ["x1"]
     assert log.loc[log["level"] == "error", ["code", "sheet"]].values.tolist() == [["sheet_of_other_component", "x2"]]
+
+
+def test_a_csv_row_with_too_many_fields_is_located(tmp_path):
+    (tmp_path / "x3_bansos.csv").write_text(
+        "DAFTAR\n" + ";".join(HEADER) + "\n" + ";".join(map(str, ROW_A)) + "\n" + ";".join(map(str, ROW_B)) + ";x\n",
+        encoding="utf-8")
+    _, log = read_one(tmp_path)
+    assert log[["code", "row"]].values.tolist() == [["malformed_csv", 4]]
