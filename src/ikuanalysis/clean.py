@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import Component, Settings, normalize_key, normalize_value
-from ikuanalysis.load import RawTable
+from ikuanalysis.load import RawTable, match_regex, summary_pattern
 from ikuanalysis.quality import ProblemLog
 
-_NIK_DROP = re.compile(r"[\s.\-']")
+# The no-break space is written out: pyarrow's RE2 "\s" only knows ASCII white space.
+_NIK_DROP = re.compile("[\\s\u00a0.\\-']")
 _NIK_VALID = re.compile(r"^\d{16}$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -73,15 +74,47 @@ def cell_to_text(value: object) -> str:
 
 def map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
     """Apply ``func`` once per distinct value of ``values`` and broadcast the results."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [func(u) for u in uniques]
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
+def is_text_dtype(values: pd.Series) -> bool:
+    """Whether a column holds only strings (CSV columns), so vectorised string ops apply."""
+    return isinstance(values.dtype, pd.StringDtype)
+
+
 def text_column(values: pd.Series) -> pd.Series:
-    """Return a column as trimmed text (see :func:`cell_to_text`)."""
+    """Return a column of few distinct values as trimmed text (see :func:`cell_to_text`).
+
+    Each distinct value is converted once; the result is an object column.
+    """
+    return map_unique(values, cell_to_text)
+
+
+def name_column(values: pd.Series) -> pd.Series:
+    """Return a column of many distinct values (names) as trimmed Arrow strings."""
+    if is_text_dtype(values):
+        return values.fillna("").str.strip()
     return map_unique(values, cell_to_text).astype("str")
+
+
+def key_column(text: pd.Series) -> pd.Series:
+    """Vectorised :func:`ikuanalysis.config.normalize_key` of a text column."""
+    return text.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+
+
+def nik_column(values: pd.Series) -> pd.Series:
+    """Return the NIK digits of a column (see :func:`normalize_nik`)."""
+    if is_text_dtype(values):
+        values = values.fillna("")
+        dirty = match_regex(values, _NIK_DROP.pattern)  # most NIKs are clean: fix only the others
+        if dirty.any():
+            values = values.copy()
+            values[dirty] = values[dirty].str.replace(_NIK_DROP.pattern, "", regex=True)
+        return values
+    return map_unique(values, normalize_nik).astype("str")
 
 
 def _place_lookup(canonical: list[str], aliases: dict[str, str]) -> dict[str, str]:
@@ -182,7 +215,7 @@ def parse_dates(values: pd.Series, months: dict[str, int]) -> tuple[pd.Series, p
         ``(dates, unreadable)``: dates as ``datetime64[s]`` (NaT for blank or unreadable
         cells) and a mask of the unreadable ones.
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     parsed = [parse_date(u, months) for u in uniques]
     is_unreadable = np.array([p is _UNREADABLE for p in parsed], dtype=bool)
     as_dates = pd.to_datetime(
@@ -203,11 +236,6 @@ def normalize_nik(value: object) -> str:
     return _NIK_DROP.sub("", cell_to_text(value))
 
 
-def _summary_pattern(prefixes: tuple[str, ...]) -> str:
-    words = "|".join(r"\s*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
-    return rf"(?i)^\s*(?:{words})(?![a-z])"
-
-
 def clean_register(
     raw: RawTable, component: Component, settings: Settings, year: int, log: ProblemLog
 ) -> tuple[pd.DataFrame, ComponentStats, pd.Series]:
@@ -221,7 +249,7 @@ def clean_register(
         log: Where problems are recorded.
 
     Returns:
-        ``(rows, stats, identity)``: the kept rows (one per register row, before
+        ``(rows, stats, identities)``: the kept rows (one per register row, before
         de-duplication) with interpreted values, the counts, and each kept row's case
         identity (NIK or name + place; personal, never written out).
     """
@@ -232,16 +260,19 @@ def clean_register(
     def add(level, code, message, rows, column="", values=None):
         log.add_rows(level, code, message, _with_headers(rows, headers, column), column=column, values=values)
 
-    text = {col: text_column(frame[col]) for col in ("nama", "jenis", "kecamatan", "kelurahan", "status")}
-    nik = map_unique(frame["nik"], normalize_nik).astype("str")
+    # Few distinct values (places, jenis, status): interpreted once per value. nama and nik
+    # (one per person) stay Arrow strings and are handled with vectorised kernels only.
+    text = {col: text_column(frame[col]) for col in ("jenis", "kecamatan", "kelurahan", "status")}
+    text["nama"] = name_column(frame["nama"])
+    nik = nik_column(frame["nik"])
     date_blank = text_column(frame["tanggal"]) == ""
     all_blank = date_blank & (nik == "")
     for values in text.values():
         all_blank &= values == ""
 
-    pattern = _summary_pattern(vocab.summary_prefixes)
-    is_summary = frame["_first_text"].astype("str").str.contains(pattern, regex=True) | text["nama"].str.contains(
-        pattern, regex=True
+    pattern = summary_pattern(vocab.summary_prefixes)
+    is_summary = pd.Series(
+        match_regex(frame["_first_text"], pattern) | match_regex(text["nama"], pattern), index=frame.index
     )
     is_blank = all_blank & ~is_summary
     add("info", "summary_row", "Baris jumlah/total dilewati (bukan data kasus).", frame[is_summary])
@@ -320,9 +351,12 @@ def clean_register(
         rows[blank_name], "nama",
     )
 
-    place_key = map_unique(kelurahan.where(kelurahan != "", kecamatan.fillna("")), normalize_key).astype("str")
-    name_key = map_unique(text["nama"][data], normalize_key).astype("str")
-    identity = ("P:" + name_key + "|" + place_key).where(~nik_valid, "N:" + nik_data)
+    by_name = ~nik_valid  # only these need a name-based identity (normalising names is the costly part)
+    place_key = map_unique(kelurahan[by_name].where(kelurahan[by_name] != "", kecamatan[by_name].fillna("")),
+                           normalize_key).astype("str")
+    name_key = key_column(text["nama"][data][by_name])
+    identity = "N:" + nik_data
+    identity[by_name] = "P:" + name_key + "|" + place_key
     identity = identity.where(~blank_name, "R:" + rows["_file"] + "|" + rows["_sheet"] + "|" + rows["_row"].astype("str"))
 
     rows["jenis"] = jenis.fillna("").astype("str")
@@ -332,12 +366,15 @@ def clean_register(
     rows["is_handled"] = status.fillna(False).astype(bool)
 
     keep = ~other_year
-    rows, identity = rows[keep], identity[keep]
-    duplicated = identity.duplicated(keep="first")
-    first_row = rows.loc[~duplicated, ["_file", "_row"]].set_index(identity[~duplicated])
+    rows = rows[keep]
+    # One hashing pass over the identities; everything else is integer arithmetic on codes.
+    codes, uniques = pd.factorize(identity[keep], sort=False)  # codes in first-seen order
+    first_positions = np.unique(codes, return_index=True)[1]
+    duplicated = np.ones(len(codes), dtype=bool)
+    duplicated[first_positions] = False
     dup_rows = rows[duplicated]
     if not dup_rows.empty:
-        origin = first_row.loc[identity[duplicated]]
+        origin = rows.iloc[first_positions[codes[duplicated]]]
         where = ("baris " + origin["_row"].astype("str") + " (" + origin["_file"] + ")").to_numpy()
         log.add_rows(
             "info", "duplicate_merged",
@@ -345,6 +382,7 @@ def clean_register(
             "menjadi satu kasus, ditangani bila salah satu barisnya berstatus ya.",
             _with_headers(dup_rows, headers, ""), values=pd.Series(where, index=dup_rows.index),
         )
+    identities = Identities(codes=codes, distinct=pd.Series(uniques).tolist())
 
     stats = ComponentStats(
         component=component.id,
@@ -355,14 +393,32 @@ def clean_register(
         excluded_other_year=int(other_year.sum()),
         duplicates_merged=int(duplicated.sum()),
         cases=int((~duplicated).sum()),
-        handled=int(rows.assign(_id=identity.to_numpy()).groupby("_id", sort=False)["is_handled"].any().sum()),
+        handled=int(identities.any_per_case(rows["is_handled"]).sum()),
         blank_status=int(blank_status.sum()),
         blank_date=int(blank_date.sum()),
         invalid_nik=int(invalid_nik.sum()),
         unknown_jenis=int(unknown_jenis.sum()),
         unknown_kelurahan=int(unknown_kel.sum()),
     )
-    return rows, stats, identity
+    return rows, stats, identities
+
+
+@dataclass(frozen=True)
+class Identities:
+    """The case identity of each kept row, as codes into the distinct identities.
+
+    Attributes:
+        codes: For each kept row, the number of its case (0, 1, ... in first-seen order).
+        distinct: The identity of each case (NIK or name + place: personal, never written).
+    """
+
+    codes: np.ndarray
+    distinct: list[str]
+
+    def any_per_case(self, flags: pd.Series) -> np.ndarray:
+        """Whether any row of each case has ``flags`` set (handled if any row says yes)."""
+        counts = np.bincount(self.codes, weights=flags.to_numpy(dtype=float), minlength=len(self.distinct))
+        return counts > 0
 
 
 def _has_column(rows: pd.DataFrame, headers: dict, column: str) -> pd.Series:
@@ -388,35 +444,33 @@ def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFram
     return rows.assign(**{f"_header_{column}": label.reindex(keys).to_numpy()})
 
 
-def merge_cases(rows: pd.DataFrame, identity: pd.Series, component: str, case_ids: list[str]) -> pd.DataFrame:
-    """Collapse rows with the same identity into one case (handled if any row is).
+def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case_ids: list[str]) -> pd.DataFrame:
+    """Collapse rows of the same case into one (handled if any row is; first row's details).
 
     Args:
         rows: Kept rows of one component (from :func:`clean_register`).
-        identity: Each row's case identity.
+        identities: Each row's case (from :func:`clean_register`).
         component: The component id.
-        case_ids: Keyed hashes of the distinct identities, in first-seen order.
+        case_ids: Keyed hashes of ``identities.distinct``, in the same order.
     """
-    keyed = rows.assign(_id=identity.to_numpy())
-    grouped = keyed.groupby("_id", sort=False)
-    first = keyed.drop_duplicates("_id", keep="first").set_index("_id")
-    cases = pd.DataFrame(
+    count = len(identities.distinct)
+    first = rows.iloc[np.unique(identities.codes, return_index=True)[1]]
+    return pd.DataFrame(
         {
-            "component": component,
-            "case_id": case_ids,
-            "jenis": first["jenis"].to_numpy(),
-            "kecamatan": first["kecamatan"].astype("str").to_numpy(),
-            "kelurahan": first["kelurahan"].to_numpy(),
-            "tanggal": first["tanggal"].to_numpy(),
-            "is_handled": grouped["is_handled"].any().reindex(first.index).to_numpy(),
-            "row_count": grouped.size().reindex(first.index).to_numpy(),
-            "source_file": first["_file"].to_numpy(),
-            "source_sheet": first["_sheet"].to_numpy(),
-            "source_row": first["_row"].to_numpy(),
+            "component": pd.Series(component, index=range(count), dtype="str"),
+            "case_id": pd.Series(case_ids, dtype="str"),
+            "jenis": pd.Series(first["jenis"].to_numpy(), dtype="str"),
+            "kecamatan": pd.Series(first["kecamatan"].to_numpy(), dtype="str"),
+            "kelurahan": pd.Series(first["kelurahan"].to_numpy(), dtype="str"),
+            "tanggal": first["tanggal"].to_numpy().astype("datetime64[s]"),
+            "is_handled": identities.any_per_case(rows["is_handled"]),
+            "row_count": np.bincount(identities.codes, minlength=count).astype("int64"),
+            "source_file": pd.Series(first["_file"].to_numpy(), dtype="str"),
+            "source_sheet": pd.Series(first["_sheet"].to_numpy(), dtype="str"),
+            "source_row": first["_row"].to_numpy().astype("int64"),
         },
         columns=CASE_COLUMNS,
     )
-    return cases
 
 
 def parse_count(value: object) -> object:
@@ -445,7 +499,7 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
     blank = (texts["komponen"] == "") & (texts["sasaran"] == "") & (texts["realisasi"] == "")
     summary = frame["_first_text"].astype("str").str.contains(
-        _summary_pattern(settings.vocabulary.summary_prefixes), regex=True
+        summary_pattern(settings.vocabulary.summary_prefixes), regex=True
     )
     frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
     component = texts["komponen"].str.lower().str.replace(" ", "")
@@ -561,7 +615,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     ]
     unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
     registers = load.read_registers(files, settings, log)
-    rekap_raw = load.read_rekap(files, log)
+    rekap_raw = load.read_rekap(files, log, settings.vocabulary.summary_prefixes)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
     from ikuanalysis.supplements import read_budget
 
@@ -587,10 +641,10 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
                 file=raw_dir.name,
             )
         if component.id in registers:
-            rows, component_stats, identity = clean_register(
+            rows, component_stats, identities = clean_register(
                 registers[component.id], component, settings, year, log
             )
-            all_rows.append((component.id, rows, identity))
+            all_rows.append((component.id, rows, identities))
             stats.append(component_stats)
         elif in_rekap:
             own = rekap[rekap["component"] == component.id]
@@ -605,16 +659,13 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
 
     key = privacy.load_key() if key is None else key
     parts = []
-    for component_id, rows, identity in all_rows:
-        distinct = pd.unique(identity.to_numpy())
-        case_ids = privacy.hash_identities([str(i) for i in distinct], key)
-        parts.append(merge_cases(rows, identity, component_id, case_ids))
-    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in CASE_COLUMNS})
-    cases = pd.concat([empty, *parts], ignore_index=True) if parts else empty
-    cases = cases.astype(
-        {"component": "str", "case_id": "str", "jenis": "str", "kecamatan": "str", "kelurahan": "str",
-         "is_handled": "bool", "row_count": "int64", "source_file": "str", "source_sheet": "str",
-         "source_row": "int64", "tanggal": "datetime64[s]"}
-    )
+    for component_id, rows, identities in all_rows:
+        case_ids = privacy.hash_identities(identities.distinct, key)
+        parts.append(merge_cases(rows, identities, component_id, case_ids))
+    if parts:
+        cases = pd.concat(parts, ignore_index=True)
+    else:
+        cases = merge_cases(pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file",
+                                                  "_sheet", "_row"]), Identities(np.zeros(0, dtype=np.int64), []), "", [])
     aggregate = aggregate_cases(cases, rekap)
     return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs)

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_header
@@ -26,7 +27,7 @@ LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
 REKAP_COLUMNS = ("komponen", "sasaran", "realisasi", "kecamatan")
 _REGISTER_NAME = re.compile(r"^x([1-4])(?![0-9])", re.IGNORECASE)
 _REKAP_NAME = re.compile(r"^rekap", re.IGNORECASE)
-_LETTER = r"[A-Za-z]"
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,13 @@ def find_header(
     return None
 
 
+def summary_pattern(prefixes: tuple[str, ...]) -> str:
+    """Return the regex of a cell that starts a summary row ("Jumlah", "Sub Total", ...)."""
+    words = "|".join("[\\s\u00a0]*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
+    # RE2 (pyarrow) has no look-ahead, and its "\s" is ASCII only: the no-break space is explicit.
+    return "(?i)^[\\s\u00a0]*(?:" + words + ")(?:[^a-z]|$)"
+
+
 def column_letter(index: int) -> str:
     """Return the spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB)."""
     letters = ""
@@ -125,29 +133,54 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _first_text(block: pd.DataFrame) -> pd.Series:
-    """Return each row's first cell that is text (holds a letter, not a number), else ''.
+def match_regex(values: pd.Series, pattern: str) -> np.ndarray:
+    """Return where ``pattern`` (RE2 syntax) matches a text column, as a boolean array.
 
-    Vectorised over whole columns, left to right; used to spot summary rows.
+    Arrow string columns use pyarrow's RE2 kernel directly (several times faster than the
+    pandas accessor); other columns are converted to text first. Missing values never match.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
+    matched = pc.match_substring_regex(pa.array(text.array), pattern)  # zero-copy for Arrow strings
+    return np.asarray(matched.fill_null(False), dtype=bool)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Return a column as strings, keeping CSV's Arrow strings as they are (no copy)."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
+
+
+def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
+    """Return the first text cell (one holding a letter) of each row that may be a summary row.
+
+    Only rows where some cell matches ``candidate`` (a summary word at the start) can be
+    summary rows; their first text cell is found exactly, the other rows get ''. One
+    vectorised regex per column, then plain Python over the few candidate rows only.
     """
     first = pd.Series("", index=block.index, dtype="str")
-    seen = pd.Series(False, index=block.index)
-    for col in block.columns:
-        text = block[col].astype("str")
-        has_letter = text.str.contains(_LETTER, regex=True)
-        first = first.mask(has_letter & ~seen, text.str.strip())
-        seen |= has_letter
+    if block.empty:
+        return first
+    columns = [_as_text(block[col]) for col in block.columns]
+    hits = np.zeros(len(block), dtype=bool)
+    for text in columns:
+        hits |= match_regex(text, candidate)
+    if hits.any():
+        positions = np.flatnonzero(hits)
+        values = [[str(text.iloc[i]) for text in columns] for i in positions]
+        found = [next((v.strip() for v in row if _LETTER.search(v)), "") for row in values]
+        first.iloc[positions] = found
     return first
 
 
 def _frame_from_block(
-    block: pd.DataFrame, mapping: dict[int, str], first_row_number: int, file: str, sheet: str
+    block: pd.DataFrame, mapping: dict[int, str], first_row_number: int, file: str, sheet: str,
+    candidate: str,
 ) -> pd.DataFrame:
     """Turn the data rows below a header into a canonical frame with locations."""
-    frame = pd.DataFrame(
-        {name: block[col].to_numpy() for col, name in mapping.items()}, index=block.index
-    )
-    frame["_first_text"] = _first_text(block).to_numpy()
+    frame = pd.DataFrame({name: block[col] for col, name in mapping.items()}, index=block.index)
+    frame["_first_text"] = _first_text(block, candidate)
     frame["_file"] = file
     frame["_sheet"] = sheet
     frame["_row"] = range(first_row_number, first_row_number + len(frame))
@@ -196,7 +229,7 @@ def iter_spreadsheet_sheets(path: Path) -> Iterator[tuple[str, list[list[object]
 
 def _read_workbook(
     path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable,
+    log: ProblemLog, table: RawTable, candidate: str,
 ) -> list[pd.DataFrame]:
     frames = []
     try:
@@ -238,7 +271,7 @@ def _read_workbook(
         if block.empty:
             block = pd.DataFrame(columns=range(len(header_row)), dtype="object")
         table.headers[(path.name, sheet)] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
-        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet))
+        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet, candidate))
         table.sheets_read += 1
     return frames
 
@@ -256,7 +289,7 @@ def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
 
 def _read_csv(
     path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable,
+    log: ProblemLog, table: RawTable, candidate: str,
 ) -> list[pd.DataFrame]:
     raw_head = path.open("rb").read(256 * 1024)
     encoding = "utf-8-sig"
@@ -313,12 +346,13 @@ def _read_csv(
     block = block.fillna("")
     table.headers[(path.name, "")] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
     table.sheets_read += 1
-    return [_frame_from_block(block, mapping, index + 2, path.name, "")]
+    return [_frame_from_block(block, mapping, index + 2, path.name, "", candidate)]
 
 
 def read_tables(
     files: list[SourceFile], lookup: Mapping[str, str], required: tuple[str, ...],
     columns: tuple[str, ...], log: ProblemLog, min_matches: int = 2,
+    summary_prefixes: tuple[str, ...] = ("Jumlah", "Total", "Sub Total", "Grand Total", "Rekap"),
 ) -> RawTable:
     """Read and combine the rows of several files (one component, or all rekap files).
 
@@ -329,15 +363,17 @@ def read_tables(
         columns: All canonical columns; missing optional ones are added blank.
         log: Where problems are recorded.
         min_matches: Matches that make a header row.
+        summary_prefixes: Words that start a summary row (config ``summary_prefixes``).
     """
+    candidate = summary_pattern(summary_prefixes)
     table = RawTable(frame=pd.DataFrame())
     frames: list[pd.DataFrame] = []
     for source in files:
         if source.path.suffix.lower() == ".csv":
-            frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table))
+            frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table, candidate))
         else:
             before = len(frames)
-            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table))
+            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate))
             if len(frames) == before and not log.has_errors:
                 log.add(
                     "error", "header_not_found",
@@ -345,10 +381,12 @@ def read_tables(
                     "Pastikan ada baris dengan nama kolom seperti Nama, Jenis, Kecamatan, Status.",
                     file=source.path.name,
                 )
-    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text")})
-    frame = pd.concat([empty, *frames], ignore_index=True) if frames else empty
+    if not frames:
+        frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text")})
+    else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     for col in (*columns, "_first_text"):
-        frame[col] = frame[col].astype("object").fillna("")
+        frame[col] = frame[col].fillna("") if col in frame else pd.Series("", index=frame.index, dtype="str")
     frame["_file"] = frame.get("_file", pd.Series(dtype="str")).astype("str")
     frame["_sheet"] = frame.get("_sheet", pd.Series(dtype="str")).astype("str")
     frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
@@ -364,15 +402,17 @@ def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog)
         own = [f for f in files if f.kind == "register" and f.component == component]
         if own:
             tables[component] = read_tables(
-                own, vocabulary.header_lookup, vocabulary.required, CANONICAL_COLUMNS, log
+                own, vocabulary.header_lookup, vocabulary.required, CANONICAL_COLUMNS, log,
+                summary_prefixes=vocabulary.summary_prefixes,
             )
     return tables
 
 
-def read_rekap(files: list[SourceFile], log: ProblemLog) -> RawTable | None:
+def read_rekap(files: list[SourceFile], log: ProblemLog, summary_prefixes: tuple[str, ...]) -> RawTable | None:
     """Read every rekap (aggregate) file of the year, or return None when there is none."""
     own = [f for f in files if f.kind == "rekap"]
     if not own:
         return None
     lookup = {normalize_header(c): c for c in REKAP_COLUMNS}
-    return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3)
+    return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3,
+                       summary_prefixes=summary_prefixes)

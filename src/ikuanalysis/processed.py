@@ -43,14 +43,17 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe.
 
     Register text (jenis, kelurahan, a logged value) such as ``=HYPERLINK(...)`` then opens as
-    text in Excel/LibreOffice instead of running (CSV/formula injection).
+    text in Excel/LibreOffice instead of running (CSV/formula injection). Vectorised per column.
     """
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-
-    return frame.apply(lambda column: column.map(safe) if column.dtype == object or column.dtype == "str" else column)
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            text = column.astype("str")
+            risky = text.str.match(r"[=+\-@\t\r]").fillna(False).astype(bool)
+            if risky.any():
+                safe[name] = column.where(~risky, "'" + text)
+    return safe
 
 
 def write_processed(result: CleanResult, processed_root: Path, settings: Settings) -> Path:
