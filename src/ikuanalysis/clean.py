@@ -28,6 +28,7 @@ _D_MONTH_Y = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (20000, 80000)  # spreadsheet serial numbers of 1954..2119
 _UNREADABLE = object()
+_MAX_COUNT = 2**53  # larger counts are typing errors (and would not fit the int64 columns)
 
 CASE_COLUMNS = [
     "component", "case_id", "jenis", "kecamatan", "kelurahan", "tanggal", "is_handled",
@@ -476,11 +477,11 @@ def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case
 def parse_count(value: object) -> object:
     """Parse a whole number written the Indonesian way ('1.234'); NA when not a whole number >= 0."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() and value >= 0 else pd.NA
-    text = cell_to_text(value).replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text):
-        return int(text.replace(".", ""))
-    return pd.NA
+        number = int(value) if float(value).is_integer() and value >= 0 else None
+    else:
+        text = cell_to_text(value).replace(" ", "")
+        number = int(text.replace(".", "")) if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text) else None
+    return pd.NA if number is None or number > _MAX_COUNT else number
 
 
 def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFrame:

@@ -279,8 +279,15 @@ def _read_workbook(
 def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
     """Return ``(delimiter, header)`` for the delimiter that yields the best header row."""
     best = None
-    for delimiter in (";", ",", "\t"):
-        rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+    # Only the first rows matter; splitlines also knows the old Mac "\r" line ends.
+    lines = head.splitlines()[:HEADER_SEARCH_ROWS]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(head) + 1))  # a huge cell must not stop header detection
+    try:
+        candidates = [(d, list(csv.reader(lines, delimiter=d))) for d in (";", ",", "\t")]
+    finally:
+        csv.field_size_limit(limit)
+    for delimiter, rows in candidates:
         header = find_header(rows, lookup, min_matches)
         if header and (best is None or len(header[1]) > len(best[1][1])):
             best = (delimiter, header, rows)
@@ -321,19 +328,17 @@ def _read_csv(
     header_row = rows[index]
     if not _check_header(header, header_row, required, path.name, "", log):
         return []
+    options = dict(
+        sep=delimiter, header=None, skiprows=index + 1, names=range(max(len(header_row), 1)),
+        index_col=False, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False,
+        engine="c",
+    )
     try:
-        block = pd.read_csv(
-            path, sep=delimiter, encoding=encoding, header=None, skiprows=index + 1,
-            names=range(max(len(header_row), 1)), index_col=False, dtype="str",
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-        )
-    except UnicodeDecodeError:
-        block = pd.read_csv(
-            path, sep=delimiter, encoding="cp1252", header=None, skiprows=index + 1,
-            names=range(max(len(header_row), 1)), index_col=False, dtype="str",
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
+        try:
+            block = pd.read_csv(path, encoding=encoding, **options)
+        except UnicodeDecodeError:  # a non-UTF-8 byte beyond the sampled head: Windows-1252
+            block = pd.read_csv(path, encoding="cp1252", encoding_errors="replace", **options)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
         line = re.search(r"line (\d+)", detail)
         log.add(
@@ -372,9 +377,9 @@ def read_tables(
         if source.path.suffix.lower() == ".csv":
             frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table, candidate))
         else:
-            before = len(frames)
+            before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate))
-            if len(frames) == before and not log.has_errors:
+            if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
                 log.add(
                     "error", "header_not_found",
                     "Tidak ada sheet dengan baris judul kolom yang dikenali pada 30 baris pertama. "

@@ -112,7 +112,11 @@ class ProblemLog:
     @property
     def has_errors(self) -> bool:
         """Whether any recorded problem is an error."""
-        return any((f["level"] == "error").any() for f in self._frames)
+        return self.error_count() > 0
+
+    def error_count(self) -> int:
+        """Return the number of errors recorded so far."""
+        return int(sum((f["level"] == "error").sum() for f in self._frames))
 
     def counts(self) -> pd.DataFrame:
         """Return the number of problems per level, code and message."""

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import io
+import csv
 import re
 from pathlib import Path
 
@@ -42,20 +42,34 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    first_line = text.split("\n", 1)[0]
-    sep = ";" if first_line.count(";") > first_line.count(",") else ","
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype="str", keep_default_na=False)
-    frame.columns = [normalize_header(c) for c in frame.columns]
-    missing = [c for c in ("program", "pagu", "realisasi") if c not in frame.columns]
+        text = raw.decode("cp1252", errors="replace")
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        log.add("error", "budget_unreadable", "anggaran.csv kosong. Isi dengan kolom program, pagu, realisasi, "
+                "atau hapus berkasnya.", file=BUDGET_FILE)
+        return None
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    records = list(csv.reader(lines, delimiter=sep))  # a handful of rows: strict checks, not speed
+    header = [normalize_header(c) for c in records[0]]
+    missing = [c for c in ("program", "pagu", "realisasi") if c not in header]
     if missing:
         log.add("error", "budget_missing_column",
                 f"Kolom {', '.join(missing)} tidak ada. anggaran.csv harus berkolom program, pagu, realisasi.",
                 file=BUDGET_FILE, row=1)
         return None
+    bad = [n for n, r in enumerate(records[1:], start=2) if r and len(r) != len(header)]
+    for row_number in bad:
+        log.add("error", "budget_malformed_row",
+                f"Baris ini berisi {len(records[row_number - 1])} kolom, baris judul {len(header)}. Perbaiki "
+                "pemisah kolom; teks yang memuat pemisah harus diapit tanda kutip.",
+                file=BUDGET_FILE, row=row_number)
+    if bad:
+        return None
     rows = []
-    for index, record in frame.iterrows():  # a budget has a handful of rows
-        row_number = index + 2
+    for row_number, values in enumerate(records[1:], start=2):  # a budget has a handful of rows
+        if not any(v.strip() for v in values):
+            continue
+        record = dict(zip(header, values))
         amounts = {}
         for column in ("pagu", "realisasi"):
             value = parse_count(str(record[column]).replace("Rp", "").replace("rp", "").strip())
