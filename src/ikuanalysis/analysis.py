@@ -41,6 +41,17 @@ def breakdown(aggregate: pd.DataFrame, by: str) -> pd.DataFrame:
     return _with_percent(summed)
 
 
+def breakdown_cases(cases: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Count cases and handled cases per component and ``by`` (e.g. kecamatan, kelurahan).
+
+    Blank values are labelled "(kosong)". Used for tables finer than the aggregate table,
+    which must go through :func:`ikuanalysis.disclosure.suppress_small_counts`.
+    """
+    keyed = cases.assign(**{column: cases[column].replace("", "(kosong)") for column in by})
+    counted = keyed.groupby(["component", *by], sort=True)["is_handled"].agg(numerator="sum", denominator="size")
+    return _with_percent(counted.reset_index().astype({"numerator": "int64", "denominator": "int64"}))
+
+
 def furthest_from_target(by_place: pd.DataFrame, target: float) -> pd.DataFrame:
     """Return, per component, the place with the lowest percentage and its gap to target (points)."""
     computable = by_place[by_place["percent"].notna()]

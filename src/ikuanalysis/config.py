@@ -92,6 +92,7 @@ class RatingBand(_Frozen):
 
 class Policies(_Frozen):
     no_case_component: Literal["exclude", "full", "zero"]
+    disclosure_k: int = Field(ge=0)
     sample_data_marker: str
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 
 from ikuanalysis import __version__
 from ikuanalysis.config import Settings
+from ikuanalysis.disclosure import describe_rule
 from ikuanalysis.formatting import format_date, format_number, format_percent
 from ikuanalysis.indicator import IndicatorResult
 from ikuanalysis.narrative import POLICY_TEXT, describe_result
@@ -183,6 +184,8 @@ def methodology_section(settings: Settings, year: int, history_years: list[int])
         + (f" ({', '.join(str(y) for y in history_years)})." if history_years else " (tidak ada)."),
         "Privasi: NIK dan nama tidak pernah keluar dari <code>data/raw</code>; data bersih memakai kode kasus "
         "hasil hash berkunci, dan laporan hanya memuat angka agregat.",
+        "Pengendalian pengungkapan: " + esc(describe_rule(iku.policies.disclosure_k)) + " Angka utama (IKU, "
+        "komponen, komponen × kecamatan) tidak disembunyikan.",
     ]
     body = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     return section("11. Metodologi dan asumsi", body, "metodologi")
@@ -355,6 +358,28 @@ def jenis_tables(by_jenis, settings: Settings) -> str:
     return "".join(parts)
 
 
+def kelurahan_tables(suppressed, settings: Settings) -> str:
+    """Return one table per component of the kelurahan breakdown, small counts hidden.
+
+    Args:
+        suppressed: :class:`ikuanalysis.disclosure.SuppressedTable` of
+            ``analysis.breakdown_cases(cases, ["kecamatan", "kelurahan"])``.
+        settings: The configuration (component order).
+    """
+    published = suppressed.table
+    parts = []
+    for component in settings.iku.components:
+        own = published[published["component"] == component.id]
+        if own.empty:
+            continue
+        rows = [(r.kecamatan, r.kelurahan, r.denominator_text, r.numerator_text, r.percent_text, r.not_handled_text)
+                for r in own.itertuples(index=False)]
+        parts.append(table(["Kecamatan", "Kelurahan", "Sasaran", "Realisasi", "Persen", "Belum ditangani"],
+                                rows, numeric=(2, 3, 4, 5), caption=f"{component.id} menurut kelurahan"))
+    note = f'<p class="muted">{esc(suppressed.note)}</p>' if suppressed.note else ""
+    return "".join(parts) + note
+
+
 def quarter_label(year: int, upto: int) -> str:
     """Return "TA 2025" for a full year, "s.d. Triwulan III TA 2025" for a year in progress."""
     names = ("I", "II", "III", "IV")
@@ -376,7 +401,7 @@ def quarter_table(progress, year: int, upto: int) -> Html:
 
 
 def distribution_section(by_kecamatan, by_jenis, progress, year: int, upto: int, settings: Settings,
-                         rekap_components: list[str], charts_html: dict[str, str]) -> Html:
+                         rekap_components: list[str], charts_html: dict[str, str], by_kelurahan=None) -> Html:
     """Return the distribution by kecamatan, by jenis and over the triwulan."""
     note = ""
     if rekap_components:
@@ -391,6 +416,7 @@ def distribution_section(by_kecamatan, by_jenis, progress, year: int, upto: int,
            "<p>Persentase kumulatif kasus yang sudah ditangani (menurut tanggal kasus) terhadap seluruh kasus "
            "tahun itu; kasus tanpa tanggal dihitung pada Triwulan IV.</p>"
            + quarter_table(progress, year, upto) + charts_html.get("quarters", ""))
+        + (("<h3>(d) Menurut kelurahan</h3>" + kelurahan_tables(by_kelurahan, settings)) if by_kelurahan is not None else "")
         + note
     )
     return section("6. Sebaran", body, "sebaran")

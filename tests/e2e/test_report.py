@@ -163,3 +163,12 @@ def test_formula_like_cells_are_neutralised_in_csv(built):
     cases = (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in cases
     assert ",=HYPERLINK(" not in cases and '"=HYPERLINK(' not in cases
+
+
+def test_kelurahan_tables_hide_small_counts_and_state_the_rule(built):
+    html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
+    section = html[html.index("(d) Menurut kelurahan"):html.index('id="analisis"')]
+    # Every kelurahan of the fixture has 1–2 cases: all hidden, none printed as a number.
+    assert "x2 menurut kelurahan" in section and "&lt; 6" in section
+    assert not re.search(r'<td class="num">[1-5]</td>', section)
+    assert "jumlah 1 sampai 5 ditampilkan sebagai" in html  # methodology and table note

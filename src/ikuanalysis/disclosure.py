@@ -1,0 +1,313 @@
+"""Disclosure control: small counts in detailed tables are hidden before a report leaves the office.
+
+In any table or chart finer than component × kecamatan (kelurahan, jenis × wilayah,
+triwulan × wilayah) a count from 1 to k is shown as "< k+1" and its percentage is hidden;
+other cells are hidden as well where needed so that no hidden count can be worked out from
+the totals published elsewhere in the report. Headline figures (the IKU, the components,
+component × kecamatan) are never passed through this module.
+
+The rule, cell by cell (a cell is one row of a long table, with a handled count, a case
+count and the implied not-handled count = cases − handled):
+
+* **Primary suppression.** A cell is hidden when any of its three counts is between 1 and k.
+  A zero never hides a cell (zero is not disclosive). The whole cell is hidden — handled, cases, not handled
+  and percentage — because any two of the three counts and the percentage give the third.
+* **Secondary suppression.** The totals of each line of the table (``group``, and ``also_by``
+  for a grid) are published, so a lone hidden cell could be recovered by subtraction. Other
+  cells are hidden until every non-zero count of every hidden cell can take at
+  least two values consistent with everything published. Partners are chosen cheapest
+  first: the non-hidden cell with the smallest case count (ties by label), or in a grid the
+  cheapest rectangle; cells without cases are never used as partners.
+* **Markers.** A hidden count of at most k is shown as "< k+1" (true also of a hidden 0); any
+  other hidden count as "×"; a hidden percentage as "–". "< 6" is therefore never printed
+  over a count of 40. The numeric columns of hidden cells are set to missing too, so a chart
+  or an export drawn from the result cannot leak them.
+
+What "cannot be recovered" means here: the reader is assumed to know the published line
+totals, every shown cell, and what the markers imply (a hidden count marked "< k+1" lies in
+0..k, one marked "×" is above k, a hidden cell has at least one case). A hidden count is
+protected when a second table exists that agrees with all of that and differs in that count:
+the check looks for a cycle of hidden cells along which one case (handled, not handled or
+both) can be moved without breaking a total or a marker. Finding one proves the count is not
+determined; not finding one leads to more suppression, never to less. A recovered 0 is not
+counted as a disclosure (zero is not disclosive). The order in which partners were picked is
+not assumed known. A line whose cells are all hidden and still determined (typically a line
+with a single cell, e.g. a kecamatan with one kelurahan: the kelurahan's figures are the
+kecamatan's, published anyway) is reported in ``SuppressedTable.unprotected``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ikuanalysis.formatting import MISSING, format_number, format_percent
+
+DEFAULT_K = 5
+HIDDEN = "×"  # a hidden count that is not at most k
+PERCENT_HIDDEN = MISSING
+NOT_HANDLED = "not_handled"
+PERCENT = "percent"
+
+_FIELDS = ("numerator", "denominator", NOT_HANDLED)
+# One case moved: (change of the handled count, change of the not-handled count).
+_STEPS = tuple((a, b) for a in (-1, 0, 1) for b in (-1, 0, 1) if (a, b) != (0, 0))
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A table ready to publish, with the small counts hidden.
+
+    Attributes:
+        table: The input rows (same index and order) with the count columns as nullable
+            ``Int64``, ``not_handled`` (Int64) and ``percent`` (float) recomputed from them —
+            all missing in hidden cells — and added columns ``is_suppressed``,
+            ``is_primary`` (hidden for its own small count rather than as a partner) and
+            the display strings ``<numerator>_text``, ``<denominator>_text``,
+            ``not_handled_text``, ``percent_text``.
+        k: The threshold used (0: nothing hidden).
+        unprotected: Index labels of hidden rows whose figures still follow from the
+            published totals because no other cell of their lines could be hidden.
+    """
+
+    table: pd.DataFrame
+    k: int
+    unprotected: tuple[Hashable, ...] = ()
+
+    @property
+    def any_suppressed(self) -> bool:
+        """Whether at least one cell is hidden."""
+        return bool(self.table["is_suppressed"].any())
+
+    @property
+    def note(self) -> str:
+        """The methodology sentence to print under the table, or "" when nothing is hidden."""
+        return describe_rule(self.k) if self.any_suppressed else ""
+
+
+def describe_rule(k: int = DEFAULT_K) -> str:
+    """Return the disclosure rule for threshold ``k`` as one sentence in Bahasa Indonesia."""
+    _check_k(k)
+    if k == 0:
+        return "Semua angka ditampilkan apa adanya; tidak ada angka kecil yang disembunyikan."
+    small = "1" if k == 1 else f"1 sampai {format_number(k)}"
+    return (
+        f"Pada tabel yang lebih rinci dari komponen × kecamatan, jumlah {small} ditampilkan sebagai "
+        f"\"< {format_number(k + 1)}\" dan persentasenya disembunyikan ({PERCENT_HIDDEN}); angka lain "
+        f"ikut disembunyikan ({HIDDEN}) bila diperlukan agar angka tersembunyi tidak dapat dihitung dari total."
+    )
+
+
+def suppress_small_counts(
+    table: pd.DataFrame,
+    *,
+    group: str | Sequence[str],
+    cell: str | Sequence[str],
+    count_columns: tuple[str, str] = ("numerator", "denominator"),
+    k: int = DEFAULT_K,
+    also_by: str | Sequence[str] | None = None,
+) -> SuppressedTable:
+    """Hide counts from 1 to ``k`` and the partners needed to keep them hidden.
+
+    Args:
+        table: Long table, one row per cell, e.g. the result of ``analysis.breakdown``
+            by kelurahan. Not modified.
+        group: Column(s) whose every combination has its total published elsewhere in the
+            report; secondary suppression works within these lines. For kelurahan:
+            ``["component", "kecamatan"]`` (component × kecamatan is published).
+        cell: Column(s) naming the cell within its line (ties between partners are broken
+            by it). ``group`` + ``cell`` must identify a row.
+        count_columns: The handled and the case count columns (numerator, denominator).
+        k: Largest count hidden (the configuration's value); 0 turns suppression off.
+        also_by: For a grid, the column(s) of the other published margin, e.g. jenis ×
+            kecamatan within a component: ``group=["component", "jenis"], cell="kecamatan",
+            also_by=["component", "kecamatan"]``. Both margins are then kept safe.
+
+    Returns:
+        The table to publish; see ``SuppressedTable``.
+
+    Raises:
+        ValueError: ``k`` negative, a missing column, counts that are not whole numbers
+            ≥ 0 with handled ≤ cases, or two rows for the same cell.
+    """
+    _check_k(k)
+    group, cell = _columns(group), _columns(cell)
+    margin = _columns(also_by) if also_by is not None else None
+    numerator, denominator = count_columns
+    missing = [c for c in (*group, *cell, *(margin or ()), numerator, denominator) if c not in table.columns]
+    if missing:
+        raise ValueError(f"suppress_small_counts: missing column(s) {missing}")
+    num, den = _counts(table, numerator), _counts(table, denominator)
+    if any(n > d for n, d in zip(num, den, strict=True)):
+        raise ValueError(f"suppress_small_counts: {numerator} greater than {denominator}")
+    if table.duplicated([*group, *cell]).any():
+        raise ValueError(f"suppress_small_counts: several rows for the same {[*group, *cell]}")
+
+    hidden: set[int] = set()
+    primary: set[int] = set()
+    unprotected: list[int] = []
+    if k > 0 and len(table):
+        rows = _keys(table, group)
+        cols = _keys(table, margin) if margin is not None else [("__line__", r) for r in rows]
+        labels = [tuple(map(str, key)) for key in _keys(table, cell)]
+        cells = _Cells(num, den, rows, cols, labels, k)
+        primary = {i for i in range(len(table)) if cells.is_small(i)}
+        hidden, unprotected = cells.suppress(primary)
+    return SuppressedTable(
+        _publish(table, num, den, numerator, denominator, hidden, primary, k),
+        k,
+        tuple(table.index[i] for i in sorted(unprotected)),
+    )
+
+
+def _check_k(k: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise ValueError(f"k must be a whole number ≥ 0 (0 turns suppression off), got {k!r}")
+
+
+def _columns(columns: str | Sequence[str]) -> list[str]:
+    return [columns] if isinstance(columns, str) else list(columns)
+
+
+def _counts(table: pd.DataFrame, column: str) -> list[int]:
+    values = pd.to_numeric(table[column], errors="coerce")
+    if values.isna().any() or (values < 0).any() or (values % 1 != 0).any():
+        raise ValueError(f"suppress_small_counts: {column} must hold whole numbers ≥ 0")
+    return [int(v) for v in values]
+
+
+def _keys(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return list(zip(*(table[c].tolist() for c in columns), strict=True))
+
+
+class _Cells:
+    """The cells as edges of a graph between row lines and column lines (see module docstring).
+
+    A move of one case along a cycle of hidden cells, alternately added and taken away,
+    leaves every line total unchanged; it is allowed when every count stays within what its
+    marker says. Without ``also_by`` each row has its own column node, so cycles are pairs
+    of cells of the same line.
+    """
+
+    def __init__(self, num: list[int], den: list[int], rows: list, cols: list, labels: list, k: int) -> None:
+        self.num, self.den, self.k = num, den, k
+        self.nh = [d - n for n, d in zip(num, den, strict=True)]
+        self.rows = [("row", r) for r in rows]
+        self.cols = [("col", c) for c in cols]
+        self.labels = labels
+        self.by_node: dict[tuple, list[int]] = {}
+        for i, (r, c) in enumerate(zip(self.rows, self.cols, strict=True)):
+            self.by_node.setdefault(r, []).append(i)
+            self.by_node.setdefault(c, []).append(i)
+
+    def is_small(self, i: int) -> bool:
+        return any(1 <= v <= self.k for v in (self.num[i], self.den[i], self.nh[i]))
+
+    def _fits(self, value: int, true: int, lowest: int) -> bool:
+        """Whether ``value`` agrees with the marker of a hidden count whose true value is ``true``."""
+        return lowest <= value <= self.k if true <= self.k else value > self.k
+
+    def can_move(self, i: int, step: tuple[int, int]) -> bool:
+        n, h = self.num[i] + step[0], self.nh[i] + step[1]
+        return self._fits(n, self.num[i], 0) and self._fits(h, self.nh[i], 0) and self._fits(n + h, self.den[i], 1)
+
+    def _cycle(self, i: int, step: tuple[int, int], hidden: set[int]) -> bool:
+        """Whether ``step`` can be added to cell i and balanced along a cycle of other hidden cells."""
+        if not self.can_move(i, step):
+            return False
+        back = (-step[0], -step[1])
+        start, goal = self.cols[i], self.rows[i]
+        seen, queue = {start}, deque([start])
+        while queue:
+            node = queue.popleft()
+            leaving_column = node[0] == "col"
+            for e in self.by_node[node]:
+                if e == i or e not in hidden or not self.can_move(e, back if leaving_column else step):
+                    continue
+                other = self.rows[e] if leaving_column else self.cols[e]
+                if other == goal:
+                    return True
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return False
+
+    def exposed(self, i: int, hidden: set[int]) -> bool:
+        """Whether some non-zero count of hidden cell i is determined by what is published."""
+        free = set()
+        for step in _STEPS:
+            if self._cycle(i, step, hidden):
+                free |= {f for f, change in zip(_FIELDS, (step[0], sum(step), step[1]), strict=True) if change}
+        values = (self.num[i], self.den[i], self.nh[i])
+        return any(v > 0 and f not in free for f, v in zip(_FIELDS, values, strict=True))
+
+    def _order(self, i: int) -> tuple:
+        return (str(self.rows[i]), self.den[i], self.labels[i], i)
+
+    def _candidates(self, i: int, hidden: set[int]) -> list[frozenset[int]]:
+        """Sets of cells whose hiding could protect cell i, cheapest (fewest cases) first."""
+        usable = {j for j in range(len(self.num)) if j not in hidden and self.den[j] > 0}
+        in_row = [j for j in self.by_node[self.rows[i]] if j != i]
+        in_col = [j for j in self.by_node[self.cols[i]] if j != i]
+        options = {frozenset([j]) for j in (*in_row, *in_col) if j in usable}
+        at = {(self.rows[j], self.cols[j]): j for j in range(len(self.num))}
+        for j in in_row:
+            for m in in_col:
+                corner = at.get((self.rows[m], self.cols[j]))
+                if corner is None or self.cols[j] == self.cols[i] or self.rows[m] == self.rows[i]:
+                    continue
+                new = frozenset(x for x in (j, m, corner) if x not in hidden)
+                if new and all(self.den[x] > 0 for x in new):
+                    options.add(new)
+        return sorted(options, key=lambda s: (sum(self.den[x] for x in s), len(s), sorted(self._order(x) for x in s)))
+
+    def suppress(self, primary: set[int]) -> tuple[set[int], list[int]]:
+        """Return the hidden cells (primary plus partners) and those still determined."""
+        hidden, given_up = set(primary), set()
+        safe: set[int] = set()  # hiding more cells only adds cycles: a protected cell stays protected
+        while True:
+            for i in sorted(hidden - safe - given_up, key=self._order):
+                if self.exposed(i, hidden):
+                    break
+                safe.add(i)
+            else:
+                break
+            options = self._candidates(i, hidden)
+            if not options:
+                given_up.add(i)
+                continue
+            # The cheapest option that protects i on its own, else the cheapest (and go on).
+            chosen = next((s for s in options if not self.exposed(i, hidden | s)), options[0])
+            hidden |= chosen
+        return hidden, sorted(i for i in given_up if self.exposed(i, hidden))
+
+
+def _publish(table: pd.DataFrame, num: list[int], den: list[int], numerator: str, denominator: str,
+             hidden: set[int], primary: set[int], k: int) -> pd.DataFrame:
+    is_hidden = [i in hidden for i in range(len(table))]
+    nh = [d - n for n, d in zip(num, den, strict=True)]
+    percent = [n / d * 100 if d else None for n, d in zip(num, den, strict=True)]
+
+    def masked(values: list) -> list:
+        return [None if h else v for v, h in zip(values, is_hidden, strict=True)]
+
+    def text(values: list[int]) -> list[str]:
+        return [(f"< {format_number(k + 1)}" if v <= k else HIDDEN) if h else format_number(v)
+                for v, h in zip(values, is_hidden, strict=True)]
+
+    out = table.copy()
+    out[numerator] = pd.array(masked(num), dtype="Int64")
+    out[denominator] = pd.array(masked(den), dtype="Int64")
+    out[NOT_HANDLED] = pd.array(masked(nh), dtype="Int64")
+    out[PERCENT] = pd.array(masked(percent), dtype="float64")
+    out["is_suppressed"] = is_hidden
+    out["is_primary"] = [i in primary for i in range(len(table))]
+    out[f"{numerator}_text"] = text(num)
+    out[f"{denominator}_text"] = text(den)
+    out[f"{NOT_HANDLED}_text"] = text(nh)
+    out[f"{PERCENT}_text"] = [PERCENT_HIDDEN if h else format_percent(p)
+                              for p, h in zip(percent, is_hidden, strict=True)]
+    return out

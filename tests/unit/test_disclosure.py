@@ -1,0 +1,322 @@
+"""Disclosure control on tiny tables: which cells are hidden, how they read, and that no hidden
+count can be worked out again from the totals published elsewhere in the report."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ikuanalysis.disclosure import DEFAULT_K, describe_rule, suppress_small_counts
+
+K = DEFAULT_K  # 5: counts 1–5 read "< 6"
+SMALL = f"< {K + 1}"
+HIDDEN = "×"
+COUNTS = ("numerator", "denominator", "not_handled")
+BY_COMPONENT = [["component"]]  # the component totals are published in the x1–x4 table
+
+# Neighbours that are never small themselves (handled and not handled both 0 or above K).
+PANARUNG = ("Panarung", 6, 12)
+BUKIT_TUNGGAL = ("Bukit Tunggal", 20, 40)
+MENTENG = ("Menteng", 30, 50)
+
+
+def kelurahan(*cells, component="x1"):
+    """A kelurahan table of one component: (kelurahan, handled, cases) per cell."""
+    return pd.DataFrame(
+        [(component, name, handled, cases) for name, handled, cases in cells],
+        columns=["component", "kelurahan", "numerator", "denominator"],
+    )
+
+
+def suppress(table, **options):
+    return suppress_small_counts(table, group="component", cell="kelurahan", **options)
+
+
+def texts(result, name, column="kelurahan"):
+    row = result.table[result.table[column] == name].iloc[0]
+    return [row[f"{c}_text"] for c in (*COUNTS, "percent")]
+
+
+def hidden(result, column="kelurahan"):
+    return sorted(result.table.loc[result.table["is_suppressed"], column])
+
+
+def recoverable(published, original, lines, k=K):
+    """Hidden counts a reader can pin down from the line totals, the shown cells and the markers.
+
+    Count by count, each hidden cell starts with the range its marker allows ("< 6": 0–5, and a
+    hidden cell has at least one case; "×": above 5) and every published line tightens it: a cell
+    holds at least what the line's hidden remainder leaves after the others take their most, and at
+    most what it leaves after they take their least. Plain subtraction is the case of one hidden
+    cell in a line. Returns {(row, count): value} for ranges shrunk to one value other than 0
+    (a recovered 0 discloses nothing).
+    """
+    values = original.assign(not_handled=original["denominator"] - original["numerator"])
+    hidden = set(published.index[published["is_suppressed"]])
+    unknown_by_line = {}
+    for columns in lines:
+        for i, key in zip(original.index, original[columns].itertuples(index=False, name=None), strict=True):
+            if i in hidden:
+                unknown_by_line.setdefault((tuple(columns), key), []).append(i)
+    found = {}
+    for count in COUNTS:
+        value, text = values[count].to_dict(), published[f"{count}_text"].to_dict()
+        low, high = {}, {}
+        for i in hidden:
+            small = text[i] == f"< {k + 1}"
+            low[i] = (1 if count == "denominator" else 0) if small else k + 1
+            high[i] = k if small else sum(value.values())
+        changed = True
+        while changed:
+            changed = False
+            for unknown in unknown_by_line.values():
+                rest = sum(value[i] for i in unknown)  # the line total minus the shown cells
+                for i in unknown:
+                    others = [j for j in unknown if j != i]
+                    lo = max(low[i], rest - sum(high[j] for j in others))
+                    hi = min(high[i], rest - sum(low[j] for j in others))
+                    if (lo, hi) != (low[i], high[i]):
+                        low[i], high[i], changed = lo, hi, True
+        found |= {(i, count): low[i] for i in low if low[i] == high[i] and low[i] != 0}
+    return found
+
+
+# --- primary suppression -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cases", "cases_text", "percent_text"),
+    [(0, "0", "–"), (1, SMALL, "–"), (K, SMALL, "–"), (K + 1, "6", "0,00%")],
+)
+def test_counts_from_1_to_k_are_hidden_and_0_and_k_plus_1_are_shown(cases, cases_text, percent_text):
+    # None of the cases handled, so handled is 0 and not handled equals the cases.
+    result = suppress(kelurahan(("Langkai", 0, cases), BUKIT_TUNGGAL, MENTENG))
+    assert texts(result, "Langkai")[1:] == [cases_text, cases_text, percent_text]
+    assert result.table.loc[0, "is_primary"] == (cases_text == SMALL)
+
+
+def test_a_hidden_cell_hides_all_its_figures():
+    # 2 of 3 handled: the three counts are small; the percentage would give them back.
+    result = suppress(kelurahan(("Langkai", 2, 3), PANARUNG, BUKIT_TUNGGAL))
+    assert texts(result, "Langkai") == [SMALL, SMALL, SMALL, "–"]
+    langkai = result.table.iloc[0]
+    assert langkai[["numerator", "denominator", "not_handled", "percent"]].isna().all()
+
+
+def test_a_small_not_handled_count_hides_the_cell():
+    # 18 of 20 handled: the 2 not handled are a small count; 18 and 20 are not, so they read "×".
+    result = suppress(kelurahan(("Langkai", 18, 20), BUKIT_TUNGGAL, MENTENG))
+    assert texts(result, "Langkai") == [HIDDEN, HIDDEN, SMALL, "–"]
+    assert result.table.loc[0, "is_primary"]
+
+
+def test_shown_cells_use_indonesian_numbers():
+    result = suppress(kelurahan(("Langkai", 1234, 1600), ("Menteng", 0, 12)))
+    assert texts(result, "Langkai") == ["1.234", "1.600", "366", "77,13%"]
+    assert texts(result, "Menteng") == ["0", "12", "12", "0,00%"]
+    assert not result.any_suppressed and result.note == ""
+
+
+def test_k_zero_turns_suppression_off():
+    table = kelurahan(("Langkai", 1, 2), ("Panarung", 3, 3), BUKIT_TUNGGAL)
+    result = suppress(table, k=0)
+    assert not result.table["is_suppressed"].any()
+    assert texts(result, "Langkai") == ["1", "2", "1", "50,00%"]
+    assert result.table["denominator"].tolist() == [2, 3, 40]
+
+
+def test_another_k_from_the_configuration():
+    table = kelurahan(("Langkai", 0, 9), ("Panarung", 0, 10), ("Menteng", 0, 11), BUKIT_TUNGGAL)
+    result = suppress(table, k=10)
+    assert [texts(result, name)[1] for name in ("Langkai", "Panarung", "Menteng")] == ["< 11", "< 11", "11"]
+    assert recoverable(result.table, table, BY_COMPONENT, k=10) == {}
+
+
+# --- secondary suppression -----------------------------------------------------------------------
+
+
+def test_a_lone_small_cell_takes_the_next_smallest_cell_with_it():
+    # Langkai alone would be the component total minus the rest; Pahandut and Panarung both have
+    # 12 cases, and the tie goes to the first name.
+    table = kelurahan(("Langkai", 2, 3), ("Panarung", 0, 12), ("Pahandut", 6, 12), BUKIT_TUNGGAL)
+    result = suppress(table)
+    assert hidden(result) == ["Langkai", "Pahandut"]
+    assert result.table["is_primary"].tolist() == [True, False, False, False]
+    # 6 of 12 handled: nothing small, so "< 6" would be false; it reads "×".
+    assert texts(result, "Pahandut") == [HIDDEN, HIDDEN, HIDDEN, "–"]
+    assert recoverable(result.table, table, BY_COMPONENT) == {}
+
+
+def test_the_partner_of_a_small_not_handled_count():
+    table = kelurahan(("Langkai", 18, 20), PANARUNG, BUKIT_TUNGGAL)
+    result = suppress(table)
+    assert hidden(result) == ["Langkai", "Panarung"]
+    assert recoverable(result.table, table, BY_COMPONENT) == {}
+
+
+def test_two_small_cells_protect_each_other():
+    table = kelurahan(("Langkai", 1, 3), ("Panarung", 2, 4), BUKIT_TUNGGAL, MENTENG)
+    result = suppress(table)
+    assert hidden(result) == ["Langkai", "Panarung"]
+    assert recoverable(result.table, table, BY_COMPONENT) == {}
+
+
+def test_two_single_cases_need_a_third_cell():
+    # Two hidden cells of "< 6" cases adding up to 2: each must be 1. Subtraction alone misses it.
+    table = kelurahan(("Langkai", 0, 1), ("Panarung", 0, 1), BUKIT_TUNGGAL, MENTENG)
+    two_only = table.iloc[:2].assign(is_suppressed=True, numerator_text=SMALL, denominator_text=SMALL,
+                                     not_handled_text=SMALL)
+    assert recoverable(two_only, table.iloc[:2], BY_COMPONENT) == {(0, "denominator"): 1, (1, "denominator"): 1}
+    result = suppress(table)
+    assert hidden(result) == ["Bukit Tunggal", "Langkai", "Panarung"]
+    assert recoverable(result.table, table, BY_COMPONENT) == {}
+
+
+def test_a_partner_that_would_only_fit_one_way_is_skipped():
+    # 1 case next to 6 cases: the "< 6" is at least 1 and the "×" at least 6, so a total of 7
+    # leaves no choice. The next cell (12 cases) is taken instead.
+    table = kelurahan(("Langkai", 0, 1), ("Panarung", 6, 6), ("Pahandut", 0, 12), MENTENG)
+    result = suppress(table)
+    assert hidden(result) == ["Langkai", "Pahandut"]
+    # A hidden cell shows no figure at all: its 0 handled reads "< 6", which is true of 0.
+    assert texts(result, "Pahandut") == [SMALL, HIDDEN, HIDDEN, "–"]
+    assert recoverable(result.table, table, BY_COMPONENT) == {}
+
+
+def test_lines_are_the_published_totals_and_a_single_cell_line_stays_derivable():
+    # Per component × kecamatan (published): Bukit Batu has one kelurahan, whose figures are the
+    # kecamatan's. It is hidden, has no partner to take, and is reported as unprotected.
+    table = pd.DataFrame(
+        [("x1", "Pahandut", "Langkai", 2, 3), ("x1", "Pahandut", "Panarung", 6, 12),
+         ("x1", "Pahandut", "Pahandut", 20, 40), ("x1", "Bukit Batu", "Tangkiling", 1, 2),
+         ("x1", "Jekan Raya", "Menteng", 30, 50)],
+        columns=["component", "kecamatan", "kelurahan", "numerator", "denominator"],
+    )
+    result = suppress_small_counts(table, group=["component", "kecamatan"], cell="kelurahan")
+    assert hidden(result) == ["Langkai", "Panarung", "Tangkiling"]
+    assert result.unprotected == (3,)
+    assert recoverable(result.table, table, [["component", "kecamatan"]]).keys() == {
+        (3, "numerator"), (3, "denominator"), (3, "not_handled")}
+
+
+# --- a grid: jenis × kecamatan within a component ------------------------------------------------
+
+LANSIA, DISABILITAS, FAKIR = "Lanjut Usia Telantar", "Penyandang Disabilitas", "Fakir Miskin"
+JEKAN, PAHANDUT, SABANGAU = "Jekan Raya", "Pahandut", "Sabangau"
+# (jenis, kecamatan, handled, cases); the only small cell is lansia in Jekan Raya (1 of 3).
+GRID = pd.DataFrame(
+    [("x1", LANSIA, JEKAN, 1, 3), ("x1", LANSIA, PAHANDUT, 6, 12), ("x1", LANSIA, SABANGAU, 20, 40),
+     ("x1", DISABILITAS, JEKAN, 7, 14), ("x1", DISABILITAS, PAHANDUT, 8, 16), ("x1", DISABILITAS, SABANGAU, 22, 44),
+     ("x1", FAKIR, JEKAN, 25, 50), ("x1", FAKIR, PAHANDUT, 28, 56), ("x1", FAKIR, SABANGAU, 30, 60)],
+    columns=["component", "jenis", "kecamatan", "numerator", "denominator"],
+)
+ROWS, COLUMNS = ["component", "jenis"], ["component", "kecamatan"]
+
+
+def hidden_cells(result):
+    cells = result.table.loc[result.table["is_suppressed"], ["jenis", "kecamatan"]]
+    return set(cells.itertuples(index=False, name=None))
+
+
+def test_a_grid_hides_a_partner_in_the_row_and_in_the_column_and_the_corner():
+    result = suppress_small_counts(GRID, group=ROWS, cell="kecamatan", also_by=COLUMNS)
+    # The cheapest rectangle: 12 + 14 + 16 cases (through Sabangau or Fakir Miskin costs more).
+    assert hidden_cells(result) == {
+        (LANSIA, JEKAN), (LANSIA, PAHANDUT), (DISABILITAS, JEKAN), (DISABILITAS, PAHANDUT)}
+    assert recoverable(result.table, GRID, [ROWS, COLUMNS]) == {}
+
+
+def test_without_also_by_the_column_total_gives_the_cell_away():
+    result = suppress_small_counts(GRID, group=ROWS, cell="kecamatan")
+    assert hidden_cells(result) == {(LANSIA, JEKAN), (LANSIA, PAHANDUT)}
+    assert recoverable(result.table, GRID, [ROWS]) == {}
+    assert recoverable(result.table, GRID, [ROWS, COLUMNS])[(0, "denominator")] == 3
+
+
+# --- the function itself -------------------------------------------------------------------------
+
+
+def test_the_input_is_not_modified():
+    table = kelurahan(("Langkai", 2, 3), PANARUNG, BUKIT_TUNGGAL)
+    before = table.copy()
+    suppress(table)
+    suppress_small_counts(GRID, group=ROWS, cell="kecamatan", also_by=COLUMNS)
+    pd.testing.assert_frame_equal(table, before)
+    assert "is_suppressed" not in GRID.columns
+
+
+def test_the_result_keeps_the_rows_and_adds_the_note():
+    table = kelurahan(("Langkai", 2, 3), PANARUNG, BUKIT_TUNGGAL).set_index("kelurahan", drop=False)
+    result = suppress(table)
+    assert result.table.index.tolist() == ["Langkai", "Panarung", "Bukit Tunggal"]
+    assert result.table["denominator"].tolist() == [pd.NA, pd.NA, 40]
+    assert result.note == describe_rule(K)
+
+
+@pytest.mark.parametrize(
+    ("table", "options"),
+    [
+        (kelurahan(("Langkai", 4, 3)), {}),  # more handled than cases
+        (kelurahan(("Langkai", -1, 3)), {}),
+        (kelurahan(("Langkai", 1, 3), ("Langkai", 1, 4)), {}),  # the same cell twice
+        (kelurahan(("Langkai", 1, 3)), {"k": -1}),
+    ],
+)
+def test_bad_input_is_refused(table, options):
+    with pytest.raises(ValueError):
+        suppress(table, **options)
+
+
+def test_the_rule_in_bahasa_indonesia():
+    assert describe_rule(5) == (
+        'Pada tabel yang lebih rinci dari komponen × kecamatan, jumlah 1 sampai 5 ditampilkan sebagai "< 6" '
+        "dan persentasenya disembunyikan (–); angka lain ikut disembunyikan (×) bila diperlukan agar angka "
+        "tersembunyi tidak dapat dihitung dari total."
+    )
+    assert 'jumlah 1 ditampilkan sebagai "< 2"' in describe_rule(1)
+    assert "tidak ada angka kecil yang disembunyikan" in describe_rule(0)
+
+
+# --- any table: nothing small is shown and nothing hidden can be recovered ------------------------
+
+CELL = st.integers(0, 14).flatmap(lambda cases: st.tuples(st.integers(0, cases), st.just(cases)))
+
+
+def assert_safe(result, table, lines):
+    published = result.table
+    not_handled = table["denominator"] - table["numerator"]
+    for count, values in (("numerator", table["numerator"]), ("denominator", table["denominator"]),
+                          ("not_handled", not_handled)):
+        small = values.between(1, K)
+        assert published.loc[small, "is_suppressed"].all()
+        shown = ~published["is_suppressed"]
+        assert published.loc[shown, count].astype(int).tolist() == values[shown].tolist()
+    recovered = {row for row, _ in recoverable(published, table, lines)}
+    assert recovered <= set(result.unprotected)
+    for row in result.unprotected:  # only when every other cell of its lines is hidden or empty
+        for columns in lines:
+            line = table[(table[columns] == table.loc[row, columns]).all(axis=1)]
+            assert (published.loc[line.index, "is_suppressed"] | (line["denominator"] == 0)).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=3))
+def test_any_kelurahan_table_is_safe(lines):
+    components = [kelurahan(*[(f"K{j}", handled, cases) for j, (handled, cases) in enumerate(cells)], component=f"x{i}")
+                  for i, cells in enumerate(lines)]
+    table = pd.concat(components, ignore_index=True)
+    assert_safe(suppress(table), table, BY_COMPONENT)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 4), st.data())
+def test_any_grid_is_safe(n_rows, n_columns, data):
+    cells = data.draw(st.lists(CELL, min_size=n_rows * n_columns, max_size=n_rows * n_columns))
+    table = pd.DataFrame(
+        [("x1", f"J{r}", f"K{c}", *cells[r * n_columns + c]) for r in range(n_rows) for c in range(n_columns)],
+        columns=["component", "jenis", "kecamatan", "numerator", "denominator"],
+    )
+    result = suppress_small_counts(table, group=ROWS, cell="kecamatan", also_by=COLUMNS)
+    assert_safe(result, table, [ROWS, COLUMNS])
