@@ -11,7 +11,7 @@ import datetime as dt
 from ikuanalysis import __version__
 from ikuanalysis.config import Settings
 from ikuanalysis.disclosure import describe_rule
-from ikuanalysis.formatting import format_date, format_number, format_percent
+from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
 from ikuanalysis.indicator import IndicatorResult
 from ikuanalysis.narrative import POLICY_TEXT, describe_result
 from ikuanalysis.render import Html, esc, paragraphs, section, table
@@ -256,7 +256,7 @@ def comparison_section(result: IndicatorResult, history: list, settings: Setting
         if current is None:
             rows.append((label, "–", "–", "–", "–", "–", outcome.problem))
             continue
-        change = "–" if previous is None or current.value is None else _points(current.value - previous)
+        change = "–" if previous is None or current.value is None else format_points(current.value - previous)
         rows.append((label, format_percent(current.target), format_percent(current.value),
                      format_percent(current.achievement), current.category or "–", change, ""))
         previous = current.value
@@ -280,12 +280,6 @@ def comparison_section(result: IndicatorResult, history: list, settings: Setting
     return section("5. Perbandingan", body, "perbandingan")
 
 
-def _points(value: float) -> str:
-    from ikuanalysis.formatting import format_points
-
-    return format_points(value)
-
-
 def renstra_paragraph(result: IndicatorResult, settings: Settings) -> str:
     """Return (b): realisasi against the target for the end of the Renstra period."""
     renstra = settings.iku.renstra
@@ -301,7 +295,7 @@ def renstra_paragraph(result: IndicatorResult, settings: Settings) -> str:
         f"{format_percent(result.value)} sama dengan {format_percent(share)} dari target akhir itu"
     )
     if remaining > 0:
-        text += f"; masih kurang {_points(remaining).lstrip('+')} yang harus dicapai"
+        text += f"; masih kurang {format_points(remaining).lstrip('+')} yang harus dicapai"
         text += f" dalam {years_left} tahun tersisa." if within and years_left > 0 else "."
     else:
         text += ": target akhir periode sudah tercapai."
@@ -318,7 +312,7 @@ def spm_table(result: IndicatorResult, settings: Settings) -> str:
         if component.id in standard.components:
             gap = None if component.percent is None else component.percent - standard.value
             rows.append((component.id, component.label, format_percent(component.percent),
-                         format_percent(standard.value), _points(gap) if gap is not None else "tidak ada kasus"))
+                         format_percent(standard.value), format_points(gap) if gap is not None else "tidak ada kasus"))
     return (
         f"<h3>(c) Terhadap standar nasional</h3><p>{esc(standard.name)} ({esc(standard.basis)}) menuntut "
         f"{format_percent(standard.value, 0)} penerima layanan dasar terlayani. Komponen yang sejalan dengan SPM:</p>"
@@ -430,7 +424,7 @@ def analysis_sentences(result: IndicatorResult, previous: IndicatorResult | None
     computable = [c for c in result.components if c.percent is not None]
     if computable:
         order = sorted(computable, key=lambda c: c.percent)
-        listing = "; ".join(f"{c.id} {format_percent(c.percent)} ({_points(c.percent - result.target).lstrip('+')} "
+        listing = "; ".join(f"{c.id} {format_percent(c.percent)} ({format_points(c.percent - result.target).lstrip('+')} "
                             f"dari target)" for c in order)
         sentences.append(f"Urutan komponen dari yang terjauh dari target: {listing}.")
     if not furthest.empty:
@@ -442,15 +436,15 @@ def analysis_sentences(result: IndicatorResult, previous: IndicatorResult | None
     else:
         delta = result.value - previous.value
         verb = "naik" if delta > 0 else ("turun" if delta < 0 else "tetap")
-        amount = f" {_points(abs(delta)).lstrip('+')}" if delta else ""
+        amount = f" {format_points(abs(delta)).lstrip('+')}" if delta else ""
         sentences.append(f"Dibanding TA {previous.year} ({format_percent(previous.value)}), realisasi {verb}{amount} "
                          f"menjadi {format_percent(result.value)}.")
     shares = [g for g in gaps if g.share_percent is not None]
     if shares:
         total = result.target - result.value
-        parts = [f"{g.component} {_points(g.gap_points).lstrip('+')} ({format_percent(g.share_percent, 1)})"
+        parts = [f"{g.component} {format_points(g.gap_points).lstrip('+')} ({format_percent(g.share_percent, 1)})"
                  for g in sorted(shares, key=lambda g: -g.gap_points)]
-        sentences.append(f"Selisih {_points(total).lstrip('+')} terhadap target terbagi menurut komponen: "
+        sentences.append(f"Selisih {format_points(total).lstrip('+')} terhadap target terbagi menurut komponen: "
                          + ", ".join(parts) + ". Karena IKU adalah rata-rata, setiap komponen menurunkan IKU "
                          "sebesar (target − nilainya) ÷ n.")
     elif result.value is not None:
@@ -492,8 +486,6 @@ def analysis_section(sentences: list[str], notes: dict[str, str], year: int) -> 
 
 def efficiency_section(budget, totals: dict | None, result: IndicatorResult) -> Html:
     """Return budget realisation per program and capaian kinerja ÷ realisasi anggaran."""
-    from ikuanalysis.formatting import format_rupiah
-
     if budget is None:
         body = (f"<p>Belum ada data anggaran. Tambahkan <code>data/raw/{result.year}/anggaran.csv</code> berkolom "
                 "<code>program,pagu,realisasi</code> (rupiah) untuk menilai efisiensi penggunaan sumber daya.</p>")

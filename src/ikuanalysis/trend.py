@@ -13,7 +13,7 @@ import pandas as pd
 
 from ikuanalysis import paths
 from ikuanalysis.config import Settings
-from ikuanalysis.formatting import format_number, format_percent
+from ikuanalysis.formatting import format_percent
 from ikuanalysis.indicator import IndicatorResult, read_result_json
 from ikuanalysis.processed import neutralize_formulas
 from ikuanalysis.render import Html, esc, section, table
