@@ -7,6 +7,7 @@ prints that same HTML (``--print-to-pdf``), so the PDF is the report as seen on 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -25,13 +26,16 @@ class ExportError(RuntimeError):
     """The HTML or PDF could not be produced; the message says what to install or check."""
 
 
-def export_html(notebook_path: Path, title: str) -> str:
-    """Return the report HTML of an executed notebook (inputs and prompts hidden)."""
-    import nbformat
+@functools.cache
+def make_exporter():
+    """Return the HTML exporter (nbconvert with our template), built once per process.
+
+    Building it imports nbconvert and loads the templates (about a second): ``build_report``
+    does that in a background thread while the notebooks run.
+    """
     from nbconvert import HTMLExporter
 
-    notebook = nbformat.read(notebook_path, as_version=4)
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="ikureport",
         extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
         exclude_input=True,
@@ -39,7 +43,14 @@ def export_html(notebook_path: Path, title: str) -> str:
         exclude_output_prompt=True,
         exclude_markdown=False,
     )
-    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+
+
+def export_html(notebook_path: Path, title: str) -> str:
+    """Return the report HTML of an executed notebook (inputs and prompts hidden)."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    html, _ = make_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return html
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +112,10 @@ def build_report(
     Raises:
         ReportError: A stage failed (the message lists the problems).
     """
-    from ikuanalysis.export import export_html, print_pdf
+    from ikuanalysis.export import export_html, make_exporter, print_pdf
+
+    # Load nbconvert while the kernel works: the export then starts at once.
+    threading.Thread(target=make_exporter, daemon=True, name="warm-exporter").start()
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     output_root = Path(where.output_root)
