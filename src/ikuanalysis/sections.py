@@ -353,7 +353,10 @@ def jenis_tables(by_jenis, settings: Settings) -> str:
 
 
 def kelurahan_tables(suppressed, settings: Settings) -> str:
-    """Return one table per component of the kelurahan breakdown, small counts hidden.
+    """Return the kelurahan breakdown as one table (a column per component), small counts hidden.
+
+    Each cell reads "realisasi/sasaran (persen)". One compact table fits an A4 page, so it
+    is never cut across pages.
 
     Args:
         suppressed: :class:`ikuanalysis.disclosure.SuppressedTable` of
@@ -361,17 +364,19 @@ def kelurahan_tables(suppressed, settings: Settings) -> str:
         settings: The configuration (component order).
     """
     published = suppressed.table
-    parts = []
-    for component in settings.iku.components:
-        own = published[published["component"] == component.id]
-        if own.empty:
-            continue
-        rows = [(r.kecamatan, r.kelurahan, r.denominator_text, r.numerator_text, r.percent_text, r.not_handled_text)
-                for r in own.itertuples(index=False)]
-        parts.append(table(["Kecamatan", "Kelurahan", "Sasaran", "Realisasi", "Persen", "Belum ditangani"],
-                                rows, numeric=(2, 3, 4, 5), caption=f"{component.id} menurut kelurahan"))
+    components = [c.id for c in settings.iku.components if (published["component"] == c.id).any()]
+    cells = {
+        (r.component, r.kecamatan, r.kelurahan): f"{r.numerator_text}/{r.denominator_text}"
+        + ("" if r.percent_text == "–" else f" ({r.percent_text})")
+        for r in published.itertuples(index=False)
+    }
+    places = sorted({(r.kecamatan, r.kelurahan) for r in published.itertuples(index=False)})
+    rows = [(kecamatan, kelurahan, *[cells.get((c, kecamatan, kelurahan), "") for c in components])
+            for kecamatan, kelurahan in places]
+    body = table(["Kecamatan", "Kelurahan", *components], rows, numeric=tuple(range(2, 2 + len(components))),
+                 caption="Realisasi/sasaran (persen) menurut kelurahan", css_class="data compact")
     note = f'<p class="muted">{esc(suppressed.note)}</p>' if suppressed.note else ""
-    return "".join(parts) + note
+    return body + note
 
 
 def quarter_label(year: int, upto: int) -> str:
