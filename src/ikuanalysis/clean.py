@@ -11,13 +11,15 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ikuanalysis import load, paths, privacy
 from ikuanalysis.config import Component, Settings, normalize_key, normalize_value
 from ikuanalysis.load import RawTable, match_regex, summary_pattern
-from ikuanalysis.quality import ProblemLog
+from ikuanalysis.quality import ProblemLog, RegisterError
 
 # The no-break space is written out: pyarrow's RE2 "\s" only knows ASCII white space.
 _NIK_DROP = re.compile("[\\s\u00a0.\\-']")
@@ -499,9 +501,8 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
 
     texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
     blank = (texts["komponen"] == "") & (texts["sasaran"] == "") & (texts["realisasi"] == "")
-    summary = frame["_first_text"].astype("str").str.contains(
-        summary_pattern(settings.vocabulary.summary_prefixes), regex=True
-    )
+    summary = pd.Series(match_regex(frame["_first_text"], summary_pattern(settings.vocabulary.summary_prefixes)),
+                        index=frame.index)
     frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
     component = texts["komponen"].str.lower().str.replace(" ", "")
     bad_component = ~component.isin(["x1", "x2", "x3", "x4"])
@@ -595,11 +596,6 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     Raises:
         RegisterError: Any error was found (the exception lists all of them).
     """
-    from pathlib import Path
-
-    from ikuanalysis import load, paths, privacy
-    from ikuanalysis.quality import RegisterError
-
     raw_dir = Path(raw_dir)
     log = ProblemLog()
     if not raw_dir.is_dir():

@@ -141,8 +141,7 @@ def match_regex(values: pd.Series, pattern: str) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
-    matched = pc.match_substring_regex(pa.array(text.array), pattern)  # zero-copy for Arrow strings
+    matched = pc.match_substring_regex(pa.array(_as_text(values).array), pattern)  # zero-copy for Arrow strings
     return np.asarray(matched.fill_null(False), dtype=bool)
 
 
