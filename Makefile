@@ -41,8 +41,11 @@ report-all: install system-deps ## Build every year's report (only what changed)
 validate: install ## Check the raw registers of the latest year (or YEAR=...) without writing
 	$(BIN)/ikuanalysis validate $(if $(YEAR),--year $(YEAR),)
 
-test: install-test system-deps ## Run the whole test suite
-	$(BIN)/python -m pytest
+lint-imports: install-test ## Check the layer order of the stages (import-linter)
+	$(BIN)/lint-imports
+
+test: install-test system-deps lint-imports ## Check the layer order, then run the whole test suite
+	$(BIN)/python -m pytest -n $(or $(JOBS),2)
 
 sample-data: install ## Regenerate the synthetic sample registers in data/raw
 	$(BIN)/python scripts/make_sample_data.py
@@ -50,4 +53,5 @@ sample-data: install ## Regenerate the synthetic sample registers in data/raw
 clean: ## Remove generated files (data/processed, outputs)
 	find data/processed outputs -mindepth 1 -not -name .gitkeep -delete
 
-.PHONY: help install install-test dev system-deps report report-all validate test sample-data clean
+
+.PHONY: lint-imports help install install-test dev system-deps report report-all validate test sample-data clean

@@ -429,22 +429,23 @@ def child(case_name: str, stage: str) -> dict:
     """Measure one stage of one case in this (fresh) process; return the measurements."""
     case = CASES[case_name]
     started = time.perf_counter()
-    from ikuanalysis import clean, load, processed  # noqa: F401  (processed imports pandera)
     from ikuanalysis.config import load_settings
-    from ikuanalysis.quality import ProblemLog
+    from ikuanalysis.ingest import discover, read, year
+    from ikuanalysis.ingest import store as processed  # noqa: F401  (processed imports pandera)
+    from ikuanalysis.ingest.problems import ProblemLog
 
     settings = load_settings()
     out: dict = {"case": case_name, "stage": stage, "import_s": time.perf_counter() - started,
                  "baseline_mib": _peak_mib()}
     if stage == "read":
-        def read():
+        def read_only():
             log = ProblemLog()
-            return load.read_registers(load.discover_files(case.folder, log), settings, log)
+            return read.read_registers(discover.discover_files(case.folder, log), settings, log)
 
-        registers, out["seconds"], out["cpu_s"] = _timed(read)
+        registers, out["seconds"], out["cpu_s"] = _timed(read_only)
         out["rows_read"] = {k: len(v.frame) for k, v in registers.items()}
     else:
-        result, out["clean_s"], out["clean_cpu_s"] = _timed(clean.clean_year, case.folder, settings, YEAR, key=BENCH_KEY)
+        result, out["clean_s"], out["clean_cpu_s"] = _timed(year.clean_year, case.folder, settings, YEAR, key=BENCH_KEY)
         out["seconds"], out["cpu_s"] = out["clean_s"], out["clean_cpu_s"]
         out["clean_peak_mib"] = _peak_mib()
         big = next(s for s in result.stats if s.component == "x3")
@@ -495,10 +496,10 @@ def code_version() -> str:
 
 
 def machine_info() -> dict:
+    from importlib import metadata
+
     import numpy
     import pandas
-
-    from importlib import metadata
 
     try:
         calamine = metadata.version("python-calamine")
@@ -681,13 +682,14 @@ def profile(case: Case, top: int) -> None:
     import cProfile
     import pstats
 
-    from ikuanalysis import clean
     from ikuanalysis.config import load_settings
 
     settings = load_settings()
     profiler = cProfile.Profile()
     profiler.enable()
-    clean.clean_year(case.folder, settings, YEAR, key=BENCH_KEY)
+    from ikuanalysis.ingest.year import clean_year
+
+    clean_year(case.folder, settings, YEAR, key=BENCH_KEY)
     profiler.disable()
     out = DATA_DIR / f"clean_year_{case.name}.prof"
     profiler.dump_stats(str(out))

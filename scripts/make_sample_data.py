@@ -29,7 +29,8 @@ from pathlib import Path
 
 import xlsxwriter
 import yaml
-from odf.number import DateStyle, Day, Month, Text as NumText, Year
+from odf.number import DateStyle, Day, Month, Year
+from odf.number import Text as NumText
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style
 from odf.table import CoveredTableCell, Table, TableCell, TableRow

@@ -64,7 +64,7 @@ def _report_paths(args: argparse.Namespace) -> paths.ReportPaths:
 
 def run_report(args: argparse.Namespace) -> int:
     """Build one year's report, or every year's (--all)."""
-    from ikuanalysis import batch
+    from ikuanalysis.publish import batch
 
     where = _report_paths(args)
     if args.all:
@@ -74,8 +74,8 @@ def run_report(args: argparse.Namespace) -> int:
         outcome = batch.build_all(where, jobs=args.jobs, force=args.force)
         return 1 if outcome.has_failures else 0
 
-    from ikuanalysis.export import ExportError
-    from ikuanalysis.report import ReportError, build_report
+    from ikuanalysis.publish.build import ReportError, build_report
+    from ikuanalysis.publish.export import ExportError
 
     year = args.year or _latest_year(args.raw_dir)
     shared = batch.shared_fingerprint(where.config_dir)
@@ -94,9 +94,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check a year's raw registers and print every problem; write nothing."""
-    from ikuanalysis.clean import clean_year
     from ikuanalysis.config import ConfigError, load_settings
-    from ikuanalysis.quality import RegisterError, format_problems
+    from ikuanalysis.ingest.problems import RegisterError, format_problems
+    from ikuanalysis.ingest.year import clean_year
 
     year = args.year or _latest_year(args.raw_dir)
     raw_dir = paths.year_dir(paths.resolve(args.raw_dir, Path.cwd()), year)
@@ -127,7 +127,7 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_template(args: argparse.Namespace) -> int:
     """Write the empty register workbook of a year (or four files with ``--split``)."""
     from ikuanalysis.config import ConfigError, load_settings
-    from ikuanalysis.template import TemplateError, write_template
+    from ikuanalysis.forms.workbook import TemplateError, write_template
 
     output = paths.resolve(args.output, Path.cwd())
     raw_root = paths.RAW_DIR.resolve()

@@ -42,7 +42,7 @@ RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
 OUTPUT_DIR = PROJECT_ROOT / "outputs"
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "publish" / "templates"
 
 
 def resolve(path: str | Path, base: Path = PROJECT_ROOT) -> Path:

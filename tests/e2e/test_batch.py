@@ -9,8 +9,9 @@ import re
 import pandas as pd
 import pytest
 
-from ikuanalysis import batch, paths
-from ikuanalysis.export import find_external_references
+from ikuanalysis import paths
+from ikuanalysis.publish import batch
+from ikuanalysis.publish.export import find_external_references
 from tests.fixtures import tiny_year
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ikuanalysis import paths
-from ikuanalysis.report import ReportError, build_report
+from ikuanalysis.publish.build import ReportError, build_report
 from tests.fixtures.tiny_year import write_tiny_year
 
 pytestmark = pytest.mark.e2e

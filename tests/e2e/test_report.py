@@ -11,8 +11,8 @@ import pytest
 
 from ikuanalysis import paths
 from ikuanalysis.cli import main
-from ikuanalysis.export import find_external_references
-from ikuanalysis.report import ReportError, ReportPaths, build_report
+from ikuanalysis.publish.build import ReportError, ReportPaths, build_report
+from ikuanalysis.publish.export import find_external_references
 from tests.fixtures import tiny_year
 
 pytestmark = pytest.mark.e2e

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from ikuanalysis import paths
-from ikuanalysis.clean import clean_year, normalize_nik, text_column
-from ikuanalysis.load import discover_files, read_registers
-from ikuanalysis.quality import ProblemLog
-from ikuanalysis.report import ReportPaths, build_report
+from ikuanalysis.ingest.discover import discover_files
+from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.read import read_registers
+from ikuanalysis.ingest.values import normalize_nik, text_column
+from ikuanalysis.ingest.year import clean_year
+from ikuanalysis.publish.build import ReportPaths, build_report
 
 pytestmark = pytest.mark.e2e
 TRUTH = json.loads((paths.PROJECT_ROOT / "tests" / "fixtures" / "sample_truth.json").read_text(encoding="utf-8"))

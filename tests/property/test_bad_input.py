@@ -51,11 +51,11 @@ from hypothesis import HealthCheck, Phase, given, note
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from ikuanalysis.clean import clean_year
 from ikuanalysis.cli import main
 from ikuanalysis.config import load_settings
-from ikuanalysis.processed import read_summary, write_processed
-from ikuanalysis.quality import RegisterError
+from ikuanalysis.ingest.problems import RegisterError
+from ikuanalysis.ingest.store import read_summary, write_processed
+from ikuanalysis.ingest.year import clean_year
 
 CONFIG = load_settings()
 YEAR = 2025

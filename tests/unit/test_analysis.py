@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ikuanalysis import analysis
-from ikuanalysis.indicator import compute_indicator
+from ikuanalysis.indicator import analysis
+from ikuanalysis.indicator.compute import compute_indicator
 
 # x1: Pahandut 3/4 + 1/1 (two jenis) = 4/5, Sabangau 0/2; x2 from a rekap without kecamatan 3/4.
 AGGREGATE = pd.DataFrame(

@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from ikuanalysis import batch, paths
+from ikuanalysis import paths
+from ikuanalysis.publish import batch
 from tests.fixtures.tiny_year import write_tiny_year
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ikuanalysis.clean import clean_register, normalize_nik, parse_date
-from ikuanalysis.load import RawTable
-from ikuanalysis.quality import ProblemLog
+from ikuanalysis.ingest.cases import clean_register
+from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.read import RawTable
+from ikuanalysis.ingest.values import normalize_nik, parse_date
 
 YEAR = 2025
 HEADERS = {c: c.title() for c in ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")}
@@ -185,8 +186,8 @@ def year_with_rekap(tmp_path, rekap_text, drop_x1=True):
 
 
 def test_rekap_gives_the_totals_of_a_component(tmp_path, settings):
-    from ikuanalysis.clean import clean_year
-    from ikuanalysis.indicator import compute_indicator
+    from ikuanalysis.indicator.compute import compute_indicator
+    from ikuanalysis.ingest.year import clean_year
 
     result = clean_year(year_with_rekap(tmp_path, REKAP_OK), settings, YEAR, key=b"k")
     rekap = result.aggregate[result.aggregate["source"] == "rekap"]
@@ -205,8 +206,8 @@ x1;10;12
 
 
 def test_rekap_errors_are_located(tmp_path, settings):
-    from ikuanalysis.clean import clean_year
-    from ikuanalysis.quality import RegisterError
+    from ikuanalysis.ingest.problems import RegisterError
+    from ikuanalysis.ingest.year import clean_year
 
     with pytest.raises(RegisterError) as caught:
         clean_year(year_with_rekap(tmp_path, REKAP_BAD), settings, YEAR, key=b"k")
@@ -221,8 +222,8 @@ def test_rekap_errors_are_located(tmp_path, settings):
 
 
 def test_a_component_in_both_register_and_rekap_is_an_error(tmp_path, settings):
-    from ikuanalysis.clean import clean_year
-    from ikuanalysis.quality import RegisterError
+    from ikuanalysis.ingest.problems import RegisterError
+    from ikuanalysis.ingest.year import clean_year
 
     with pytest.raises(RegisterError, match="component_twice"):
         clean_year(year_with_rekap(tmp_path, REKAP_OK, drop_x1=False), settings, YEAR, key=b"k")

@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ikuanalysis.disclosure import DEFAULT_K, describe_rule, suppress_small_counts
+from ikuanalysis.disclosure import (
+    DEFAULT_K,
+    describe_rule,
+    suppress_small_counts,
+)
 
 K = DEFAULT_K  # 5: counts 1–5 read "< 6"
 SMALL = f"< {K + 1}"

@@ -2,7 +2,13 @@
 
 import datetime as dt
 
-from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
+from ikuanalysis.formatting import (
+    format_date,
+    format_number,
+    format_percent,
+    format_points,
+    format_rupiah,
+)
 
 
 def test_thousands_dot_and_decimal_comma():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ikuanalysis.indicator import (
+from ikuanalysis.indicator.compute import (
     compute_achievement,
     compute_indicator,
     compute_percent,

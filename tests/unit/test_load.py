@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from ikuanalysis.clean import clean_year
-from ikuanalysis.load import column_letter, discover_files, find_header, read_registers
-from ikuanalysis.quality import ProblemLog, RegisterError
+from ikuanalysis.ingest.discover import discover_files
+from ikuanalysis.ingest.problems import ProblemLog, RegisterError
+from ikuanalysis.ingest.read import column_letter, find_header, read_registers
+from ikuanalysis.ingest.year import clean_year
 
 HEADER = ["No", "NIK", "Nama", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal", "Status"]
 ROW_A = [1, "6271000000000001", "Ani", "Fakir Miskin", "Pahandut", "Langkai", "05/03/2025", "Ya"]

@@ -2,7 +2,7 @@
 
 import stat
 
-from ikuanalysis import privacy
+from ikuanalysis.ingest import identity as privacy
 
 
 def test_key_file_is_created_once_private_and_reused(tmp_path, monkeypatch):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ikuanalysis import analysis, sections
-from ikuanalysis.history import YearOutcome
-from ikuanalysis.indicator import compute_indicator
-from ikuanalysis.narrative import describe_result
+from ikuanalysis.indicator import analysis
+from ikuanalysis.indicator.compute import compute_indicator
+from ikuanalysis.indicator.history import YearOutcome
+from ikuanalysis.report import sections
+from ikuanalysis.report.narrative import describe_result
 
 
 def aggregate(**counts) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The evaluator's optional files: anggaran.csv and catatan.md."""
 
-from ikuanalysis.quality import ProblemLog
-from ikuanalysis.supplements import read_budget, read_notes
+from ikuanalysis.ingest.evaluator_inputs import read_budget, read_notes
+from ikuanalysis.ingest.problems import ProblemLog
 
 
 def test_budget_amounts_in_indonesian_format(tmp_path):

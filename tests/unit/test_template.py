@@ -10,10 +10,15 @@ import openpyxl
 import pytest
 
 from ikuanalysis import cli, paths
-from ikuanalysis.clean import clean_year
 from ikuanalysis.config import normalize_header
-from ikuanalysis.load import find_header, iter_spreadsheet_sheets
-from ikuanalysis.template import LAYOUTS, TEMPLATE_ROWS, TemplateError, write_template
+from ikuanalysis.forms.workbook import (
+    LAYOUTS,
+    TEMPLATE_ROWS,
+    TemplateError,
+    write_template,
+)
+from ikuanalysis.ingest.read import find_header, iter_spreadsheet_sheets
+from ikuanalysis.ingest.year import clean_year
 
 YEAR = 2025
 COMPONENTS = ("x1", "x2", "x3", "x4")
@@ -141,7 +146,7 @@ def test_output_must_be_xlsx(tmp_path, settings, output):
 
 
 def test_every_layout_fits_the_alias_table(settings):
-    from ikuanalysis.template import check_layouts
+    from ikuanalysis.forms.workbook import check_layouts
 
     check_layouts(settings)  # raises when config/aliases.yml stops recognising a header or status
     assert set(LAYOUTS) == {c.id for c in settings.iku.components}

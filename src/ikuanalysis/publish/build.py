@@ -19,14 +19,7 @@ from pathlib import Path
 
 from ikuanalysis import paths
 from ikuanalysis.paths import ReportPaths, replace_dir
-
-NOTEBOOKS = ("01_clean", "02_indicator", "03_report")
-STAGE_TITLES = {
-    "01_clean": "membersihkan register",
-    "02_indicator": "menghitung indikator",
-    "03_report": "menyusun laporan",
-    "export": "mengekspor HTML dan PDF",
-}
+from ikuanalysis.pipeline import Stage, load_pipeline
 
 
 class ReportError(RuntimeError):
@@ -112,7 +105,7 @@ def build_report(
     Raises:
         ReportError: A stage failed (the message lists the problems).
     """
-    from ikuanalysis.export import export_html, make_exporter, print_pdf
+    from ikuanalysis.publish.export import make_exporter
 
     # Load nbconvert while the kernel works: the export then starts at once.
     threading.Thread(target=make_exporter, daemon=True, name="warm-exporter").start()
@@ -131,23 +124,20 @@ def build_report(
         "config_dir": str(where.config_dir),
         "as_of": as_of.isoformat() if as_of else "",
     }
-    base = paths.report_basename(year)
     paths.remove_stale_staging(output_root)
     raw_dir = Path(where.raw_root) / str(year)
     raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
+    stages = load_pipeline().year_stages
     try:
         with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
-            for index, name in enumerate(NOTEBOOKS, start=1):
+            for index, step in enumerate(stages, start=1):
                 started = time.perf_counter()
-                say(f"[{year}] {index}/4 {STAGE_TITLES[name]} …")
-                active.run(name, stage / "notebooks" / f"{name}.ipynb", parameters)
+                say(f"[{year}] {index}/{len(stages)} {step.title} …")
+                if step.notebook:
+                    active.run(step.notebook, stage / "notebooks" / f"{step.notebook}.ipynb", parameters)
+                else:
+                    run_export_stage(step, stage, year)
                 say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
-        say(f"[{year}] 4/4 {STAGE_TITLES['export']} …")
-        started = time.perf_counter()
-        html = export_html(stage / "notebooks" / "03_report.ipynb", f"Laporan IKU {year}")
-        (stage / f"{base}.html").write_text(html, encoding="utf-8")
-        print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
-        say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
@@ -159,3 +149,15 @@ def build_report(
         shutil.rmtree(work_root, ignore_errors=True)
     say(f"[{year}] laporan siap: {target}")
     return target
+
+
+def run_export_stage(step: Stage, stage: Path, year: int) -> None:
+    """Run the export stage: the executed report notebook becomes the HTML page and the PDF."""
+    from ikuanalysis.publish.export import export_html, print_pdf
+
+    if step.id != "export":
+        raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal.")
+    base = paths.report_basename(year)
+    html = export_html(stage / "notebooks" / "03_report.ipynb", f"Laporan IKU {year}")
+    (stage / f"{base}.html").write_text(html, encoding="utf-8")
+    print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ikuanalysis import __version__, paths
+from ikuanalysis.pipeline import PIPELINE_FILE, load_pipeline
 
 MANIFEST_FILE = "manifest.json"
 STATUS_FILE = "build_status.json"
@@ -45,7 +46,8 @@ def shared_fingerprint(config_dir: Path) -> dict:
     config = sorted(p for p in Path(config_dir).iterdir() if p.is_file() and not p.name.startswith("."))
     return {
         "config": _digest_files(config),
-        "notebooks": _digest_files(sorted(paths.NOTEBOOK_DIR.glob("*.ipynb"))),
+        "notebooks": _digest_files([paths.NOTEBOOK_DIR / f"{name}.ipynb" for name in load_pipeline().notebooks]
+                                   + [paths.PROJECT_ROOT / PIPELINE_FILE]),
         "package": package_fingerprint(),
     }
 
@@ -93,8 +95,8 @@ def decide(year: int, where, shared: dict, earlier_years: list[int], force: bool
     if force:
         return Decision(year, True, "dipaksa (--force)")
     manifest = read_manifest(where.output_root, year)
-    base = Path(where.output_root) / str(year) / paths.report_basename(year)
-    if manifest is None or not all(base.with_suffix(s).is_file() for s in (".html", ".pdf", ".json")):
+    folder = Path(where.output_root) / str(year)
+    if manifest is None or not all((folder / name).is_file() for name in load_pipeline().published_files(year)):
         return Decision(year, True, "belum pernah dibuat")
     raw = raw_fingerprint(Path(where.raw_root) / str(year))
     if raw != manifest.get("raw"):
@@ -177,7 +179,7 @@ def _worker_runner():
     if _WORKER_RUNNER is None:
         from multiprocessing import util
 
-        from ikuanalysis.report import NotebookRunner
+        from ikuanalysis.publish.build import NotebookRunner
 
         _WORKER_RUNNER = NotebookRunner().__enter__()
         util.Finalize(None, _WORKER_RUNNER.__exit__, args=(None, None, None), exitpriority=10)
@@ -187,8 +189,8 @@ def _worker_runner():
 def _build_one(year: int, where, as_of, queue) -> YearResult:
     """Worker: build one year, reporting stages through ``queue``; never raises."""
     global _WORKER_RUNNER
-    from ikuanalysis.export import ExportError
-    from ikuanalysis.report import ReportError, build_report
+    from ikuanalysis.publish.build import ReportError, build_report
+    from ikuanalysis.publish.export import ExportError
 
     started = time.perf_counter()
     try:
@@ -206,7 +208,7 @@ def _build_one(year: int, where, as_of, queue) -> YearResult:
 
 def _build_index_task(where) -> None:
     """Worker: build the index page with this worker's kernel."""
-    from ikuanalysis.trend import build_index
+    from ikuanalysis.publish.index import build_index
 
     build_index(where, runner=_worker_runner())
 

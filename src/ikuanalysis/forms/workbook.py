@@ -32,7 +32,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from ikuanalysis.config import Component, Settings, normalize_header, normalize_value
-from ikuanalysis.load import column_letter
+from ikuanalysis.ingest.read import column_letter
 
 TEMPLATE_ROWS = 1000
 INSTRUCTIONS_SHEET = "Petunjuk"

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from ikuanalysis.formatting import format_percent  # noqa: E402
-from ikuanalysis.indicator import IndicatorResult  # noqa: E402
+from ikuanalysis.indicator.compute import IndicatorResult  # noqa: E402
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')

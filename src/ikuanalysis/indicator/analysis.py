@@ -13,9 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ikuanalysis.config import IkuConfig
-from ikuanalysis.indicator import IndicatorResult, compute_indicator, rate_achievement
+from ikuanalysis.indicator.compute import (
+    IndicatorResult,
+    compute_indicator,
+    rate_achievement,
+)
 
-QUARTER_NAMES = ("I", "II", "III", "IV")
 POLICY_LABELS = {
     "exclude": "Komponen tanpa kasus tidak dihitung",
     "full": "Komponen tanpa kasus dihitung 100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ikuanalysis.formatting import format_number, format_percent
-from ikuanalysis.indicator import ComponentResult, IndicatorResult
+from ikuanalysis.indicator.compute import ComponentResult, IndicatorResult
 
 POLICY_TEXT = {
     "exclude": (

@@ -1,8 +1,6 @@
-"""Read the registers of a year as received: find files, sheets, header rows and columns.
-
-Nothing here interprets values; :mod:`ikuanalysis.clean` does. The output of this stage
-is one raw table per component with the canonical columns of the data contract (as
-found, possibly missing) and the location of every row (file, sheet, spreadsheet row).
+"""Read the registers as received: sheets, header rows and columns; nothing here interprets values
+(:mod:`ikuanalysis.ingest.values` does). The output is one raw table per component with the canonical
+columns of the data contract and the location of every row (file, sheet, spreadsheet row).
 """
 
 from __future__ import annotations
@@ -17,25 +15,13 @@ import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_header
-from ikuanalysis.quality import ProblemLog
+from ikuanalysis.ingest.discover import _REGISTER_NAME, REKAP_COLUMNS, SourceFile
+from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
-TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
 HEADER_SEARCH_ROWS = 30
-LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
-REKAP_COLUMNS = ("komponen", "sasaran", "realisasi", "kecamatan")
-_REGISTER_NAME = re.compile(r"^x([1-4])(?![0-9])", re.IGNORECASE)
-_REKAP_NAME = re.compile(r"^rekap", re.IGNORECASE)
 _LETTER = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file of the year folder that the cleaning stage reads."""
-
-    path: Path
-    kind: str  # "register", "rekap", or "unsupported" (named like one, in a format we cannot read)
-    component: str | None  # x1..x4 for registers
+LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
 
 
 @dataclass
@@ -52,38 +38,6 @@ class RawTable:
     frame: pd.DataFrame
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     sheets_read: int = 0
-
-
-def discover_files(raw_dir: Path, log: ProblemLog) -> list[SourceFile]:
-    """List the registers and rekap files of a year folder, in name order.
-
-    Files whose names start with x1..x4 are registers of that component; ``rekap*`` files
-    are aggregate input. Other files (``catatan.md``, ``anggaran.csv``, ...) are not
-    registers. A register in an unsupported format is an error.
-    """
-    found: list[SourceFile] = []
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file()):
-        name = path.name
-        if name.startswith(("~$", ".")):
-            continue  # Office lock files and hidden files
-        register = _REGISTER_NAME.match(name)
-        rekap = _REKAP_NAME.match(name)
-        if not (register or rekap):
-            continue
-        if path.suffix.lower() not in TABLE_SUFFIXES:
-            found.append(SourceFile(path, "unsupported", f"x{register.group(1)}" if register else None))
-            log.add(
-                "error", "unsupported_format",
-                f"Format berkas '{path.suffix or '(tanpa ekstensi)'}' tidak didukung. Simpan ulang "
-                "berkas ini sebagai .xlsx (Excel) atau .csv lalu hapus berkas lamanya.",
-                file=name,
-            )
-            continue
-        if register:
-            found.append(SourceFile(path, "register", f"x{register.group(1)}"))
-        else:
-            found.append(SourceFile(path, "rekap", None))
-    return found
 
 
 def find_header(
@@ -115,13 +69,6 @@ def find_header(
     return None
 
 
-def summary_pattern(prefixes: tuple[str, ...]) -> str:
-    """Return the regex of a cell that starts a summary row ("Jumlah", "Sub Total", ...)."""
-    words = "|".join("[\\s\u00a0]*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
-    # RE2 (pyarrow) has no look-ahead, and its "\s" is ASCII only: the no-break space is explicit.
-    return "(?i)^[\\s\u00a0]*(?:" + words + ")(?:[^a-z]|$)"
-
-
 def column_letter(index: int) -> str:
     """Return the spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB)."""
     letters = ""
@@ -130,24 +77,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def match_regex(values: pd.Series, pattern: str) -> np.ndarray:
-    """Return where ``pattern`` (RE2 syntax) matches a text column, as a boolean array.
-
-    Arrow string columns use pyarrow's RE2 kernel directly (several times faster than the
-    pandas accessor); other columns are converted to text first. Missing values never match.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    matched = pc.match_substring_regex(pa.array(_as_text(values).array), pattern)  # zero-copy for Arrow strings
-    return np.asarray(matched.fill_null(False), dtype=bool)
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Return a column as strings, keeping CSV's Arrow strings as they are (no copy)."""
-    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
 
 
 def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
@@ -218,7 +147,9 @@ def _check_header(
 
 def iter_spreadsheet_sheets(path: Path) -> Iterator[tuple[str, list[list[object]]]]:
     """Yield ``(sheet name, rows)`` of a workbook; row 0 is spreadsheet row 1."""
-    from python_calamine import CalamineWorkbook  # imported here: only needed for workbooks
+    from python_calamine import (
+        CalamineWorkbook,  # imported here: only needed for workbooks
+    )
 
     workbook = CalamineWorkbook.from_path(str(path))
     for name in workbook.sheet_names:

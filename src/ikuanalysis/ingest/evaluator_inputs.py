@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ikuanalysis.clean import parse_count
 from ikuanalysis.config import normalize_header
-from ikuanalysis.quality import ProblemLog
+from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.values import parse_count
 
 BUDGET_FILE = "anggaran.csv"
 NOTES_FILE = "catatan.md"

@@ -10,11 +10,17 @@ import datetime as dt
 
 from ikuanalysis import __version__
 from ikuanalysis.config import Settings
+from ikuanalysis.formatting import (
+    format_date,
+    format_number,
+    format_percent,
+    format_points,
+    format_rupiah,
+)
+from ikuanalysis.indicator.compute import IndicatorResult
 from ikuanalysis.disclosure import describe_rule
-from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
-from ikuanalysis.indicator import IndicatorResult
-from ikuanalysis.narrative import POLICY_TEXT, describe_result
-from ikuanalysis.render import Html, esc, paragraphs, section, table
+from ikuanalysis.report.html import Html, esc, paragraphs, section, table
+from ikuanalysis.report.narrative import POLICY_TEXT, describe_result
 
 
 def sample_banner(is_sample: bool) -> Html:

@@ -54,6 +54,10 @@ class IndicatorResult:
         """Number of components in the mean (n of the formula)."""
         return sum(c.included for c in self.components)
 
+    def components_frame(self) -> pd.DataFrame:
+        """Return the components as a table (for the audit notebook; the report formats its own)."""
+        return pd.DataFrame([asdict(c) for c in self.components]).set_index("id")
+
     def to_dict(self) -> dict:
         """Return the contract's JSON structure (numbers unrounded, None where not computable)."""
         return {

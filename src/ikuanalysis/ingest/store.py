@@ -16,15 +16,16 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import __version__
-from ikuanalysis.paths import remove_stale_staging, replace_dir
-from ikuanalysis.clean import CleanResult
-from ikuanalysis.config import Settings
-from ikuanalysis.validate import check_processed
+from ikuanalysis.config import ConfigError, Settings
+from ikuanalysis.ingest.schema import check_processed
+from ikuanalysis.ingest.year import CleanResult
+from ikuanalysis.paths import hash_folder, remove_stale_staging, replace_dir
 
 CASES_FILE = "cases.csv"
 AGGREGATE_FILE = "aggregate.csv"
 LOG_FILE = "quality_log.csv"
 SUMMARY_FILE = "summary.json"
+BUDGET_FILE = "budget.csv"
 
 
 def summarize(result: CleanResult) -> dict:
@@ -36,6 +37,8 @@ def summarize(result: CleanResult) -> dict:
         "components": [asdict(s) for s in result.stats],
         "log_counts": counts.to_dict(orient="records"),
         "inputs": result.inputs,
+        "is_sample": result.is_sample,
+        "notes": result.notes,
     }
 
 
@@ -74,6 +77,8 @@ def write_processed(result: CleanResult, processed_root: Path, settings: Setting
         neutralize_formulas(cases).to_csv(staging / CASES_FILE, index=False, lineterminator="\n")
         neutralize_formulas(result.aggregate).to_csv(staging / AGGREGATE_FILE, index=False, lineterminator="\n")
         neutralize_formulas(result.log.to_frame()).to_csv(staging / LOG_FILE, index=False, lineterminator="\n")
+        if result.budget is not None:
+            neutralize_formulas(result.budget).to_csv(staging / BUDGET_FILE, index=False, lineterminator="\n")
         (staging / SUMMARY_FILE).write_text(
             json.dumps(summarize(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -103,11 +108,46 @@ def read_cases(year_dir: Path) -> pd.DataFrame:
     )
 
 
-def read_log(year_dir: Path) -> pd.DataFrame:
-    """Read a year's data-quality log."""
-    return pd.read_csv(year_dir / LOG_FILE, dtype="str", keep_default_na=False)
+def read_budget_table(year_dir: Path) -> pd.DataFrame | None:
+    """Read a year's checked budget (program, pagu, realisasi), or None when the year has none."""
+    path = year_dir / BUDGET_FILE
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype={"program": "str", "pagu": "int64", "realisasi": "int64"}, keep_default_na=False)
 
 
 def read_summary(year_dir: Path) -> dict:
     """Read a year's cleaning summary."""
     return json.loads((year_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+
+
+def is_processed_fresh(raw_dir: Path, processed_dir: Path) -> bool:
+    """Whether ``processed_dir`` was made from exactly the files now in ``raw_dir``."""
+    if not (processed_dir / AGGREGATE_FILE).is_file() or not (processed_dir / SUMMARY_FILE).is_file():
+        return False
+    recorded = {f["file"]: f["sha256"] for f in read_summary(processed_dir)["inputs"]}
+    return recorded == hash_folder(raw_dir)
+
+
+def refresh_processed(raw_root: Path, processed_root: Path, settings: Settings, years: list[int]) -> dict[int, str]:
+    """Clean again the given years whose processed data are missing or stale; return their problems.
+
+    This is the ingest stage run for earlier years, so that the report stage can read every
+    year it compares from the processed store. A year whose registers have errors keeps its
+    previous processed data; it is returned with a short reason (no value quoted).
+    """
+    from ikuanalysis.ingest.problems import RegisterError
+    from ikuanalysis.ingest.year import clean_year
+
+    problems: dict[int, str] = {}
+    for year in years:
+        raw_dir, processed_dir = Path(raw_root) / str(year), Path(processed_root) / str(year)
+        if is_processed_fresh(raw_dir, processed_dir):
+            continue
+        try:
+            write_processed(clean_year(raw_dir, settings, year), Path(processed_root), settings)
+        except RegisterError as exc:
+            problems[year] = f"register tahun {year} memuat {exc.log.error_count()} kesalahan"
+        except ConfigError as exc:
+            problems[year] = str(exc)
+    return problems

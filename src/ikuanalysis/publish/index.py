@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import paths
+from ikuanalysis.pipeline import load_pipeline
 from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_percent
-from ikuanalysis.indicator import IndicatorResult, read_result_json
-from ikuanalysis.processed import neutralize_formulas
-from ikuanalysis.render import Html, esc, section, table
+from ikuanalysis.indicator.compute import IndicatorResult, read_result_json
+from ikuanalysis.ingest.store import neutralize_formulas
+from ikuanalysis.report.html import Html, esc, section, table
 
 TABLE_BASENAME = "iku_semua_tahun"
 
@@ -76,7 +77,6 @@ def years_table(years: list[int], results: dict[int, IndicatorResult], status: d
     """Return the table of years with their figures and links to each year's files."""
     rows = []
     for year in sorted(years, reverse=True):
-        base = f"{year}/{paths.report_basename(year)}"
         state = status.get(year, {})
         result = results.get(year)
         if state.get("status") == "gagal":
@@ -86,7 +86,8 @@ def years_table(years: list[int], results: dict[int, IndicatorResult], status: d
         if result is None:
             rows.append((year, "–", "–", "–", "–", "–", "–", "–", mark or "belum ada laporan", ""))
             continue
-        links = Html(" · ".join(f'<a href="{esc(base)}.{ext}">{ext.upper()}</a>' for ext in ("html", "pdf", "json")))
+        links = Html(" · ".join(f'<a href="{esc(year)}/{esc(name)}">{esc(name.rsplit(".", 1)[1].upper())}</a>'
+                                for name in load_pipeline().published_files(year)))
         rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
                      *[format_percent(c.percent) for c in result.components], mark, links))
     return table(["Tahun", "Realisasi", "Capaian", "Kategori", "x1", "x2", "x3", "x4", "Catatan", "Berkas"], rows,
@@ -113,7 +114,7 @@ def downloads_block() -> Html:
 
 def index_title(settings: Settings, is_sample: bool) -> Html:
     """Return the index page's title (and the synthetic-data banner when relevant)."""
-    from ikuanalysis.sections import sample_banner
+    from ikuanalysis.report.sections import sample_banner
 
     return Html(
         '<header class="title"><p class="kicker">Indeks laporan · semua tahun</p>'
@@ -127,9 +128,10 @@ def build_index(where, runner=None) -> Path:
 
     Each file is written to a staging folder first and moved into place with an atomic rename.
     """
-    from ikuanalysis.export import export_html
-    from ikuanalysis.report import NotebookRunner
+    from ikuanalysis.publish.build import NotebookRunner
+    from ikuanalysis.publish.export import export_html
 
+    notebook = load_pipeline().index_stage.notebook
     output_root = Path(where.output_root)
     work = output_root / f".staging-index-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -138,10 +140,10 @@ def build_index(where, runner=None) -> Path:
         parameters = {"output_root": str(output_root), "raw_root": str(where.raw_root),
                       "work_root": str(work), "config_dir": str(where.config_dir)}
         with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
-            active.run("04_trend", work / "04_trend.ipynb", parameters)
-        (work / "index.html").write_text(export_html(work / "04_trend.ipynb", "Laporan IKU semua tahun"),
+            active.run(notebook, work / f"{notebook}.ipynb", parameters)
+        (work / "index.html").write_text(export_html(work / f"{notebook}.ipynb", "Laporan IKU semua tahun"),
                                          encoding="utf-8")
-        for name in ("04_trend.ipynb", f"{TABLE_BASENAME}.csv", f"{TABLE_BASENAME}.xlsx", "index.html"):
+        for name in (f"{notebook}.ipynb", f"{TABLE_BASENAME}.csv", f"{TABLE_BASENAME}.xlsx", "index.html"):
             os.replace(work / name, output_root / name)
     finally:
         shutil.rmtree(work, ignore_errors=True)

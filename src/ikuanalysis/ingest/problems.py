@@ -90,10 +90,6 @@ class ProblemLog:
         )
         self._frames.append(frame)
 
-    def extend(self, other: "ProblemLog") -> None:
-        """Append every problem of ``other``."""
-        self._frames.extend(other._frames)
-
     def to_frame(self) -> pd.DataFrame:
         """Return all problems, errors first, then in file and row order."""
         frames = [f for f in self._frames if not f.empty]

@@ -1,0 +1,78 @@
+"""Clean the aggregate input (``rekap*`` files): komponen, sasaran, realisasi (data contract §1.7).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ikuanalysis.config import Settings
+from ikuanalysis.ingest.cases import _with_headers
+from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.read import RawTable
+from ikuanalysis.ingest.values import (
+    map_unique,
+    match_regex,
+    parse_count,
+    resolve_places,
+    summary_pattern,
+    text_column,
+)
+
+
+def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFrame:
+    """Clean the aggregate (rekap) rows: komponen, sasaran, realisasi, optional kecamatan.
+
+    Returns:
+        One row per rekap line: component, kecamatan ('' when not given), numerator,
+        denominator, with the source location.
+    """
+    frame = raw.frame
+    headers = raw.headers
+
+    def add(code, message, rows, column, values):
+        log.add_rows("error", code, message, _with_headers(rows, headers, column), column=column, values=values)
+
+    texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
+    blank = (texts["komponen"] == "") & (texts["sasaran"] == "") & (texts["realisasi"] == "")
+    summary = pd.Series(match_regex(frame["_first_text"], summary_pattern(settings.vocabulary.summary_prefixes)),
+                        index=frame.index)
+    frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
+    component = texts["komponen"].str.lower().str.replace(" ", "")
+    bad_component = ~component.isin(["x1", "x2", "x3", "x4"])
+    add("unknown_component", "Komponen harus x1, x2, x3 atau x4.", frame[bad_component], "komponen", texts["komponen"])
+    numbers = {}
+    for col in ("sasaran", "realisasi"):
+        numbers[col] = map_unique(frame[col], parse_count)
+        add(
+            "invalid_count", f"Nilai {col} harus bilangan bulat tidak negatif (mis. 1.234).",
+            frame[numbers[col].isna()], col, texts[col],
+        )
+    too_many = numbers["realisasi"].notna() & numbers["sasaran"].notna()
+    too_many &= numbers["realisasi"].fillna(0).astype("int64") > numbers["sasaran"].fillna(0).astype("int64")
+    add(
+        "realisasi_above_sasaran", "Realisasi lebih besar dari sasaran: periksa kedua angka.",
+        frame[too_many], "realisasi", texts["realisasi"],
+    )
+    given = texts["kecamatan"] != ""
+    geo = settings.geography
+    kecamatan = resolve_places(
+        texts["kecamatan"], list(geo.kecamatan), geo.aliases["kecamatan"],
+        settings.vocabulary.place_prefixes["kecamatan"],
+    )
+    add(
+        "unknown_kecamatan", "Kecamatan tidak dikenali. Tulis salah satu dari: " + ", ".join(geo.kecamatan) + ".",
+        frame[given & kecamatan.isna()], "kecamatan", texts["kecamatan"],
+    )
+    return pd.DataFrame(
+        {
+            "component": component,
+            "kecamatan": kecamatan.fillna("").astype("str"),
+            "numerator": numbers["realisasi"].fillna(0).astype("int64"),
+            "denominator": numbers["sasaran"].fillna(0).astype("int64"),
+            "_file": frame["_file"],
+            "_sheet": frame["_sheet"],
+            "_row": frame["_row"],
+        }
+    )
+
+

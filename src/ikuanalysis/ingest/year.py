@@ -1,0 +1,130 @@
+"""Clean one year folder: discover, read, clean every component and the rekap, collect all problems.
+
+The entry point of the ingest stage (:func:`clean_year`); nothing is written here
+(:mod:`ikuanalysis.ingest.store` writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ikuanalysis import paths
+from ikuanalysis.config import Settings
+from ikuanalysis.ingest import discover, identity, read
+from ikuanalysis.ingest.cases import (
+    ComponentStats,
+    Identities,
+    aggregate_cases,
+    clean_register,
+    merge_cases,
+)
+from ikuanalysis.ingest.problems import ProblemLog, RegisterError
+from ikuanalysis.ingest.evaluator_inputs import read_budget, read_notes
+from ikuanalysis.ingest.rekap import clean_rekap
+
+
+@dataclass
+class CleanResult:
+    """Everything the cleaning stage produces for one year (nothing written yet)."""
+
+    year: int
+    cases: pd.DataFrame
+    aggregate: pd.DataFrame
+    log: ProblemLog
+    stats: list[ComponentStats]
+    inputs: list[dict]
+    budget: pd.DataFrame | None = None  # anggaran.csv, checked (None when absent)
+    notes: dict[str, str] = field(default_factory=dict)  # catatan.md by heading
+    is_sample: bool = False  # the folder holds the synthetic-sample marker
+
+
+def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None) -> CleanResult:
+    """Read and clean every register of a year folder, collecting all problems.
+
+    Args:
+        raw_dir: The year folder (``data/raw/2025``).
+        settings: The validated configuration.
+        year: The reporting year.
+        key: Key of the case-id hash; the project's key when omitted.
+
+    Returns:
+        The cleaned cases, the aggregate table, the log, per-component counts and the
+        input files with their SHA-256.
+
+    Raises:
+        RegisterError: Any error was found (the exception lists all of them).
+    """
+    raw_dir = Path(raw_dir)
+    log = ProblemLog()
+    if not raw_dir.is_dir():
+        log.add(
+            "error", "missing_year_folder",
+            f"Folder data tahun {year} tidak ada. Buat folder ini dan letakkan register x1–x4 di dalamnya.",
+            file=str(raw_dir),
+        )
+        raise RegisterError(log, year)
+    files = discover.discover_files(raw_dir, log)
+    inputs = [
+        {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
+        for name, sha256 in paths.hash_folder(raw_dir).items()
+    ]
+    unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
+    registers = read.read_registers(files, settings, log)
+    rekap_raw = read.read_rekap(files, log, settings.vocabulary.summary_prefixes)
+    rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
+    budget = read_budget(raw_dir, log)  # checked here so that `validate` reports its errors too
+    notes = read_notes(raw_dir)
+
+    all_rows, stats, identities = [], [], []
+    for component in settings.iku.components:
+        in_rekap = rekap is not None and (rekap["component"] == component.id).any()
+        if component.id in registers and in_rekap:
+            rows = rekap[rekap["component"] == component.id]
+            log.add_rows(
+                "error", "component_twice",
+                f"Komponen {component.id} ada sebagai register dan juga di rekap. Pakai salah satu saja: "
+                "hapus baris rekap ini atau register-nya.",
+                rows, column="komponen",
+            )
+        elif component.id not in registers and not in_rekap and component.id not in unreadable:
+            log.add(
+                "error", "missing_component",
+                f"Tidak ada register untuk komponen {component.id} ({component.label}). Tambahkan berkas "
+                f"yang namanya diawali '{component.id}_' (mis. {component.id}_{component.jenis_list}.xlsx), "
+                "atau baris rekap; register tanpa baris data berarti tidak ada kasus tahun ini.",
+                file=raw_dir.name,
+            )
+        if component.id in registers:
+            rows, component_stats, identities = clean_register(
+                registers[component.id], component, settings, year, log
+            )
+            all_rows.append((component.id, rows, identities))
+            stats.append(component_stats)
+        elif in_rekap:
+            own = rekap[rekap["component"] == component.id]
+            stats.append(ComponentStats(
+                component=component.id, rows_in_files=len(own), blank_rows=0, summary_rows=0,
+                rows_read=len(own), excluded_other_year=0, duplicates_merged=0,
+                cases=int(own["denominator"].sum()), handled=int(own["numerator"].sum()),
+                blank_status=0, blank_date=0, invalid_nik=0, unknown_jenis=0, unknown_kelurahan=0,
+            ))
+    if log.has_errors:
+        raise RegisterError(log, year)
+
+    key = identity.load_key() if key is None else key
+    parts = []
+    for component_id, rows, identities in all_rows:
+        case_ids = identity.hash_identities(identities.distinct, key)
+        parts.append(merge_cases(rows, identities, component_id, case_ids))
+    if parts:
+        cases = pd.concat(parts, ignore_index=True)
+    else:
+        cases = merge_cases(pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file",
+                                                  "_sheet", "_row"]), Identities(np.zeros(0, dtype=np.int64), []), "", [])
+    aggregate = aggregate_cases(cases, rekap)
+    return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
+                       budget=budget, notes=notes, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
