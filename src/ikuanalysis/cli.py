@@ -78,15 +78,11 @@ def run_report(args: argparse.Namespace) -> int:
     from ikuanalysis.publish.export import ExportError
 
     year = args.year or _latest_year(args.raw_dir)
-    shared = batch.shared_fingerprint(where.config_dir)
-    raw = batch.raw_fingerprint(where.raw_root / str(year)) if (where.raw_root / str(year)).is_dir() else {}
     try:
         folder = build_report(year, where)
     except (ReportError, ExportError) as exc:
         print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{exc}", file=sys.stderr)
         return 1
-    earlier = [y for y in paths.list_years(where.raw_root) if y < year]
-    batch.write_manifest(year, where, shared, raw, earlier)  # so that `report --all` can skip it
     base = paths.report_basename(year)
     print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))
     return 0

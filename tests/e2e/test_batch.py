@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ikuanalysis import paths
-from ikuanalysis.publish import batch
+from ikuanalysis.publish import batch, manifest
 from ikuanalysis.publish.export import find_external_references
 from tests.fixtures import tiny_year
 
@@ -47,7 +47,7 @@ def test_cold_run_builds_every_year_and_the_index(where, first_run):
     assert outcome.index_built and not outcome.has_failures
     for year in (2024, 2025):
         assert (where.output_root / str(year) / f"iku_{year}.pdf").is_file()
-        assert (where.output_root / str(year) / batch.MANIFEST_FILE).is_file()
+        assert (where.output_root / str(year) / manifest.MANIFEST_FILE).is_file()
     assert "[2/2] 2025: dibuat" in log or "[2/2] 2024: dibuat" in log
 
 

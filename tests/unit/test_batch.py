@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from ikuanalysis import paths
-from ikuanalysis.publish import batch
+from ikuanalysis.publish import batch, manifest
 from tests.fixtures.tiny_year import write_tiny_year
 
 
@@ -23,7 +23,7 @@ def where(tmp_path):
     shutil.copytree(paths.CONFIG_DIR, config)
     where = paths.ReportPaths(raw_root=raw, processed_root=tmp_path / "processed", output_root=tmp_path / "out",
                               config_dir=config)
-    shared = batch.shared_fingerprint(config)
+    shared = manifest.shared_fingerprint(config)
     for year in (2024, 2025):
         folder = where.output_root / str(year)
         folder.mkdir(parents=True)
@@ -31,24 +31,25 @@ def where(tmp_path):
             (folder / f"iku_{year}.{ext}").write_text("x")
         (folder / f"iku_{year}.json").write_text(json.dumps({"year": year, "value": 80.0 + year - 2024}))
     for year in (2024, 2025):
-        batch.write_manifest(year, where, shared, batch.raw_fingerprint(raw / str(year)), [y for y in (2024,) if y < year])
+        manifest.write_manifest(year, where, shared, manifest.raw_fingerprint(raw / str(year)), [y for y in (2024,) if y < year],
+                                where.output_root / str(year))
     return where
 
 
 def decide(where, year, force=False):
-    return batch.decide(year, where, batch.shared_fingerprint(where.config_dir), [y for y in (2024,) if y < year], force)
+    return manifest.decide(year, where, manifest.shared_fingerprint(where.config_dir), [y for y in (2024,) if y < year], force)
 
 
 def test_nothing_changed_means_nothing_is_rebuilt(where):
-    assert decide(where, 2024) == batch.Decision(2024, False, "tidak berubah")
-    assert decide(where, 2025) == batch.Decision(2025, False, "tidak berubah")
+    assert decide(where, 2024) == manifest.Decision(2024, False, "tidak berubah")
+    assert decide(where, 2025) == manifest.Decision(2025, False, "tidak berubah")
 
 
 def test_touching_a_raw_file_rebuilds_that_year_only(where):
     path = where.raw_root / "2024" / "x1_psks.csv"
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert decide(where, 2024) == batch.Decision(2024, True, "berkas mentah berubah: x1_psks.csv")
+    assert decide(where, 2024) == manifest.Decision(2024, True, "berkas mentah berubah: x1_psks.csv")
     assert decide(where, 2025).build is False
 
 
@@ -63,12 +64,12 @@ def test_added_file_config_notebook_and_force(where):
 
 def test_changed_results_of_an_earlier_year_rebuild_the_later_year(where):
     (where.output_root / "2024" / "iku_2024.json").write_text(json.dumps({"year": 2024, "value": 10.0}))
-    assert decide(where, 2025) == batch.Decision(2025, True, "hasil tahun sebelumnya berubah")
+    assert decide(where, 2025) == manifest.Decision(2025, True, "hasil tahun sebelumnya berubah")
     assert decide(where, 2024).build is False
 
 
 def test_missing_output_or_manifest_rebuilds(where):
     (where.output_root / "2025" / "iku_2025.pdf").unlink()
     assert decide(where, 2025).reason == "belum pernah dibuat"
-    (where.output_root / "2024" / batch.MANIFEST_FILE).unlink()
+    (where.output_root / "2024" / manifest.MANIFEST_FILE).unlink()
     assert decide(where, 2024).reason == "belum pernah dibuat"

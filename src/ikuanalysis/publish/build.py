@@ -20,6 +20,7 @@ from pathlib import Path
 from ikuanalysis import paths
 from ikuanalysis.paths import ReportPaths, replace_dir
 from ikuanalysis.pipeline import Stage, load_pipeline
+from ikuanalysis.publish import manifest
 
 
 class ReportError(RuntimeError):
@@ -127,6 +128,8 @@ def build_report(
     paths.remove_stale_staging(output_root)
     raw_dir = Path(where.raw_root) / str(year)
     raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
+    inputs = {"shared": manifest.shared_fingerprint(where.config_dir),
+              "raw": manifest.raw_fingerprint(raw_dir) if raw_dir.is_dir() else {}}
     stages = load_pipeline().year_stages
     try:
         with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
@@ -143,6 +146,8 @@ def build_report(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
                 "Tunggu sampai berkas selesai disalin, lalu jalankan lagi."
             )
+        earlier = [y for y in paths.list_years(where.raw_root) if y < year]
+        manifest.write_manifest(year, where, inputs["shared"], inputs["raw"], earlier, stage)
         target = output_root / str(year)
         replace_dir(stage, target)
     finally:
