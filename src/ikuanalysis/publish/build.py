@@ -130,17 +130,9 @@ def build_report(
     raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
     inputs = {"shared": manifest.shared_fingerprint(where.config_dir),
               "raw": manifest.raw_fingerprint(raw_dir) if raw_dir.is_dir() else {}}
-    stages = load_pipeline().year_stages
     try:
         with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
-            for index, step in enumerate(stages, start=1):
-                started = time.perf_counter()
-                say(f"[{year}] {index}/{len(stages)} {step.title} …")
-                if step.notebook:
-                    active.run(step.notebook, stage / "notebooks" / f"{step.notebook}.ipynb", parameters)
-                else:
-                    run_export_stage(step, stage, year)
-                say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
+            run_year_stages(active, year, stage, parameters, say)
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
@@ -154,6 +146,20 @@ def build_report(
         shutil.rmtree(work_root, ignore_errors=True)
     say(f"[{year}] laporan siap: {target}")
     return target
+
+
+def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: dict,
+                    say: Callable[[str], None]) -> None:
+    """Run the stages ``pipeline.yml`` declares for a year, in order, with a progress line each."""
+    stages = load_pipeline().year_stages
+    for index, step in enumerate(stages, start=1):
+        started = time.perf_counter()
+        say(f"[{year}] {index}/{len(stages)} {step.title} …")
+        if step.notebook:
+            runner.run(step.notebook, stage / "notebooks" / f"{step.notebook}.ipynb", parameters)
+        else:
+            run_export_stage(step, stage, year)
+        say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
 
 
 def run_export_stage(step: Stage, stage: Path, year: int) -> None:

@@ -23,7 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _digest_files(files: list[Path]) -> dict[str, str]:
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    return {f.name: paths.file_sha256(f) for f in files}
 
 
 def package_fingerprint() -> dict:
