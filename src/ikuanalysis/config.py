@@ -249,7 +249,7 @@ class MessageTemplate(_Frozen):
     params: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _check(self) -> "MessageTemplate":
+    def _check(self) -> MessageTemplate:
         found = set(template_fields(self.message))
         if found != set(self.params) or len(set(self.params)) != len(self.params):
             raise ValueError(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from ikuanalysis.config import ConfigError, ProblemCatalogue, load_problem_catalogue
 from ikuanalysis.ingest import problems
@@ -75,8 +76,10 @@ def test_level_and_message_come_from_the_catalogue():
         ["error", "missing_column", 3], ["warning", "date_other_year", 5],
     ]
     assert frame["message"].tolist() == [
-        "Kolom wajib tidak ditemukan: nama, status. Tambahkan kolom itu pada baris judul kolom (baris 3); "
-        "nama kolom yang dikenali ada di config/aliases.yml.",
+        (
+            "Kolom wajib tidak ditemukan: nama, status. Tambahkan kolom itu pada baris judul kolom (baris 3); "
+            "nama kolom yang dikenali ada di config/aliases.yml."
+        ),
         "Tanggal di luar tahun 2025: baris tidak dihitung untuk tahun ini.",
     ]
 
@@ -122,8 +125,6 @@ def test_a_log_can_use_another_catalogue():
 def test_invalid_catalogue_entries_are_config_errors(tmp_path, change, fragment):
     entry = {"level": "error", "section": "§1.2", "message": "Nilai {field} salah.", "params": ["field"],
              "arti": "a", "tindakan": "t", **change}
-    import yaml
-
     (tmp_path / "problems.yml").write_text(
         yaml.safe_dump({"schema_version": 1, "problems": {"bad_value": entry}}, allow_unicode=True), encoding="utf-8"
     )

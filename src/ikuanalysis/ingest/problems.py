@@ -16,7 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import paths
-from ikuanalysis.config import ProblemCatalogue, ProblemEntry, ProblemLevel, load_problem_catalogue
+from ikuanalysis.config import (
+    ProblemCatalogue,
+    ProblemEntry,
+    ProblemLevel,
+    load_problem_catalogue,
+)
 
 Level = ProblemLevel
 LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "message"]
@@ -250,13 +255,17 @@ def problem_table_markdown(catalogue: ProblemCatalogue | None = None) -> str:
     lines = [
         "# Kode masalah pada log kualitas data",
         "",
-        "<!-- Dibuat otomatis dari config/problems.yml dengan "
-        "`python -m ikuanalysis.ingest.problems --markdown`; jangan diedit langsung. -->",
+        (
+            "<!-- Dibuat otomatis dari config/problems.yml dengan "
+            "`python -m ikuanalysis.ingest.problems --markdown`; jangan diedit langsung. -->"
+        ),
         "",
-        "Setiap masalah yang ditemukan saat membaca register tercatat di log kualitas data dengan "
-        "sebuah kode. Tingkat **kesalahan** menghentikan proses sebelum apa pun ditulis; "
-        "**peringatan** dan **catatan** tidak menghentikan proses, tetapi sebaiknya diperiksa. "
-        "Kolom *Pasal kontrak* menunjuk bagian `docs/data_contract.md` yang ditegakkan.",
+        (
+            "Setiap masalah yang ditemukan saat membaca register tercatat di log kualitas data dengan "
+            "sebuah kode. Tingkat **kesalahan** menghentikan proses sebelum apa pun ditulis; "
+            "**peringatan** dan **catatan** tidak menghentikan proses, tetapi sebaiknya diperiksa. "
+            "Kolom *Pasal kontrak* menunjuk bagian `docs/data_contract.md` yang ditegakkan."
+        ),
         "",
         "| Kode | Tingkat | Arti | Apa yang harus dilakukan | Pasal kontrak |",
         "|---|---|---|---|---|",
