@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import string
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -180,7 +182,7 @@ class Vocabulary(_Frozen):
         lookup: dict[str, str] = {}
         for canonical, aliases in self.columns.items():
             for alias in (canonical, *aliases):
-                lookup[normalize_header(alias)] = canonical
+                lookup[normalize_key(alias)] = canonical
         return lookup
 
     @cached_property
@@ -215,6 +217,104 @@ class JenisLists(_Frozen):
         return self
 
 
+ProblemLevel = Literal["error", "warning", "info"]
+# Names ProblemLog.add/add_rows take themselves: a message placeholder may not use them.
+RESERVED_PROBLEM_PARAMS = frozenset(
+    {"code", "level", "message", "file", "sheet", "row", "rows", "column", "value", "values", "variant"}
+)
+_PROBLEM_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def template_fields(template: str) -> list[str]:
+    """Return the placeholder names of a ``str.format`` template, in order of appearance.
+
+    Raises:
+        ValueError: A placeholder is positional (``{}``, ``{0}``) or not a plain name
+            (``{a.b}``, ``{a[0]}``), or the braces are unbalanced.
+    """
+    names = []
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise ValueError(f"placeholder {{{name}}} must be a plain name")
+        names.append(name)
+    return names
+
+
+class MessageTemplate(_Frozen):
+    """A message shown to the user, with its declared placeholders."""
+
+    message: str = Field(min_length=1)
+    params: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> MessageTemplate:
+        found = set(template_fields(self.message))
+        if found != set(self.params) or len(set(self.params)) != len(self.params):
+            raise ValueError(
+                f"params {list(self.params)} do not match the placeholders {sorted(found)} of {self.message!r}"
+            )
+        reserved = sorted(found & RESERVED_PROBLEM_PARAMS)
+        if reserved:
+            raise ValueError(f"placeholders {reserved} are reserved (location arguments of ProblemLog.add)")
+        return self
+
+    def render(self, params: Mapping[str, object]) -> str:
+        """Return the message with ``params`` filled in.
+
+        Raises:
+            TypeError: ``params`` are not exactly the declared ones.
+        """
+        if set(params) != set(self.params):
+            raise TypeError(
+                f"message expects parameters {sorted(self.params)}, got {sorted(params)}: {self.message!r}"
+            )
+        return self.message.format(**params)
+
+
+class ProblemEntry(MessageTemplate):
+    """One kind of problem of ``config/problems.yml``.
+
+    Attributes:
+        level: error (stops the run), warning or info.
+        section: The data-contract section enforced (``"§1.2"``); None for files outside it.
+        arti: What the problem means, for the user guide (Bahasa Indonesia).
+        tindakan: What to do about it, for the user guide (Bahasa Indonesia).
+        variants: Other messages of the same code, by name, for situations that differ.
+    """
+
+    level: ProblemLevel
+    section: str | None = Field(pattern=r"^§\d+(\.\d+)*$")
+    arti: str = Field(min_length=1)
+    tindakan: str = Field(min_length=1)
+    variants: dict[str, MessageTemplate] = Field(default_factory=dict)
+
+    def template(self, variant: str | None = None) -> MessageTemplate:
+        """Return the message template of ``variant`` (the main one when None)."""
+        if variant is None:
+            return self
+        try:
+            return self.variants[variant]
+        except KeyError:
+            raise KeyError(f"no message variant {variant!r}; known: {sorted(self.variants)}") from None
+
+
+class ProblemCatalogue(_Frozen):
+    """The contents of ``config/problems.yml``: every problem code the ingest stage reports."""
+
+    schema_version: Literal[1]
+    problems: dict[str, ProblemEntry]
+
+    @field_validator("problems")
+    @classmethod
+    def _check_codes(cls, problems: dict[str, ProblemEntry]) -> dict[str, ProblemEntry]:
+        bad = sorted(code for code in problems if not _PROBLEM_CODE.match(code))
+        if bad:
+            raise ValueError(f"codes must be lower-case snake_case identifiers: {bad}")
+        return problems
+
+
 class Settings(_Frozen):
     """Everything under ``config/``, validated."""
 
@@ -231,13 +331,8 @@ _KEY_DROP = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
-def normalize_header(text: object) -> str:
-    """Normalise a header for alias matching: lower case, no spaces or punctuation."""
-    return _KEY_DROP.sub("", str(text).lower())
-
-
 def normalize_key(text: object) -> str:
-    """Normalise a name (place, jenis) for matching: lower case, letters and digits only."""
+    """Normalise a header or a name (place, jenis) for matching: lower case, letters and digits only."""
     return _KEY_DROP.sub("", str(text).lower())
 
 
@@ -318,3 +413,17 @@ def load_settings(config_dir: str | Path | None = None) -> Settings:
         jenis=_validate(JenisLists, _read_yaml(jenis_path), jenis_path),
         config_dir=folder,
     )
+
+
+def load_problem_catalogue(config_dir: str | Path | None = None) -> ProblemCatalogue:
+    """Load and validate ``problems.yml`` (the catalogue of problem codes) under ``config_dir``.
+
+    Args:
+        config_dir: The configuration folder; the project's ``config/`` when omitted.
+
+    Raises:
+        ConfigError: The file is missing or invalid (the message says where).
+    """
+    folder = paths.resolve(config_dir) if config_dir else paths.CONFIG_DIR
+    path = folder / "problems.yml"
+    return _validate(ProblemCatalogue, _read_yaml(path), path)

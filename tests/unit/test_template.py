@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from ikuanalysis import cli, paths
-from ikuanalysis.config import normalize_header
+from ikuanalysis.config import normalize_key
 from ikuanalysis.forms.workbook import (
     LAYOUTS,
     TEMPLATE_ROWS,
@@ -49,7 +49,7 @@ def dropdowns(workbook, sheet) -> dict[str, list[str]]:
     for letter, dv in validations(sheet).items():
         if dv.type == "list":
             column = openpyxl.utils.column_index_from_string(letter) - 1
-            lookup[normalize_header(header[column])] = list_values(workbook, dv.formula1)
+            lookup[normalize_key(header[column])] = list_values(workbook, dv.formula1)
     return lookup
 
 
@@ -68,8 +68,8 @@ def test_workbook_has_instructions_component_sheets_and_hidden_lists(workbook_pa
         sheet = workbook[component.id]
         assert sheet["A1"].value == f"REGISTER {component.id} — {component.label} — TAHUN {YEAR}"
         header = [c.value for c in sheet[2]]
-        assert header[0] == "No" and normalize_header("No") not in lookup
-        assert [lookup[normalize_header(h)] for h in header[1:]] == list(CANONICAL)
+        assert header[0] == "No" and normalize_key("No") not in lookup
+        assert [lookup[normalize_key(h)] for h in header[1:]] == list(CANONICAL)
         assert sheet.max_row == 2  # no data rows
     instructions = " ".join(str(c.value) for row in workbook["Petunjuk"].iter_rows() for c in row if c.value)
     for text in ("satu baris", "16 angka", "dd/mm/yyyy", "x1_register.xlsx", "--split", "Wajib"):
@@ -94,8 +94,8 @@ def test_dropdowns_offer_the_configured_lists(workbook_path, settings):
         lists = dropdowns(workbook, sheet)
         assert lists["kecamatan"] == list(settings.geography.kecamatan)
         assert sorted(lists["kelurahan"]) == sorted(settings.geography.kelurahan)
-        assert lists[normalize_header(sheet["D2"].value)] == list(settings.jenis.lists[component.jenis_list])
-        offered = lists[normalize_header(sheet["H2"].value)]
+        assert lists[normalize_key(sheet["D2"].value)] == list(settings.jenis.lists[component.jenis_list])
+        offered = lists[normalize_key(sheet["H2"].value)]
         assert {status[v.lower()] for v in offered} == {True, False}
         assert found["E"].errorStyle in (None, "stop") and found["H"].errorStyle in (None, "stop")
         assert found["D"].errorStyle == "warning"  # an unknown jenis is only a warning
@@ -181,8 +181,8 @@ def fill(template, target, rows) -> tuple[int, int]:
     (component_id,) = [name for name in workbook.sheetnames if name in COMPONENTS]
     sheet = workbook[component_id]
     lists = dropdowns(workbook, sheet)
-    jenis = lists[normalize_header(sheet["D2"].value)]
-    status = lists[normalize_header(sheet["H2"].value)]
+    jenis = lists[normalize_key(sheet["D2"].value)]
+    status = lists[normalize_key(sheet["H2"].value)]
     handled = 0
     for number, (nik, name, jenis_index, kecamatan, kelurahan, (month, day), status_index) in enumerate(rows, 1):
         assert kecamatan in lists["kecamatan"] and kelurahan in lists["kelurahan"]

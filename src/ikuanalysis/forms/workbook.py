@@ -31,7 +31,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from ikuanalysis.config import Component, Settings, normalize_header, normalize_value
+from ikuanalysis.config import Component, Settings, normalize_key, normalize_value
 from ikuanalysis.ingest.read import column_letter
 
 TEMPLATE_ROWS = 1000
@@ -108,7 +108,7 @@ def check_layouts(settings: Settings) -> None:
     problems = []
     for component_id, layout in LAYOUTS.items():
         for canonical, header in zip(COLUMNS, layout.headers, strict=True):
-            found = lookup.get(normalize_header(header))
+            found = lookup.get(normalize_key(header))
             expected = None if canonical == "no" else canonical
             if found != expected:
                 problems.append(f"{component_id}: header {header!r} reads as {found!r}, expected {expected!r}")

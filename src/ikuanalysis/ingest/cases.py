@@ -70,122 +70,202 @@ def clean_register(
         de-duplication) with interpreted values, the counts, and each kept row's case
         identity (NIK or name + place; personal, never written out).
     """
-    vocab, geo = settings.vocabulary, settings.geography
     frame = raw.frame
-    headers = raw.headers
+    problems = _RowProblems(log, raw.headers)
+    text, nik = register_text(frame)
+    data, is_blank, is_summary = skip_blank_and_summary_rows(
+        frame, text, nik, settings.vocabulary.summary_prefixes, problems
+    )
+    rows = frame.loc[data, ["_file", "_sheet", "_row"]].copy()
+    values = interpret_values(frame, data, rows, text, component, settings, year, raw.headers, problems)
+    identity, invalid_nik = identify_cases(
+        rows, text["nama"][data], nik[data], values.kecamatan, values.kelurahan, problems
+    )
+    rows["jenis"] = values.jenis.fillna("").astype("str")
+    rows["kecamatan"] = values.kecamatan.astype("object")
+    rows["kelurahan"] = values.kelurahan.astype("str")
+    rows["tanggal"] = values.dates
+    rows["is_handled"] = values.status.fillna(False).astype(bool)
 
-    def add(level, code, message, rows, column="", values=None):
-        log.add_rows(level, code, message, _with_headers(rows, headers, column), column=column, values=values)
+    keep = ~values.other_year
+    rows = rows[keep]
+    duplicated, identities = group_duplicates(rows, identity[keep], problems)
+    stats = ComponentStats(
+        component=component.id,
+        rows_in_files=len(frame),
+        blank_rows=int(is_blank.sum()),
+        summary_rows=int(is_summary.sum()),
+        rows_read=int(data.sum()),
+        excluded_other_year=int(values.other_year.sum()),
+        duplicates_merged=int(duplicated.sum()),
+        cases=int((~duplicated).sum()),
+        handled=int(identities.any_per_case(rows["is_handled"]).sum()),
+        blank_status=int(values.blank_status.sum()),
+        blank_date=int(values.blank_date.sum()),
+        invalid_nik=int(invalid_nik.sum()),
+        unknown_jenis=int(values.unknown_jenis.sum()),
+        unknown_kelurahan=int(values.unknown_kelurahan.sum()),
+    )
+    return rows, stats, identities
 
-    # Few distinct values (places, jenis, status): interpreted once per value. nama and nik
-    # (one per person) stay Arrow strings and are handled with vectorised kernels only.
+
+@dataclass(frozen=True)
+class _RowProblems:
+    """Records problems of register rows, citing each column by its header as written."""
+
+    log: ProblemLog
+    headers: dict
+
+    def add_rows(self, code: str, rows: pd.DataFrame, column: str = "", values=None, **params) -> None:
+        """Record problem ``code`` for each of ``rows`` (see :meth:`ProblemLog.add_rows`)."""
+        self.log.add_rows(code, _with_headers(rows, self.headers, column), column=column, values=values, **params)
+
+
+def register_text(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], pd.Series]:
+    """Return the cells of a register as text: ``({column: text}, nik digits)``.
+
+    Columns with few distinct values (places, jenis, status) are interpreted once per value
+    later; nama and nik (one per person) stay Arrow strings, handled with vectorised kernels.
+    """
     text = {col: text_column(frame[col]) for col in ("jenis", "kecamatan", "kelurahan", "status")}
     text["nama"] = name_column(frame["nama"])
-    nik = nik_column(frame["nik"])
-    date_blank = text_column(frame["tanggal"]) == ""
-    all_blank = date_blank & (nik == "")
+    return text, nik_column(frame["nik"])
+
+
+def skip_blank_and_summary_rows(
+    frame: pd.DataFrame, text: dict[str, pd.Series], nik: pd.Series, summary_prefixes: tuple[str, ...],
+    problems: _RowProblems,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Find the data rows: not fully blank, not a summary row (Jumlah, Total, ...; logged).
+
+    Returns:
+        ``(data, is_blank, is_summary)``, boolean masks over ``frame``.
+    """
+    all_blank = (text_column(frame["tanggal"]) == "") & (nik == "")
     for values in text.values():
         all_blank &= values == ""
-
-    pattern = summary_pattern(vocab.summary_prefixes)
+    pattern = summary_pattern(summary_prefixes)
     is_summary = pd.Series(
         match_regex(frame["_first_text"], pattern) | match_regex(text["nama"], pattern), index=frame.index
     )
     is_blank = all_blank & ~is_summary
-    add("info", "summary_row", "Baris jumlah/total dilewati (bukan data kasus).", frame[is_summary])
-    data = ~(is_summary | is_blank)
+    problems.add_rows("summary_row", frame[is_summary])
+    return ~(is_summary | is_blank), is_blank, is_summary
 
-    rows = frame.loc[data, ["_file", "_sheet", "_row"]].copy()
+
+@dataclass(frozen=True)
+class InterpretedValues:
+    """The values of a register's data rows as the data contract reads them (§1.2).
+
+    Series are aligned with the data rows unless noted; masks flag the rows with a problem.
+    """
+
+    status: pd.Series  # True/False, NA when not recognised
+    blank_status: pd.Series  # over all rows of the register
+    kecamatan: pd.Series  # canonical name, NA when not recognised
+    kelurahan: pd.Series  # canonical name, or as written when not recognised
+    unknown_kelurahan: pd.Series
+    jenis: pd.Series  # from the reference list, or as written
+    unknown_jenis: pd.Series
+    dates: pd.Series
+    blank_date: pd.Series
+    other_year: pd.Series
+
+
+def interpret_values(
+    frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, text: dict[str, pd.Series],
+    component: Component, settings: Settings, year: int, headers: dict, problems: _RowProblems,
+) -> InterpretedValues:
+    """Interpret status, places, jenis and dates of the data rows, logging what is not understood."""
+    vocab, geo = settings.vocabulary, settings.geography
     status = parse_status(frame.loc[data, "status"], vocab.status_lookup)
-    unknown_status = status.isna()
-    add(
-        "error", "unknown_status",
-        "Nilai status tidak dikenali. Gunakan Ya/Tidak atau Sudah/Belum (daftar lengkap di "
-        "config/aliases.yml).",
-        rows[unknown_status], "status", text["status"],
-    )
+    problems.add_rows("unknown_status", rows[status.isna()], "status", text["status"])
     blank_status = data & (text["status"] == "")
-    add("warning", "blank_status", "Status kosong: dihitung sebagai belum ditangani.", frame[blank_status], "status")
+    problems.add_rows("blank_status", frame[blank_status], "status")
 
     kecamatan = resolve_places(
         text["kecamatan"][data], list(geo.kecamatan), geo.aliases["kecamatan"], vocab.place_prefixes["kecamatan"]
     )
-    add(
-        "error", "unknown_kecamatan",
-        "Kecamatan tidak dikenali. Tulis salah satu dari: " + ", ".join(geo.kecamatan) + ".",
-        rows[kecamatan.isna()], "kecamatan", text["kecamatan"],
+    problems.add_rows(
+        "unknown_kecamatan", rows[kecamatan.isna()], "kecamatan", text["kecamatan"], known=", ".join(geo.kecamatan)
     )
-
     kel_text = text["kelurahan"][data]
     kelurahan = resolve_places(kel_text, list(geo.kelurahan), geo.aliases["kelurahan"], vocab.place_prefixes["kelurahan"])
     unknown_kel = kelurahan.isna() & (kel_text != "")
-    add(
-        "warning", "unknown_kelurahan",
-        "Kelurahan tidak dikenali; ditulis apa adanya. Periksa ejaannya (daftar di config/wilayah.csv).",
-        rows[unknown_kel], "kelurahan", text["kelurahan"],
-    )
-    kelurahan = kelurahan.where(~unknown_kel, kel_text).fillna("")
+    problems.add_rows("unknown_kelurahan", rows[unknown_kel], "kelurahan", text["kelurahan"])
 
     jenis_text = text["jenis"][data]
     jenis = resolve_jenis(jenis_text, settings.jenis.lists[component.jenis_list], settings.jenis.aliases)
     unknown_jenis = jenis.isna()
-    add(
-        "warning", "unknown_jenis",
-        f"Jenis tidak ada dalam daftar {component.jenis_list.upper()} untuk {component.id}; ditulis apa adanya.",
-        rows[unknown_jenis], "jenis", text["jenis"],
+    problems.add_rows(
+        "unknown_jenis", rows[unknown_jenis], "jenis", text["jenis"],
+        jenis_list=component.jenis_list.upper(), component=component.id,
     )
-    jenis = jenis.where(~unknown_jenis, jenis_text)
+    dates, blank_date, other_year = interpret_dates(frame, data, rows, headers, year, vocab.months, problems)
+    return InterpretedValues(
+        status=status, blank_status=blank_status,
+        kecamatan=kecamatan, kelurahan=kelurahan.where(~unknown_kel, kel_text).fillna(""),
+        unknown_kelurahan=unknown_kel, jenis=jenis.where(~unknown_jenis, jenis_text), unknown_jenis=unknown_jenis,
+        dates=dates, blank_date=blank_date, other_year=other_year,
+    )
 
-    dates, unreadable = parse_dates(frame.loc[data, "tanggal"], vocab.months)
+
+def interpret_dates(
+    frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, headers: dict, year: int,
+    months: dict[str, int], problems: _RowProblems,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read the dates of the data rows; blank is allowed (when the sheet has the column at all).
+
+    Returns:
+        ``(dates, blank_date, other_year)``: the dates (NaT when blank or unreadable) and
+        the masks of blank dates and of dates outside ``year`` (those rows are not counted).
+    """
+    dates, unreadable = parse_dates(frame.loc[data, "tanggal"], months)
     date_text = text_column(frame["tanggal"])
-    add(
-        "error", "unreadable_date",
-        "Tanggal tidak terbaca. Tulis sebagai tanggal Excel, atau teks dd/mm/yyyy, yyyy-mm-dd, "
-        "atau '5 Maret 2025' (hari lebih dulu).",
-        rows[unreadable], "tanggal", date_text,
-    )
+    problems.add_rows("unreadable_date", rows[unreadable], "tanggal", date_text)
     blank_date = dates.isna() & ~unreadable & _has_column(rows, headers, "tanggal")
-    add("warning", "blank_date", "Tanggal kosong: baris tetap dihitung.", rows[blank_date], "tanggal")
+    problems.add_rows("blank_date", rows[blank_date], "tanggal")
     other_year = dates.notna() & (dates.dt.year != year)
-    add(
-        "warning", "date_other_year",
-        f"Tanggal di luar tahun {year}: baris tidak dihitung untuk tahun ini.",
-        rows[other_year], "tanggal", date_text,
-    )
+    problems.add_rows("date_other_year", rows[other_year], "tanggal", date_text, year=year)
+    return dates, blank_date, other_year
 
-    nik_data = nik[data]
-    nik_valid = nik_data.str.fullmatch(_NIK_VALID.pattern)
-    invalid_nik = (nik_data != "") & ~nik_valid
-    add(
-        "warning", "invalid_nik",
-        "NIK bukan 16 angka; kasus dikenali dari nama dan kelurahan. Periksa NIK di baris ini.",
-        rows[invalid_nik], "nik",
-    )
-    blank_name = (text["nama"][data] == "") & ~nik_valid
-    add(
-        "warning", "no_identity",
-        "Nama dan NIK kosong: baris dihitung sebagai kasus tersendiri.",
-        rows[blank_name], "nama",
-    )
+
+def identify_cases(
+    rows: pd.DataFrame, names: pd.Series, nik: pd.Series, kecamatan: pd.Series, kelurahan: pd.Series,
+    problems: _RowProblems,
+) -> tuple[pd.Series, pd.Series]:
+    """Return each data row's case identity and the mask of invalid NIKs (data contract §1.3).
+
+    The identity is ``N:<nik>`` for a valid NIK, else ``P:<name>|<kelurahan or kecamatan>``
+    (normalised), else (no name either) ``R:<file>|<sheet>|<row>``: a case of its own.
+    """
+    nik_valid = nik.str.fullmatch(_NIK_VALID.pattern)
+    invalid_nik = (nik != "") & ~nik_valid
+    problems.add_rows("invalid_nik", rows[invalid_nik], "nik")
+    blank_name = (names == "") & ~nik_valid
+    problems.add_rows("no_identity", rows[blank_name], "nama")
 
     by_name = ~nik_valid  # only these need a name-based identity (normalising names is the costly part)
     place_key = map_unique(kelurahan[by_name].where(kelurahan[by_name] != "", kecamatan[by_name].fillna("")),
                            normalize_key).astype("str")
-    name_key = key_column(text["nama"][data][by_name])
-    identity = "N:" + nik_data
+    name_key = key_column(names[by_name])
+    identity = "N:" + nik
     identity[by_name] = "P:" + name_key + "|" + place_key
     identity = identity.where(~blank_name, "R:" + rows["_file"] + "|" + rows["_sheet"] + "|" + rows["_row"].astype("str"))
+    return identity, invalid_nik
 
-    rows["jenis"] = jenis.fillna("").astype("str")
-    rows["kecamatan"] = kecamatan.astype("object")
-    rows["kelurahan"] = kelurahan.astype("str")
-    rows["tanggal"] = dates
-    rows["is_handled"] = status.fillna(False).astype(bool)
 
-    keep = ~other_year
-    rows = rows[keep]
+def group_duplicates(
+    rows: pd.DataFrame, identity: pd.Series, problems: _RowProblems
+) -> tuple[np.ndarray, Identities]:
+    """Number the cases of the kept rows and log every row that repeats an earlier case.
+
+    Returns:
+        ``(duplicated, identities)``: which rows repeat an earlier row's case, and each
+        row's case number with the distinct identities.
+    """
     # One hashing pass over the identities; everything else is integer arithmetic on codes.
-    codes, uniques = pd.factorize(identity[keep], sort=False)  # codes in first-seen order
+    codes, uniques = pd.factorize(identity, sort=False)  # codes in first-seen order
     first_positions = np.unique(codes, return_index=True)[1]
     duplicated = np.ones(len(codes), dtype=bool)
     duplicated[first_positions] = False
@@ -193,31 +273,8 @@ def clean_register(
     if not dup_rows.empty:
         origin = rows.iloc[first_positions[codes[duplicated]]]
         where = ("baris " + origin["_row"].astype("str") + " (" + origin["_file"] + ")").to_numpy()
-        log.add_rows(
-            "info", "duplicate_merged",
-            "Orang/unit yang sama sudah tercatat (NIK, atau nama dan kelurahan, sama): digabung "
-            "menjadi satu kasus, ditangani bila salah satu barisnya berstatus ya.",
-            _with_headers(dup_rows, headers, ""), values=pd.Series(where, index=dup_rows.index),
-        )
-    identities = Identities(codes=codes, distinct=pd.Series(uniques).tolist())
-
-    stats = ComponentStats(
-        component=component.id,
-        rows_in_files=len(frame),
-        blank_rows=int(is_blank.sum()),
-        summary_rows=int(is_summary.sum()),
-        rows_read=int(data.sum()),
-        excluded_other_year=int(other_year.sum()),
-        duplicates_merged=int(duplicated.sum()),
-        cases=int((~duplicated).sum()),
-        handled=int(identities.any_per_case(rows["is_handled"]).sum()),
-        blank_status=int(blank_status.sum()),
-        blank_date=int(blank_date.sum()),
-        invalid_nik=int(invalid_nik.sum()),
-        unknown_jenis=int(unknown_jenis.sum()),
-        unknown_kelurahan=int(unknown_kel.sum()),
-    )
-    return rows, stats, identities
+        problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index))
+    return duplicated, Identities(codes=codes, distinct=pd.Series(uniques).tolist())
 
 
 @dataclass(frozen=True)

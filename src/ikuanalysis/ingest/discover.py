@@ -44,12 +44,7 @@ def discover_files(raw_dir: Path, log: ProblemLog) -> list[SourceFile]:
             continue
         if path.suffix.lower() not in TABLE_SUFFIXES:
             found.append(SourceFile(path, "unsupported", f"x{register.group(1)}" if register else None))
-            log.add(
-                "error", "unsupported_format",
-                f"Format berkas '{path.suffix or '(tanpa ekstensi)'}' tidak didukung. Simpan ulang "
-                "berkas ini sebagai .xlsx (Excel) atau .csv lalu hapus berkas lamanya.",
-                file=name,
-            )
+            log.add("unsupported_format", suffix=path.suffix or "(tanpa ekstensi)", file=name)
             continue
         if register:
             found.append(SourceFile(path, "register", f"x{register.group(1)}"))

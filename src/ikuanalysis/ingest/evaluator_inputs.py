@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ikuanalysis.config import normalize_header
+from ikuanalysis.config import normalize_key
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.read import decode_csv_bytes, sniff_delimiter
 from ikuanalysis.ingest.values import parse_count
 
 BUDGET_FILE = "anggaran.csv"
 NOTES_FILE = "catatan.md"
+BUDGET_COLUMNS = ("program", "pagu", "realisasi")
 NOTE_HEADINGS = {
     "penyebabkeberhasilan": "Penyebab keberhasilan",
     "penyebabkegagalan": "Penyebab kegagalan",
@@ -26,6 +28,11 @@ NOTE_HEADINGS = {
     "programpendukung": "Program pendukung",
 }
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def _budget_header_score(rows: list[list[str]]) -> int:
+    """Return how many of program, pagu, realisasi the first row names."""
+    return len({normalize_key(c) for c in rows[0]} & set(BUDGET_COLUMNS)) if rows else 0
 
 
 def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
@@ -38,30 +45,22 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
     path = year_dir / BUDGET_FILE
     if not path.is_file():
         return None
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text, _ = decode_csv_bytes(path.read_bytes())
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        log.add("error", "budget_unreadable", "anggaran.csv kosong. Isi dengan kolom program, pagu, realisasi, "
-                "atau hapus berkasnya.", file=BUDGET_FILE)
+        log.add("budget_unreadable", file=BUDGET_FILE)
         return None
-    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    sniffed = sniff_delimiter(lines[:1], _budget_header_score)
+    sep = sniffed[0] if sniffed else ","
     records = list(csv.reader(lines, delimiter=sep))  # a handful of rows: strict checks, not speed
-    header = [normalize_header(c) for c in records[0]]
-    missing = [c for c in ("program", "pagu", "realisasi") if c not in header]
+    header = [normalize_key(c) for c in records[0]]
+    missing = [c for c in BUDGET_COLUMNS if c not in header]
     if missing:
-        log.add("error", "budget_missing_column",
-                f"Kolom {', '.join(missing)} tidak ada. anggaran.csv harus berkolom program, pagu, realisasi.",
-                file=BUDGET_FILE, row=1)
+        log.add("budget_missing_column", missing=", ".join(missing), file=BUDGET_FILE, row=1)
         return None
     bad = [n for n, r in enumerate(records[1:], start=2) if r and len(r) != len(header)]
     for row_number in bad:
-        log.add("error", "budget_malformed_row",
-                f"Baris ini berisi {len(records[row_number - 1])} kolom, baris judul {len(header)}. Perbaiki "
-                "pemisah kolom; teks yang memuat pemisah harus diapit tanda kutip.",
+        log.add("budget_malformed_row", found=len(records[row_number - 1]), expected=len(header),
                 file=BUDGET_FILE, row=row_number)
     if bad:
         return None
@@ -74,16 +73,14 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
         for column in ("pagu", "realisasi"):
             value = parse_count(str(record[column]).replace("Rp", "").replace("rp", "").strip())
             if value is pd.NA:
-                log.add("error", "budget_invalid_amount",
-                        f"Nilai {column} harus rupiah bulat tanpa desimal, mis. 1500000 atau 1.500.000.",
+                log.add("budget_invalid_amount", field=column,
                         file=BUDGET_FILE, row=row_number, column=column, value=record[column])
             amounts[column] = value
         if not str(record["program"]).strip():
-            log.add("error", "budget_blank_program", "Nama program kosong.", file=BUDGET_FILE, row=row_number,
-                    column="program")
+            log.add("budget_blank_program", file=BUDGET_FILE, row=row_number, column="program")
         if all(v is not pd.NA for v in amounts.values()) and amounts["realisasi"] > amounts["pagu"]:
-            log.add("warning", "budget_above_pagu", "Realisasi anggaran melebihi pagu: periksa angkanya.",
-                    file=BUDGET_FILE, row=row_number, column="realisasi", value=record["realisasi"])
+            log.add("budget_above_pagu", file=BUDGET_FILE, row=row_number, column="realisasi",
+                    value=record["realisasi"])
         rows.append({"program": str(record["program"]).strip(), **amounts})
     table = pd.DataFrame(rows, columns=["program", "pagu", "realisasi"])
     if table[["pagu", "realisasi"]].isna().any().any():
@@ -104,6 +101,6 @@ def read_notes(year_dir: Path) -> dict[str, str]:
     parts = _HEADING.split(text)
     notes = {"intro": parts[0].strip()} if parts[0].strip() else {}
     for heading, body in zip(parts[1::2], parts[2::2]):
-        key = NOTE_HEADINGS.get(normalize_header(heading), heading.strip())
+        key = NOTE_HEADINGS.get(normalize_key(heading), heading.strip())
         notes[key] = body.strip()
     return notes

@@ -7,38 +7,103 @@ spreadsheet row, column), what (the value; never a NIK or a name) and what to do
 
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-Level = Literal["error", "warning", "info"]
+from ikuanalysis import paths
+from ikuanalysis.config import (
+    ProblemCatalogue,
+    ProblemEntry,
+    ProblemLevel,
+    load_problem_catalogue,
+)
+
+Level = ProblemLevel
 LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "message"]
 # Values of these columns identify a person: a log cites the row, never the value.
 PERSONAL_COLUMNS = frozenset({"nik", "nama"})
 HIDDEN_VALUE = "(disembunyikan)"
 _MAX_LISTED_PER_GROUP = 20
+PROBLEM_TABLE = paths.PROJECT_ROOT / "docs" / "panduan" / "kode_masalah.md"
+
+
+class UnknownProblemError(LookupError):
+    """A problem code that ``config/problems.yml`` does not list (a programming error)."""
+
+
+@lru_cache(maxsize=8)
+def load_catalogue(config_dir: Path | None = None) -> ProblemCatalogue:
+    """Return the problem catalogue of ``config_dir`` (the project's ``config/`` when None), cached."""
+    return load_problem_catalogue(config_dir)
 
 
 @dataclass
 class ProblemLog:
-    """Collects problems as small DataFrames (one per check) and summarises them."""
+    """Collects problems as small DataFrames (one per check) and summarises them.
+
+    The level and message of each code come from the catalogue (``config/problems.yml``);
+    callers give the code, the message's parameters and the location.
+
+    Attributes:
+        catalogue: The catalogue to use; the project's when None.
+    """
 
     _frames: list[pd.DataFrame] = field(default_factory=list)
+    catalogue: ProblemCatalogue | None = field(default=None, repr=False)
+
+    def entry(self, code: str) -> ProblemEntry:
+        """Return the catalogue entry of ``code``.
+
+        Raises:
+            UnknownProblemError: The catalogue does not list ``code``.
+        """
+        catalogue = self.catalogue if self.catalogue is not None else load_catalogue()
+        try:
+            return catalogue.problems[code]
+        except KeyError:
+            raise UnknownProblemError(
+                f"problem code {code!r} is not in config/problems.yml; add it there (level, message, "
+                "section, arti, tindakan)"
+            ) from None
+
+    def _describe(self, code: str, variant: str | None, params: dict[str, object]) -> tuple[str, str]:
+        entry = self.entry(code)
+        return entry.level, entry.template(variant).render(params)
 
     def add(
         self,
-        level: Level,
         code: str,
-        message: str,
         *,
         file: str = "",
         sheet: str = "",
         row: int | None = None,
         column: str = "",
         value: object = "",
+        variant: str | None = None,
+        **params: object,
     ) -> None:
-        """Record one problem."""
+        """Record one problem.
+
+        Args:
+            code: The problem's code in ``config/problems.yml``.
+            file: File name.
+            sheet: Sheet name ('' for CSV files).
+            row: Row number as the spreadsheet shows it.
+            column: Column header as written.
+            value: The offending value (never a NIK or a name).
+            variant: Which of the code's messages to use (the main one when None).
+            **params: The message's placeholders.
+
+        Raises:
+            UnknownProblemError: ``code`` is not in the catalogue.
+            TypeError: ``params`` are not exactly the message's placeholders.
+        """
+        level, message = self._describe(code, variant, params)
         record = {
             "level": level, "code": code, "file": file, "sheet": sheet,
             "row": row, "column": column, "value": "" if value is None else str(value),
@@ -48,25 +113,30 @@ class ProblemLog:
 
     def add_rows(
         self,
-        level: Level,
         code: str,
-        message: str,
         rows: pd.DataFrame,
         *,
         column: str = "",
         values: pd.Series | None = None,
+        variant: str | None = None,
+        **params: object,
     ) -> None:
         """Record one problem for each row of ``rows`` (vectorised).
 
         Args:
-            level: error, warning or info.
-            code: Short English identifier of the kind of problem.
-            message: What is wrong and what to do, in Bahasa Indonesia.
+            code: The problem's code in ``config/problems.yml``.
             rows: Rows carrying the location columns ``_file``, ``_sheet``, ``_row`` and,
                 when ``column`` names a canonical column, ``_header_<column>``.
             column: Canonical column concerned, if any.
             values: The offending values, aligned with ``rows``.
+            variant: Which of the code's messages to use (the main one when None).
+            **params: The message's placeholders.
+
+        Raises:
+            UnknownProblemError: ``code`` is not in the catalogue (even when ``rows`` is empty).
+            TypeError: ``params`` are not exactly the message's placeholders.
         """
+        level, message = self._describe(code, variant, params)
         if rows.empty:
             return
         if values is None or column in PERSONAL_COLUMNS:
@@ -165,3 +235,72 @@ def format_problems(log: pd.DataFrame, *, year: int | None = None, level: Level 
         if len(group) > _MAX_LISTED_PER_GROUP:
             lines.append(f"  … dan {len(group) - _MAX_LISTED_PER_GROUP} baris lain dengan masalah yang sama.")
     return "\n".join(lines)
+
+
+_LEVEL_NAMES = {"error": "kesalahan", "warning": "peringatan", "info": "catatan"}
+
+
+def _cell(text: str) -> str:
+    """Return ``text`` safe for a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def problem_table_markdown(catalogue: ProblemCatalogue | None = None) -> str:
+    """Return the user guide's table of problem codes (``docs/panduan/kode_masalah.md``).
+
+    Args:
+        catalogue: The catalogue to describe; the project's when None.
+    """
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    lines = [
+        "# Kode masalah pada log kualitas data",
+        "",
+        (
+            "<!-- Dibuat otomatis dari config/problems.yml dengan "
+            "`python -m ikuanalysis.ingest.problems --markdown`; jangan diedit langsung. -->"
+        ),
+        "",
+        (
+            "Setiap masalah yang ditemukan saat membaca register tercatat di log kualitas data dengan "
+            "sebuah kode. Tingkat **kesalahan** menghentikan proses sebelum apa pun ditulis; "
+            "**peringatan** dan **catatan** tidak menghentikan proses, tetapi sebaiknya diperiksa. "
+            "Kolom *Pasal kontrak* menunjuk bagian `docs/data_contract.md` yang ditegakkan."
+        ),
+        "",
+        "| Kode | Tingkat | Arti | Apa yang harus dilakukan | Pasal kontrak |",
+        "|---|---|---|---|---|",
+    ]
+    for code, entry in catalogue.problems.items():
+        section = entry.section or "— (berkas pendukung evaluator)"
+        lines.append(
+            f"| `{code}` | {_LEVEL_NAMES[entry.level]} | {_cell(entry.arti)} | {_cell(entry.tindakan)} | {section} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_problem_table(path: Path = PROBLEM_TABLE, catalogue: ProblemCatalogue | None = None) -> Path:
+    """Write :func:`problem_table_markdown` to ``path`` and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(problem_table_markdown(catalogue), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m ikuanalysis.ingest.problems --markdown [--output PATH]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ikuanalysis.ingest.problems",
+        description="Write the user guide's table of problem codes from config/problems.yml.",
+    )
+    parser.add_argument("--markdown", action="store_true", help="write docs/panduan/kode_masalah.md")
+    parser.add_argument("--output", type=Path, default=PROBLEM_TABLE, help="where to write the table")
+    args = parser.parse_args(argv)
+    if not args.markdown:
+        parser.print_help()
+        return 2
+    written = write_problem_table(args.output)
+    print(f"Ditulis: {written}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

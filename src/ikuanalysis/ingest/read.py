@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_header
+from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_key
 from ikuanalysis.ingest.discover import _REGISTER_NAME, REKAP_COLUMNS, SourceFile
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 
 HEADER_SEARCH_ROWS = 30
+CSV_DELIMITERS = (";", ",", "\t")  # tried in this order; the first of equally good ones wins
 _LETTER = re.compile(r"[A-Za-z]")
 LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
 
@@ -59,7 +60,7 @@ def find_header(
         matches: dict[str, list[int]] = {}
         for col, cell in enumerate(row):
             if isinstance(cell, str) and cell.strip():
-                canonical = lookup.get(normalize_header(cell))
+                canonical = lookup.get(normalize_key(cell))
                 if canonical:
                     matches.setdefault(canonical, []).append(col)
         if len(matches) >= min_matches:
@@ -128,17 +129,14 @@ def _check_header(
     for name, cols in duplicates:
         letters = ", ".join(f"{column_letter(c)} ('{header_row[c]}')" for c in cols)
         log.add(
-            "error", "duplicate_column",
-            f"Kolom '{name}' muncul lebih dari sekali ({letters}). Hapus atau ganti nama salah satunya.",
+            "duplicate_column", name=name, letters=letters,
             file=file, sheet=sheet, row=index + 1, column=str(header_row[cols[1]]),
         )
         ok = False
     missing = [c for c in required if c not in mapping.values()]
     if missing:
         log.add(
-            "error", "missing_column",
-            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Tambahkan kolom itu pada baris "
-            f"judul kolom (baris {index + 1}); nama kolom yang dikenali ada di config/aliases.yml.",
+            "missing_column", missing=", ".join(missing), header_row=index + 1,
             file=file, sheet=sheet, row=index + 1,
         )
         ok = False
@@ -164,12 +162,7 @@ def _read_workbook(
     try:
         sheets = list(iter_spreadsheet_sheets(path))
     except Exception as exc:  # calamine raises several types for corrupt files
-        log.add(
-            "error", "unreadable_file",
-            f"Berkas tidak dapat dibaca sebagai lembar kerja ({type(exc).__name__}). Buka dan simpan "
-            "ulang di Excel/LibreOffice sebagai .xlsx, atau periksa apakah berkasnya rusak.",
-            file=path.name,
-        )
+        log.add("unreadable_file", error_type=type(exc).__name__, file=path.name)
         return frames
     own = _REGISTER_NAME.match(path.name)
     for sheet, rows in sheets:
@@ -177,20 +170,13 @@ def _read_workbook(
         if own and other and other.group(1) != own.group(1):
             # A whole template workbook sent as one file: its x2..x4 sheets must not count as x1.
             log.add(
-                "error", "sheet_of_other_component",
-                f"Sheet '{sheet}' berisi komponen x{other.group(1)}, tetapi nama berkas menandai komponen "
-                f"x{own.group(1)}. Simpan sheet ini sebagai berkas tersendiri berawalan 'x{other.group(1)}_', "
-                "atau pakai 'ikuanalysis template --split'.",
+                "sheet_of_other_component", sheet_name=sheet, other=other.group(1), own=own.group(1),
                 file=path.name, sheet=sheet,
             )
             continue
         header = find_header(rows, lookup, min_matches)
         if header is None:
-            log.add(
-                "info", "sheet_skipped",
-                "Sheet dilewati: tidak ada baris judul kolom yang dikenali pada 30 baris pertama.",
-                file=path.name, sheet=sheet,
-            )
+            log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
         index, mapping, _ = header
         header_row = rows[index]
@@ -205,22 +191,66 @@ def _read_workbook(
     return frames
 
 
-def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
-    """Return ``(delimiter, header)`` for the delimiter that yields the best header row."""
-    best = None
-    # Only the first rows matter; splitlines also knows the old Mac "\r" line ends.
-    lines = head.splitlines()[:HEADER_SEARCH_ROWS]
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(head) + 1))  # a huge cell must not stop header detection
+def decode_csv_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
+    """Decode the bytes of a CSV file as UTF-8 (with or without BOM), else as Windows-1252.
+
+    Args:
+        raw: The file's bytes, or its first bytes.
+        partial: ``raw`` is only the head of a longer file: it is cut at its last line end
+            first, so that a character split by the cut does not count as invalid UTF-8.
+
+    Returns:
+        ``(text, encoding)`` with encoding ``"utf-8-sig"`` or ``"cp1252"`` (undefined bytes
+        replaced).
+    """
+    cut = raw.rfind(b"\n") if partial else len(raw)
     try:
-        candidates = [(d, list(csv.reader(lines, delimiter=d))) for d in (";", ",", "\t")]
+        return raw[: cut if cut > 0 else len(raw)].decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(
+    lines: list[str], score: Callable[[list[list[str]]], int]
+) -> tuple[str, list[list[str]]] | None:
+    """Split ``lines`` with each of :data:`CSV_DELIMITERS` and keep the best-scoring split.
+
+    Args:
+        lines: The first lines of the file.
+        score: How well the split rows look like the expected header (0: not at all).
+
+    Returns:
+        ``(delimiter, rows)`` of the highest positive score (the earlier delimiter on ties),
+        or None when no delimiter scores above 0.
+    """
+    limit = csv.field_size_limit()
+    # A huge cell must not stop the detection.
+    csv.field_size_limit(max(limit, sum(len(line) + 1 for line in lines) + 1))
+    try:
+        candidates = [(d, list(csv.reader(lines, delimiter=d))) for d in CSV_DELIMITERS]
     finally:
         csv.field_size_limit(limit)
+    best, best_score = None, 0
     for delimiter, rows in candidates:
-        header = find_header(rows, lookup, min_matches)
-        if header and (best is None or len(header[1]) > len(best[1][1])):
-            best = (delimiter, header, rows)
+        found = score(rows)
+        if found > best_score:
+            best, best_score = (delimiter, rows), found
     return best
+
+
+def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
+    """Return ``(delimiter, header, rows)`` for the delimiter that yields the best header row."""
+
+    def header_size(rows: list[list[str]]) -> int:
+        header = find_header(rows, lookup, min_matches)
+        return len(header[1]) if header else 0
+
+    # Only the first rows matter; splitlines also knows the old Mac "\r" line ends.
+    sniffed = sniff_delimiter(head.splitlines()[:HEADER_SEARCH_ROWS], header_size)
+    if sniffed is None:
+        return None
+    delimiter, rows = sniffed
+    return delimiter, find_header(rows, lookup, min_matches), rows
 
 
 def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: int) -> pd.DataFrame | None:
@@ -260,34 +290,22 @@ def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: 
     return block
 
 
+_CSV_HEAD_BYTES = 256 * 1024
+
+
 def _read_csv(
     path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
     log: ProblemLog, table: RawTable, candidate: str,
 ) -> list[pd.DataFrame]:
-    raw_head = path.open("rb").read(256 * 1024)
-    encoding = "utf-8-sig"
-    try:
-        cut = raw_head.rfind(b"\n") if len(raw_head) == 256 * 1024 else len(raw_head)
-        head = raw_head[: cut if cut > 0 else len(raw_head)].decode("utf-8-sig")
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-        head = raw_head.decode("cp1252", errors="replace")
+    with path.open("rb") as handle:
+        raw_head = handle.read(_CSV_HEAD_BYTES)
+    head, encoding = decode_csv_bytes(raw_head, partial=len(raw_head) == _CSV_HEAD_BYTES)
     if "\x00" in head:
-        log.add(
-            "error", "unreadable_file",
-            "Berkas .csv ini bukan teks (mungkin berkas Excel yang diberi nama .csv). Simpan ulang "
-            "sebagai CSV dari Excel/LibreOffice, atau beri ekstensi yang benar.",
-            file=path.name,
-        )
+        log.add("unreadable_file", variant="not_text", file=path.name)
         return []
     detected = _detect_csv(head, lookup, min_matches)
     if detected is None:
-        log.add(
-            "error", "header_not_found",
-            "Baris judul kolom tidak ditemukan pada 30 baris pertama. Pastikan ada satu baris dengan "
-            "nama kolom seperti Nama, Jenis, Kecamatan, Status (lihat config/aliases.yml).",
-            file=path.name,
-        )
+        log.add("header_not_found", file=path.name)
         return []
     delimiter, header, rows = detected
     index, mapping, _ = header
@@ -310,9 +328,7 @@ def _read_csv(
         detail = " ".join(str(exc).split())
         line = re.search(r"line (\d+)", detail)
         log.add(
-            "error", "malformed_csv",
-            f"Baris CSV tidak dapat diurai ({detail}). Jumlah kolomnya harus sama dengan baris judul "
-            "kolom; teks yang memuat pemisah (; atau ,) harus diapit tanda kutip.",
+            "malformed_csv", detail=detail,
             file=path.name, row=int(line.group(1)) if line else None,  # pandas counts file lines
         )
         return []
@@ -348,12 +364,7 @@ def read_tables(
             before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
-                log.add(
-                    "error", "header_not_found",
-                    "Tidak ada sheet dengan baris judul kolom yang dikenali pada 30 baris pertama. "
-                    "Pastikan ada baris dengan nama kolom seperti Nama, Jenis, Kecamatan, Status.",
-                    file=source.path.name,
-                )
+                log.add("header_not_found", variant="workbook", file=source.path.name)
     if not frames:
         frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text")})
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
@@ -386,6 +397,6 @@ def read_rekap(files: list[SourceFile], log: ProblemLog, summary_prefixes: tuple
     own = [f for f in files if f.kind == "rekap"]
     if not own:
         return None
-    lookup = {normalize_header(c): c for c in REKAP_COLUMNS}
+    lookup = {normalize_key(c): c for c in REKAP_COLUMNS}
     return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3,
                        summary_prefixes=summary_prefixes)

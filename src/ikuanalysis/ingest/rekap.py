@@ -29,8 +29,8 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     frame = raw.frame
     headers = raw.headers
 
-    def add(code, message, rows, column, values):
-        log.add_rows("error", code, message, _with_headers(rows, headers, column), column=column, values=values)
+    def add(code, rows, column, values, **params):
+        log.add_rows(code, _with_headers(rows, headers, column), column=column, values=values, **params)
 
     texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
     blank = (texts["komponen"] == "") & (texts["sasaran"] == "") & (texts["realisasi"] == "")
@@ -39,20 +39,14 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
     component = texts["komponen"].str.lower().str.replace(" ", "")
     bad_component = ~component.isin(["x1", "x2", "x3", "x4"])
-    add("unknown_component", "Komponen harus x1, x2, x3 atau x4.", frame[bad_component], "komponen", texts["komponen"])
+    add("unknown_component", frame[bad_component], "komponen", texts["komponen"])
     numbers = {}
     for col in ("sasaran", "realisasi"):
         numbers[col] = map_unique(frame[col], parse_count)
-        add(
-            "invalid_count", f"Nilai {col} harus bilangan bulat tidak negatif (mis. 1.234).",
-            frame[numbers[col].isna()], col, texts[col],
-        )
+        add("invalid_count", frame[numbers[col].isna()], col, texts[col], field=col)
     too_many = numbers["realisasi"].notna() & numbers["sasaran"].notna()
     too_many &= numbers["realisasi"].fillna(0).astype("int64") > numbers["sasaran"].fillna(0).astype("int64")
-    add(
-        "realisasi_above_sasaran", "Realisasi lebih besar dari sasaran: periksa kedua angka.",
-        frame[too_many], "realisasi", texts["realisasi"],
-    )
+    add("realisasi_above_sasaran", frame[too_many], "realisasi", texts["realisasi"])
     given = texts["kecamatan"] != ""
     geo = settings.geography
     kecamatan = resolve_places(
@@ -60,8 +54,8 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
         settings.vocabulary.place_prefixes["kecamatan"],
     )
     add(
-        "unknown_kecamatan", "Kecamatan tidak dikenali. Tulis salah satu dari: " + ", ".join(geo.kecamatan) + ".",
-        frame[given & kecamatan.isna()], "kecamatan", texts["kecamatan"],
+        "unknown_kecamatan", frame[given & kecamatan.isna()], "kecamatan", texts["kecamatan"],
+        known=", ".join(geo.kecamatan),
     )
     return pd.DataFrame(
         {

@@ -61,11 +61,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     raw_dir = Path(raw_dir)
     log = ProblemLog()
     if not raw_dir.is_dir():
-        log.add(
-            "error", "missing_year_folder",
-            f"Folder data tahun {year} tidak ada. Buat folder ini dan letakkan register x1–x4 di dalamnya.",
-            file=str(raw_dir),
-        )
+        log.add("missing_year_folder", year=year, file=str(raw_dir))
         raise RegisterError(log, year)
     files = discover.discover_files(raw_dir, log)
     inputs = [
@@ -84,19 +80,11 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         in_rekap = rekap is not None and (rekap["component"] == component.id).any()
         if component.id in registers and in_rekap:
             rows = rekap[rekap["component"] == component.id]
-            log.add_rows(
-                "error", "component_twice",
-                f"Komponen {component.id} ada sebagai register dan juga di rekap. Pakai salah satu saja: "
-                "hapus baris rekap ini atau register-nya.",
-                rows, column="komponen",
-            )
+            log.add_rows("component_twice", rows, column="komponen", component=component.id)
         elif component.id not in registers and not in_rekap and component.id not in unreadable:
             log.add(
-                "error", "missing_component",
-                f"Tidak ada register untuk komponen {component.id} ({component.label}). Tambahkan berkas "
-                f"yang namanya diawali '{component.id}_' (mis. {component.id}_{component.jenis_list}.xlsx), "
-                "atau baris rekap; register tanpa baris data berarti tidak ada kasus tahun ini.",
-                file=raw_dir.name,
+                "missing_component", component=component.id, label=component.label,
+                jenis_list=component.jenis_list, file=raw_dir.name,
             )
         if component.id in registers:
             rows, component_stats, identities = clean_register(
