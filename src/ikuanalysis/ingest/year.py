@@ -63,11 +63,12 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     if not raw_dir.is_dir():
         log.add(
             "error", "missing_year_folder",
-            f"Folder data tahun {year} tidak ada. Buat folder ini dan letakkan register x1–x4 di dalamnya.",
+            f"Folder data tahun {year} tidak ada. Buat folder ini dan "
+            f"letakkan register {', '.join(settings.iku.component_ids)} di dalamnya.",
             file=str(raw_dir),
         )
         raise RegisterError(log, year)
-    files = discover.discover_files(raw_dir, log)
+    files = discover.discover_files(raw_dir, log, settings.iku.components)
     inputs = [
         {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
         for name, sha256 in paths.hash_folder(raw_dir).items()
@@ -94,7 +95,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
             log.add(
                 "error", "missing_component",
                 f"Tidak ada register untuk komponen {component.id} ({component.label}). Tambahkan berkas "
-                f"yang namanya diawali '{component.id}_' (mis. {component.id}_{component.jenis_list}.xlsx), "
+                f"yang namanya diawali '{component.prefix}_' (mis. {component.prefix}_{component.jenis_list}.xlsx), "
                 "atau baris rekap; register tanpa baris data berarti tidak ada kasus tahun ini.",
                 file=raw_dir.name,
             )
