@@ -336,3 +336,8 @@ def test_index_table_has_a_column_per_component_of_any_year(three, tmp_path):
     assert table.loc[0, "x5_persen"] != table.loc[0, "x5_persen"]  # NaN: 2024 had no x5
     assert table.loc[1, "x5_persen"] == 50.0
 
+
+
+def test_a_component_keeps_its_colour_in_any_chart():
+    assert charts.component_colors(["x2", "x5"])["x5"] == charts.component_colors([f"x{n}" for n in range(1, 6)])["x5"]
+    assert charts.component_colors(["x1", "x11"])["x11"] == charts.component_colors(["x1"])["x1"]  # palette of 10

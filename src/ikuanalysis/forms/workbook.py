@@ -134,7 +134,7 @@ def write_template(output: str | Path, settings: Settings, year: int, *, split: 
     """Write the empty register workbook(s) of ``year``.
 
     Args:
-        output: The ``.xlsx`` file to write; with ``split``, the name the four files are
+        output: The ``.xlsx`` file to write; with ``split``, the name the per-component files are
             derived from (``x1_<stem>.xlsx`` …, one per component, in the same folder).
         settings: The validated configuration (components, vocabulary, lists).
         year: The reporting year the registers are collected for.

@@ -59,8 +59,8 @@ def plot_components(result: IndicatorResult) -> plt.Figure:
     labels = [f"{c.id}" for c in result.components]
     values = [c.percent if c.percent is not None else 0.0 for c in result.components]
     colors = [BAR_COLOR if c.percent is not None else MISSING_COLOR for c in result.components]
-    # 3.0 in high for the decree's four bars; taller when a decree has more components.
-    fig, ax = plt.subplots(figsize=(7.2, max(3.0, 0.9 + 0.55 * len(labels))), dpi=100)
+    # 3.0 in tall for the decree's four bars; taller when a decree has more components.
+    fig, ax = plt.subplots(figsize=(7.2, 3.0 + 0.55 * max(0, len(labels) - 4)), dpi=100)
     sns.barplot(x=values, y=labels, hue=labels, palette=colors, legend=False, ax=ax, orient="h")
     ax.axvline(result.target, color=TARGET_COLOR, linestyle="--", linewidth=1.5)
     ax.text(result.target, -0.62, f"Target {format_percent(result.target, 0)}", color=TARGET_COLOR,
@@ -86,13 +86,18 @@ IKU_COLOR = "#1f2933"
 
 
 def component_colors(component_ids) -> dict[str, str]:
-    """Return a colour per component id, assigned by position, plus the IKU's colour.
+    """Return a colour per component id, plus the IKU's colour.
+
+    The colour follows the component's number (x1 the first of the palette, x5 the fifth, ...),
+    so a component keeps its colour in every chart, whichever other components it is shown with.
 
     Args:
-        component_ids: The component ids in order (any number).
+        component_ids: The component ids (any number).
     """
-    colors = {cid: COMPONENT_PALETTE[index % len(COMPONENT_PALETTE)]
-              for index, cid in enumerate(dict.fromkeys(component_ids))}
+    colors = {}
+    for index, cid in enumerate(dict.fromkeys(component_ids)):
+        number = int(cid[1:]) - 1 if cid[1:].isdigit() else index
+        colors[cid] = COMPONENT_PALETTE[number % len(COMPONENT_PALETTE)]
     return colors | {"IKU": IKU_COLOR}
 
 
