@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--year", type=int, required=True, help="tahun register yang dikumpulkan")
     template.add_argument("--output", type=Path, required=True, help="berkas .xlsx yang ditulis")
     template.add_argument("--split", action="store_true",
-                          help="tulis empat berkas x1_<nama>.xlsx … x4_<nama>.xlsx di folder yang sama")
+                          help="tulis satu berkas per komponen (x1_<nama>.xlsx …) di folder yang sama")
     template.add_argument("--config", type=Path, default=paths.CONFIG_DIR, help="folder konfigurasi")
     return parser
 
@@ -121,7 +121,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    """Write the empty register workbook of a year (or four files with ``--split``)."""
+    """Write the empty register workbook of a year (or one file per component with ``--split``)."""
     from ikuanalysis.config import ConfigError, load_settings
     from ikuanalysis.forms.workbook import TemplateError, write_template
 

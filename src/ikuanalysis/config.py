@@ -15,7 +15,7 @@ import string
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -29,8 +29,10 @@ from pydantic import (
 
 from ikuanalysis import paths
 
-ComponentId = Literal["x1", "x2", "x3", "x4"]
+COMPONENT_ID_PATTERN = r"x[1-9][0-9]?"
+ComponentId = Annotated[str, Field(pattern=rf"^{COMPONENT_ID_PATTERN}$")]
 CANONICAL_COLUMNS = ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+TEMPLATE_COLUMNS = ("no", *CANONICAL_COLUMNS)
 
 
 class ConfigError(ValueError):
@@ -64,13 +66,44 @@ class Indicator(_Frozen):
     alasan_pemilihan: str
 
 
+class SheetTemplate(_Frozen):
+    """How a component's sheet of the Excel template looks (``template:`` of a component).
+
+    Attributes:
+        headers: Header text per column (``no`` and the canonical columns); a column not
+            given gets its default header (``No``, ``NIK``, ``Nama``, ``Jenis``, ...).
+        status_pair: The component's own spelling of yes and no (offered after Ya/Tidak).
+        unit: What one row is, for the instructions ("orang", "lembaga atau orang").
+    """
+
+    headers: dict[Literal[TEMPLATE_COLUMNS], str] = Field(default_factory=dict)  # type: ignore[valid-type]
+    status_pair: tuple[str, str] = ("Sudah", "Belum")
+    unit: str = "kasus"
+
+
 class Component(_Frozen):
+    """One component of the IKU (``x1`` … ``xn``) and how it is counted from its registers.
+
+    Attributes:
+        file_prefix: The start of the names of this component's register files; the id
+            when omitted.
+        template: The layout of its sheet in the Excel template; a default layout from the
+            canonical columns when omitted.
+    """
+
     id: ComponentId
     label: str
     bidang: str
     jenis_list: Literal["psks", "ppks", "bencana"]
     numerator: str
     denominator: str
+    file_prefix: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")] | None = None
+    template: SheetTemplate = Field(default_factory=SheetTemplate)
+
+    @property
+    def prefix(self) -> str:
+        """The start of this component's register file names (``file_prefix`` or the id)."""
+        return self.file_prefix or self.id
 
 
 class Target(_Frozen):
@@ -122,9 +155,23 @@ class IkuConfig(_Frozen):
     @classmethod
     def _check_components(cls, components: tuple[Component, ...]) -> tuple[Component, ...]:
         ids = [c.id for c in components]
-        if sorted(ids) != ["x1", "x2", "x3", "x4"]:
-            raise ValueError(f"components must be x1, x2, x3, x4 once each, got {ids}")
+        if not ids:
+            raise ValueError("components: at least one component is required")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"components: every id must appear once, got {ids}")
+        prefixes = [c.prefix.lower() for c in components]
+        if len(set(prefixes)) != len(prefixes):
+            raise ValueError(f"components: file prefixes must be distinct, got {prefixes}")
         return components
+
+    @model_validator(mode="after")
+    def _check_component_references(self) -> IkuConfig:
+        unknown = [c for c in self.national_standard.components if c not in self.component_ids]
+        if unknown:
+            raise ValueError(
+                f"national_standard.components: {unknown} are not among the components {list(self.component_ids)}"
+            )
+        return self
 
     @field_validator("rating_bands")
     @classmethod
@@ -136,8 +183,13 @@ class IkuConfig(_Frozen):
             raise ValueError("rating_bands must be listed highest first with distinct min values")
         return bands
 
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        """The ids of the components, in configuration order."""
+        return tuple(c.id for c in self.components)
+
     def component(self, component_id: str) -> Component:
-        """Return the component with id ``component_id`` (``x1`` … ``x4``)."""
+        """Return the component with id ``component_id`` (``x1`` … ``xn``)."""
         for component in self.components:
             if component.id == component_id:
                 return component

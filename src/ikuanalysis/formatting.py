@@ -49,3 +49,19 @@ def format_rupiah(value: float | int | None) -> str:
 def format_date(value: dt.date | None) -> str:
     """Format a date as '20 Februari 2025'."""
     return MISSING if value is None else _babel_date(value, format="d MMMM y", locale=LOCALE)
+
+
+def format_component_ids(ids) -> str:
+    """Name a list of component ids for a text: 'x1–x4' for a run from x1, else 'x1, x2 dan x5'.
+
+    Args:
+        ids: Component ids in order (``x1`` … ``xn``).
+    """
+    ids = list(ids)
+    if not ids:
+        return MISSING
+    if len(ids) > 2 and ids == [f"x{n}" for n in range(1, len(ids) + 1)]:
+        return f"{ids[0]}–{ids[-1]}"
+    if len(ids) == 1:
+        return ids[0]
+    return ", ".join(ids[:-1]) + " dan " + ids[-1]

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from ikuanalysis import paths
-from ikuanalysis.publish import batch, manifest
+from ikuanalysis.publish import manifest
 from tests.fixtures.tiny_year import write_tiny_year
 
 

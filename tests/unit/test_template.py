@@ -10,17 +10,19 @@ import openpyxl
 import pytest
 
 from ikuanalysis import cli, paths
-from ikuanalysis.config import normalize_key
+from ikuanalysis.config import load_settings, normalize_key
 from ikuanalysis.forms.workbook import (
-    LAYOUTS,
     TEMPLATE_ROWS,
     TemplateError,
+    layouts,
     write_template,
 )
 from ikuanalysis.ingest.read import find_header, iter_spreadsheet_sheets
 from ikuanalysis.ingest.year import clean_year
 
 YEAR = 2025
+PROJECT_LAYOUTS = layouts(load_settings())  # the sheets of config/iku.yml, by component id
+
 COMPONENTS = ("x1", "x2", "x3", "x4")
 CANONICAL = ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
 
@@ -149,7 +151,7 @@ def test_every_layout_fits_the_alias_table(settings):
     from ikuanalysis.forms.workbook import check_layouts
 
     check_layouts(settings)  # raises when config/aliases.yml stops recognising a header or status
-    assert set(LAYOUTS) == {c.id for c in settings.iku.components}
+    assert list(layouts(settings)) == [c.id for c in settings.iku.components]
 
 
 # --- A filled template through the cleaning stage ---------------------------------------
@@ -187,7 +189,7 @@ def fill(template, target, rows) -> tuple[int, int]:
     for number, (nik, name, jenis_index, kecamatan, kelurahan, (month, day), status_index) in enumerate(rows, 1):
         assert kecamatan in lists["kecamatan"] and kelurahan in lists["kelurahan"]
         value = status[status_index]
-        handled += value in ("Ya", LAYOUTS[component_id].status_pair[0])
+        handled += value in ("Ya", PROJECT_LAYOUTS[component_id].status_pair[0])
         line = number + 2
         sheet.cell(line, 1, number)
         if nik:

@@ -4,14 +4,18 @@ Two layouts, both written with xlsxwriter and byte-stable for a given year and
 configuration:
 
 - **One workbook** (default): ``FILE`` holds the instructions sheet ``Petunjuk``, one
-  sheet per component (``x1`` … ``x4``) and the hidden sheet ``Daftar`` with the
-  drop-down lists. The data contract assigns a register file to a component by the
+  sheet per configured component (``x1`` … ``xn``) and the hidden sheet ``Daftar`` with
+  the drop-down lists. The data contract assigns a register file to a component by the
   *start of its name*, so this workbook cannot be read as it is: the instructions say
-  to save each component sheet as its own file named ``x1_<...>.xlsx`` … ``x4_<...>.xlsx``.
-- **Split** (``split=True``, ``ikuanalysis template --split``): four files
-  ``x1_<stem>.xlsx`` … ``x4_<stem>.xlsx`` next to ``FILE`` (``FILE`` itself is not
-  written), each with ``Petunjuk``, its component's sheet and ``Daftar``. Once filled they
-  go as they are into ``data/raw/<year>/``.
+  to save each component sheet as its own file named ``<prefix>_<...>.xlsx``.
+- **Split** (``split=True``, ``ikuanalysis template --split``): one file per component,
+  ``x1_<stem>.xlsx`` … next to ``FILE`` (``FILE`` itself is not written), each with
+  ``Petunjuk``, its component's sheet and ``Daftar``. Once filled they go as they are
+  into ``data/raw/<year>/``.
+
+The components and the layout of their sheets (headers, status pair, unit) come from
+``config/iku.yml`` (``components[].template``); a component without a ``template`` block
+gets the default layout of the canonical columns (``No``, ``NIK``, ``Nama``, ...).
 
 A component sheet has a title row, the header row (row 2; texts that
 ``config/aliases.yml`` recognises) and room for :data:`TEMPLATE_ROWS` data rows with
@@ -31,7 +35,13 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from ikuanalysis.config import Component, Settings, normalize_key, normalize_value
+from ikuanalysis.config import (
+    TEMPLATE_COLUMNS,
+    Component,
+    Settings,
+    normalize_key,
+    normalize_value,
+)
 from ikuanalysis.ingest.read import column_letter
 
 TEMPLATE_ROWS = 1000
@@ -43,6 +53,8 @@ FIRST_DATA_ROW = HEADER_ROW + 1  # spreadsheet row 3
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT = "@"
 _JENIS_NAMES = {"psks": "PSKS", "ppks": "PPKS", "bencana": "jenis bencana"}
+_COUNT_WORDS = {1: "satu", 2: "dua", 3: "tiga", 4: "empat", 5: "lima", 6: "enam", 7: "tujuh", 8: "delapan",
+                9: "sembilan", 10: "sepuluh"}
 
 
 class TemplateError(ValueError):
@@ -70,30 +82,23 @@ class SheetLayout:
         return tuple(dict.fromkeys(("Ya", "Tidak", *self.status_pair)))
 
 
-COLUMNS = ("no", "nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+COLUMNS = TEMPLATE_COLUMNS
 COLUMN_WIDTHS = {"no": 6, "nik": 20, "nama": 32, "jenis": 42, "kecamatan": 14, "kelurahan": 20,
                  "tanggal": 14, "status": 24}
-LAYOUTS = {
-    "x1": SheetLayout(
-        ("No", "NIK", "Nama PSKS", "Jenis PSKS", "Kecamatan", "Kelurahan", "Tanggal Verifikasi", "Aktif"),
-        ("Aktif", "Tidak Aktif"), "lembaga atau orang (PSKS)",
-    ),
-    "x2": SheetLayout(
-        ("No", "NIK", "Nama PPKS", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal Asesmen",
-         "Ditangani Sesuai Standar"),
-        ("Sudah", "Belum"), "orang (PPKS)",
-    ),
-    "x3": SheetLayout(
-        ("No", "NIK", "Nama Penerima", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal Penyaluran",
-         "Tepat Sasaran"),
-        ("Tepat Sasaran", "Tidak Tepat Sasaran"), "penerima bantuan sosial",
-    ),
-    "x4": SheetLayout(
-        ("No", "NIK", "Nama Korban", "Jenis Bencana", "Kecamatan", "Kelurahan", "Tanggal Kejadian",
-         "Menerima Bantuan"),
-        ("Sudah Menerima", "Belum Menerima"), "korban bencana",
-    ),
-}
+DEFAULT_HEADERS = {"no": "No", "nik": "NIK", "nama": "Nama", "jenis": "Jenis", "kecamatan": "Kecamatan",
+                   "kelurahan": "Kelurahan", "tanggal": "Tanggal", "status": "Status"}
+
+
+def layout_for(component: Component) -> SheetLayout:
+    """Return the sheet layout of a component: its ``template`` block over the default layout."""
+    template = component.template
+    headers = tuple(template.headers.get(column, DEFAULT_HEADERS[column]) for column in COLUMNS)
+    return SheetLayout(headers, tuple(template.status_pair), template.unit)
+
+
+def layouts(settings: Settings) -> dict[str, SheetLayout]:
+    """Return the sheet layout of every configured component, by id, in configuration order."""
+    return {component.id: layout_for(component) for component in settings.iku.components}
 
 
 def check_layouts(settings: Settings) -> None:
@@ -106,7 +111,7 @@ def check_layouts(settings: Settings) -> None:
     """
     lookup, status = settings.vocabulary.header_lookup, settings.vocabulary.status_lookup
     problems = []
-    for component_id, layout in LAYOUTS.items():
+    for component_id, layout in layouts(settings).items():
         for canonical, header in zip(COLUMNS, layout.headers, strict=True):
             found = lookup.get(normalize_key(header))
             expected = None if canonical == "no" else canonical
@@ -120,17 +125,17 @@ def check_layouts(settings: Settings) -> None:
         raise TemplateError("Template does not match the configuration:\n  - " + "\n  - ".join(problems))
 
 
-def split_paths(output: Path, component_ids: Iterable[str] = LAYOUTS) -> dict[str, Path]:
-    """Return the per-component files of ``--split``: ``x1_<stem>.xlsx`` … next to ``output``."""
-    return {cid: output.with_name(f"{cid}_{output.stem}.xlsx") for cid in component_ids}
+def split_paths(output: Path, components: Iterable[Component]) -> dict[str, Path]:
+    """Return the per-component files of ``--split``: ``<prefix>_<stem>.xlsx`` next to ``output``, by id."""
+    return {c.id: output.with_name(f"{c.prefix}_{output.stem}.xlsx") for c in components}
 
 
 def write_template(output: str | Path, settings: Settings, year: int, *, split: bool = False) -> list[Path]:
     """Write the empty register workbook(s) of ``year``.
 
     Args:
-        output: The ``.xlsx`` file to write; with ``split``, the name the four files are
-            derived from (``x1_<stem>.xlsx`` … in the same folder).
+        output: The ``.xlsx`` file to write; with ``split``, the name the per-component files are
+            derived from (``x1_<stem>.xlsx`` …, one per component, in the same folder).
         settings: The validated configuration (components, vocabulary, lists).
         year: The reporting year the registers are collected for.
         split: Write one file per component instead of one workbook.
@@ -153,7 +158,7 @@ def write_template(output: str | Path, settings: Settings, year: int, *, split: 
     if not split:
         _write_workbook(output, settings, int(year), components, split_name=None)
         return [output]
-    targets = split_paths(output, [c.id for c in components])
+    targets = split_paths(output, components)
     for component in components:
         _write_workbook(targets[component.id], settings, int(year), (component,),
                         split_name=targets[component.id].name)
@@ -185,7 +190,7 @@ def _write_workbook(
         "kecamatan": list(settings.geography.kecamatan),
         "kelurahan": sorted(settings.geography.kelurahan),
         **{name: list(values) for name, values in settings.jenis.lists.items()},
-        **{f"status_{cid}": list(layout.status_values) for cid, layout in LAYOUTS.items()},
+        **{f"status_{cid}": list(layout.status_values) for cid, layout in layouts(settings).items()},
     }
     refs = {key: _list_reference(index, len(values)) for index, (key, values) in enumerate(sources.items())}
     for component in components:
@@ -223,7 +228,7 @@ def _write_lists(workbook, formats: dict, sources: dict[str, list[str]]) -> None
 
 def _write_component_sheet(workbook, formats: dict, component: Component, year: int, refs: dict[str, str]) -> None:
     """Write a component's sheet: title, header, formats and drop-down lists."""
-    layout = LAYOUTS[component.id]
+    layout = layout_for(component)
     sheet = workbook.add_worksheet(component.id)
     sheet.write_string(TITLE_ROW, 0, f"REGISTER {component.id} — {component.label} — TAHUN {year}",
                        formats["title"])
@@ -320,7 +325,8 @@ def _write_instructions(
     section("Untuk apa buku kerja ini")
     line(text=(
         f"Buku kerja ini dipakai untuk mengumpulkan data kasus tahun {year} yang menjadi dasar perhitungan "
-        f"IKU. Nilai IKU adalah rata-rata persentase komponen x1–x4; persentase tiap komponen = kasus yang "
+        f"IKU. Nilai IKU adalah rata-rata persentase komponen {', '.join(iku.component_ids)}; persentase tiap "
+        "komponen = kasus yang "
         "ditangani ÷ seluruh kasus × 100. Isi satu baris untuk setiap orang atau unit (satu kasus); jumlah "
         "dan persentase dihitung oleh program, jadi jangan menulis baris jumlah atau total."
     ))
@@ -328,7 +334,7 @@ def _write_instructions(
 
     section("Komponen (satu sheet per komponen)")
     for component in components:
-        layout = LAYOUTS[component.id]
+        layout = layout_for(component)
         line(f"Sheet {component.id}", (
             f"{component.label}. Bidang: {component.bidang}. Satu baris = satu {layout.unit}. "
             f"Dihitung: {component.numerator}, dibagi {component.denominator}. "
@@ -346,8 +352,8 @@ def _write_instructions(
             "Baris dengan NIK yang sama dihitung satu kasus. Kosongkan untuk lembaga atau bila tidak ada."
         ),
         "nama": "Nama orang, lembaga atau penerima. Tanpa NIK, orang yang sama dikenali dari nama dan kelurahan.",
-        "jenis": "Pilih dari daftar pilihan sheet itu (PSKS untuk x1, PPKS untuk x2 dan x3, jenis bencana "
-                 "untuk x4). Jenis di luar daftar tetap dihitung tetapi dicatat sebagai peringatan.",
+        "jenis": "Pilih dari daftar pilihan sheet itu (" + _jenis_per_component(iku.components)
+                 + "). Jenis di luar daftar tetap dihitung tetapi dicatat sebagai peringatan.",
         "kecamatan": "Pilih salah satu dari: " + ", ".join(settings.geography.kecamatan) + ".",
         "kelurahan": "Pilih dari daftar 30 kelurahan Kota Palangka Raya. Boleh dikosongkan.",
         "tanggal": (
@@ -359,14 +365,14 @@ def _write_instructions(
             f"{c.id}: {c.numerator}" for c in components
         ) + ". Nilai yang diterima ada di bawah. Status kosong dihitung BELUM ditangani.",
     }
-    sample = LAYOUTS[components[0].id].headers
+    sample = layout_for(components[0]).headers
     for canonical, header in zip(COLUMNS, sample, strict=True):
         label = {"nama": "Nama", "jenis": "Jenis", "tanggal": "Tanggal", "status": "Status"}.get(canonical, header)
         wajib = "Wajib" if canonical in required else "Tidak wajib"
         line(label, column_notes[canonical], wajib)
     line(text=(
         ("Judul kolom sheet ini: " if len(components) == 1 else "Judul kolom berbeda menurut komponen: ")
-        + "; ".join(f"{c.id}: " + ", ".join(LAYOUTS[c.id].headers) for c in components)
+        + "; ".join(f"{c.id}: " + ", ".join(layout_for(c).headers) for c in components)
         + ". Jangan mengubah, menghapus atau memindahkan baris judul kolom. Kolom tambahan (mis. Alamat, "
         "Keterangan) boleh ditambahkan di sebelah kanan; kolom itu tidak dibaca."
     ))
@@ -376,7 +382,7 @@ def _write_instructions(
     line("Belum ditangani", ", ".join(vocab.status["not_handled"]) + ".")
     line(text="Huruf besar/kecil dan spasi di awal/akhir tidak berpengaruh. Daftar pilihan di setiap sheet "
               "memuat pasangan yang paling umum: " + "; ".join(
-                  f"{c.id}: " + " / ".join(LAYOUTS[c.id].status_values) for c in components) + ".")
+                  f"{c.id}: " + " / ".join(layout_for(c).status_values) for c in components) + ".")
 
     section("Cara mengisi dan mengirim")
     line("Mulai mengisi", "Dari baris 3, tepat di bawah baris judul kolom. Satu baris per orang/unit; "
@@ -386,21 +392,35 @@ def _write_instructions(
                             "judul kolom) dan tetap kirim berkasnya. Komponen tanpa berkas sama sekali dianggap "
                             "kesalahan, bukan nol kasus; jangan mengirim templat kosong bila datanya belum ada.")
     if split_name:
-        component_id = components[0].id
+        component_id, prefix = components[0].id, components[0].prefix
         line("Menyimpan", (
             f"Berkas ini hanya untuk komponen {component_id}. Simpan sebagai .xlsx dengan nama yang tetap "
-            f"diawali '{component_id}_' (mis. {split_name}): awal nama berkas menentukan komponennya. Beberapa "
-            f"berkas untuk satu komponen boleh (mis. {component_id}_bagian1.xlsx dan {component_id}_bagian2.xlsx)."
+            f"diawali '{prefix}_' (mis. {split_name}): awal nama berkas menentukan komponennya. Beberapa "
+            f"berkas untuk satu komponen boleh (mis. {prefix}_bagian1.xlsx dan {prefix}_bagian2.xlsx)."
         ))
     else:
         stem = "register"
+        count = _COUNT_WORDS.get(len(components), str(len(components)))
         line("Menyimpan", (
             "Program membaca setiap berkas sebagai SATU komponen menurut awal namanya, jadi buku kerja berisi "
-            "empat komponen ini TIDAK dapat dikirim utuh. Setelah diisi, simpan setiap sheet x1–x4 sebagai "
+            f"{count} komponen ini TIDAK dapat dikirim utuh. Setelah diisi, simpan setiap sheet {ids} sebagai "
             "berkas .xlsx tersendiri (klik kanan tab sheet → Pindahkan atau Salin → (buku baru) → centang "
-            f"'Buat salinan'), dengan nama diawali id komponen: x1_{stem}.xlsx, x2_{stem}.xlsx, "
-            f"x3_{stem}.xlsx, x4_{stem}.xlsx. Lebih mudah: buat empat berkas terpisah dengan perintah "
+            "'Buat salinan'), dengan nama diawali id komponen: "
+            + ", ".join(f"{c.prefix}_{stem}.xlsx" for c in components)
+            + f". Lebih mudah: buat {count} berkas terpisah dengan perintah "
             f"ikuanalysis template --year {year} --output NAMA.xlsx --split."
         ))
     line("Mengirim", f"Berkas yang sudah diisi diletakkan oleh pengolah data di folder data/raw/{year}/. "
                      "Berkas berisi data pribadi (NIK, nama): kirim hanya melalui saluran resmi dinas.")
+
+
+def _jenis_per_component(components: tuple[Component, ...]) -> str:
+    """Say which jenis list each component uses: "PSKS untuk x1, PPKS untuk x2 dan x3, ..."."""
+    groups: dict[str, list[str]] = {}
+    for component in components:
+        groups.setdefault(component.jenis_list, []).append(component.id)
+    parts = []
+    for jenis_list, ids in groups.items():
+        joined = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " dan " + ids[-1]
+        parts.append(f"{_JENIS_NAMES[jenis_list]} untuk {joined}")
+    return ", ".join(parts)

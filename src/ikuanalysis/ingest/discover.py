@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ikuanalysis.config import COMPONENT_ID_PATTERN, Component, load_settings
 from ikuanalysis.ingest.problems import ProblemLog
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
 TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
 REKAP_COLUMNS = ("komponen", "sasaran", "realisasi", "kecamatan")
-_REGISTER_NAME = re.compile(r"^x([1-4])(?![0-9])", re.IGNORECASE)
+# Any component-shaped name (x1 … x99), configured or not: a sheet named like another component.
+COMPONENT_NAME = re.compile(rf"^({COMPONENT_ID_PATTERN})(?![0-9])", re.IGNORECASE)
 _REKAP_NAME = re.compile(r"^rekap", re.IGNORECASE)
 
 
@@ -23,31 +26,58 @@ class SourceFile:
 
     path: Path
     kind: str  # "register", "rekap", or "unsupported" (named like one, in a format we cannot read)
-    component: str | None  # x1..x4 for registers
+    component: str | None  # the component id for registers
 
 
-def discover_files(raw_dir: Path, log: ProblemLog) -> list[SourceFile]:
+def register_matcher(components: Iterable[Component]):
+    """Return a function mapping a file name to the id of the component it is a register of.
+
+    A name belongs to a component when it starts with the component's file prefix (case
+    insensitive) followed by a non-digit or the end; the longest prefix is tried first, so
+    ``x10_...`` is a register of x10, not of x1.
+    """
+    by_prefix = {c.prefix.lower(): c.id for c in components}
+    alternatives = "|".join(re.escape(p) for p in sorted(by_prefix, key=len, reverse=True))
+    pattern = re.compile(rf"^({alternatives})(?![0-9])", re.IGNORECASE)
+
+    def match(name: str) -> str | None:
+        found = pattern.match(name)
+        return by_prefix[found.group(1).lower()] if found else None
+
+    return match
+
+
+def discover_files(
+    raw_dir: Path, log: ProblemLog, components: Iterable[Component] | None = None
+) -> list[SourceFile]:
     """List the registers and rekap files of a year folder, in name order.
 
-    Files whose names start with x1..x4 are registers of that component; ``rekap*`` files
-    are aggregate input. Other files (``catatan.md``, ``anggaran.csv``, ...) are not
-    registers. A register in an unsupported format is an error.
+    Files whose names start with a component's file prefix (``x1`` … by default) are
+    registers of that component; ``rekap*`` files are aggregate input. Other files
+    (``catatan.md``, ``anggaran.csv``, ...) are not registers. A register in an
+    unsupported format is an error.
+
+    Args:
+        raw_dir: The year folder.
+        log: Collects the problems found.
+        components: The configured components; those of the project's ``config/`` when omitted.
     """
+    register_of = register_matcher(load_settings().iku.components if components is None else components)
     found: list[SourceFile] = []
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file()):
         name = path.name
         if name.startswith(("~$", ".")):
             continue  # Office lock files and hidden files
-        register = _REGISTER_NAME.match(name)
+        register = register_of(name)
         rekap = _REKAP_NAME.match(name)
         if not (register or rekap):
             continue
         if path.suffix.lower() not in TABLE_SUFFIXES:
-            found.append(SourceFile(path, "unsupported", f"x{register.group(1)}" if register else None))
+            found.append(SourceFile(path, "unsupported", register))
             log.add("unsupported_format", suffix=path.suffix or "(tanpa ekstensi)", file=name)
             continue
         if register:
-            found.append(SourceFile(path, "register", f"x{register.group(1)}"))
+            found.append(SourceFile(path, "register", register))
         else:
             found.append(SourceFile(path, "rekap", None))
     return found

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_key
-from ikuanalysis.ingest.discover import _REGISTER_NAME, REKAP_COLUMNS, SourceFile
+from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 
@@ -156,7 +156,7 @@ def iter_spreadsheet_sheets(path: Path) -> Iterator[tuple[str, list[list[object]
 
 def _read_workbook(
     path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable, candidate: str,
+    log: ProblemLog, table: RawTable, candidate: str, own: str | None = None,
 ) -> list[pd.DataFrame]:
     frames = []
     try:
@@ -164,13 +164,13 @@ def _read_workbook(
     except Exception as exc:  # calamine raises several types for corrupt files
         log.add("unreadable_file", error_type=type(exc).__name__, file=path.name)
         return frames
-    own = _REGISTER_NAME.match(path.name)
     for sheet, rows in sheets:
-        other = _REGISTER_NAME.match(sheet.strip())
-        if own and other and other.group(1) != own.group(1):
-            # A whole template workbook sent as one file: its x2..x4 sheets must not count as x1.
+        found = COMPONENT_NAME.match(sheet.strip())
+        other = found.group(1).lower() if found else None
+        if own and other and other != own:
+            # A whole template workbook sent as one file: its x2..xn sheets must not count as x1.
             log.add(
-                "sheet_of_other_component", sheet_name=sheet, other=other.group(1), own=own.group(1),
+                "sheet_of_other_component", sheet_name=sheet, other=other, own=own,
                 file=path.name, sheet=sheet,
             )
             continue
@@ -362,7 +362,8 @@ def read_tables(
             frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table, candidate))
         else:
             before, errors_before = len(frames), log.error_count()
-            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate))
+            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate,
+                                         source.component))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
                 log.add("header_not_found", variant="workbook", file=source.path.name)
     if not frames:
@@ -382,7 +383,7 @@ def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog)
     """Read every register file, grouped by component id."""
     vocabulary = settings.vocabulary
     tables = {}
-    for component in ("x1", "x2", "x3", "x4"):
+    for component in settings.iku.component_ids:
         own = [f for f in files if f.kind == "register" and f.component == component]
         if own:
             tables[component] = read_tables(

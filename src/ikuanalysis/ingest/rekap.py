@@ -38,8 +38,9 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
                         index=frame.index)
     frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
     component = texts["komponen"].str.lower().str.replace(" ", "")
-    bad_component = ~component.isin(["x1", "x2", "x3", "x4"])
-    add("unknown_component", frame[bad_component], "komponen", texts["komponen"])
+    ids = settings.iku.component_ids
+    bad_component = ~component.isin(list(ids))
+    add("unknown_component", frame[bad_component], "komponen", texts["komponen"], ids=", ".join(ids))
     numbers = {}
     for col in ("sasaran", "realisasi"):
         numbers[col] = map_unique(frame[col], parse_count)

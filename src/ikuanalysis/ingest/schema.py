@@ -11,14 +11,12 @@ import pandera.pandas as pa
 
 from ikuanalysis.config import Settings
 
-COMPONENT_IDS = ["x1", "x2", "x3", "x4"]
-
 
 def cases_schema(settings: Settings) -> pa.DataFrameSchema:
     """Return the schema of ``cases.csv``: one row per case, no personal data."""
     return pa.DataFrameSchema(
         {
-            "component": pa.Column(str, pa.Check.isin(COMPONENT_IDS)),
+            "component": pa.Column(str, pa.Check.isin(list(settings.iku.component_ids))),
             "case_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{32}$")),
             "jenis": pa.Column(str),
             "kecamatan": pa.Column(str, pa.Check.isin(list(settings.geography.kecamatan))),
@@ -41,7 +39,7 @@ def aggregate_schema(settings: Settings) -> pa.DataFrameSchema:
     kecamatan = ["", *settings.geography.kecamatan]
     return pa.DataFrameSchema(
         {
-            "component": pa.Column(str, pa.Check.isin(COMPONENT_IDS)),
+            "component": pa.Column(str, pa.Check.isin(list(settings.iku.component_ids))),
             "kecamatan": pa.Column(str, pa.Check.isin(kecamatan)),
             "jenis": pa.Column(str),
             "source": pa.Column(str, pa.Check.isin(["register", "rekap"])),

@@ -61,9 +61,9 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     raw_dir = Path(raw_dir)
     log = ProblemLog()
     if not raw_dir.is_dir():
-        log.add("missing_year_folder", year=year, file=str(raw_dir))
+        log.add("missing_year_folder", year=year, components=", ".join(settings.iku.component_ids), file=str(raw_dir))
         raise RegisterError(log, year)
-    files = discover.discover_files(raw_dir, log)
+    files = discover.discover_files(raw_dir, log, settings.iku.components)
     inputs = [
         {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
         for name, sha256 in paths.hash_folder(raw_dir).items()
@@ -83,7 +83,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
             log.add_rows("component_twice", rows, column="komponen", component=component.id)
         elif component.id not in registers and not in_rekap and component.id not in unreadable:
             log.add(
-                "missing_component", component=component.id, label=component.label,
+                "missing_component", component=component.id, label=component.label, prefix=component.prefix,
                 jenis_list=component.jenis_list, file=raw_dir.name,
             )
         if component.id in registers:

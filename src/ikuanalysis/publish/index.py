@@ -74,7 +74,13 @@ def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:
 
 
 def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict]) -> Html:
-    """Return the table of years with their figures and links to each year's files."""
+    """Return the table of years with their figures and links to each year's files.
+
+    One column per component of any year's result (a decree may add or drop components);
+    a year without that component shows "–".
+    """
+    ids = sorted({c.id for r in results.values() for c in r.components},
+                 key=lambda cid: (int(cid[1:]) if cid[1:].isdigit() else 10**6, cid))
     rows = []
     for year in sorted(years, reverse=True):
         state = status.get(year, {})
@@ -84,14 +90,15 @@ def years_table(years: list[int], results: dict[int, IndicatorResult], status: d
         else:
             mark = ""
         if result is None:
-            rows.append((year, "–", "–", "–", "–", "–", "–", "–", mark or "belum ada laporan", ""))
+            rows.append((year, "–", "–", "–", *["–"] * len(ids), mark or "belum ada laporan", ""))
             continue
         links = Html(" · ".join(f'<a href="{esc(year)}/{esc(name)}">{esc(name.rsplit(".", 1)[1].upper())}</a>'
                                 for name in load_pipeline().published_files(year)))
+        percents = {c.id: format_percent(c.percent) for c in result.components}
         rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
-                     *[format_percent(c.percent) for c in result.components], mark, links))
-    return table(["Tahun", "Realisasi", "Capaian", "Kategori", "x1", "x2", "x3", "x4", "Catatan", "Berkas"], rows,
-                 numeric=(1, 2, 4, 5, 6, 7), caption="Capaian IKU per tahun")
+                     *[percents.get(cid, "–") for cid in ids], mark, links))
+    return table(["Tahun", "Realisasi", "Capaian", "Kategori", *ids, "Catatan", "Berkas"], rows,
+                 numeric=(1, 2, *range(4, 4 + len(ids))), caption="Capaian IKU per tahun")
 
 
 def failures_block(status: dict[int, dict]) -> Html:

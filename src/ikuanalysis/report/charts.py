@@ -55,11 +55,12 @@ def _percent_axis(ax: plt.Axes, axis: str = "x") -> None:
 
 
 def plot_components(result: IndicatorResult) -> plt.Figure:
-    """Horizontal bars of x1–x4 (percent) against the 100% target line."""
+    """Horizontal bars of the components (percent) against the 100% target line."""
     labels = [f"{c.id}" for c in result.components]
     values = [c.percent if c.percent is not None else 0.0 for c in result.components]
     colors = [BAR_COLOR if c.percent is not None else MISSING_COLOR for c in result.components]
-    fig, ax = plt.subplots(figsize=(7.2, 3.0), dpi=100)
+    # 3.0 in tall for the decree's four bars; taller when a decree has more components.
+    fig, ax = plt.subplots(figsize=(7.2, 3.0 + 0.55 * max(0, len(labels) - 4)), dpi=100)
     sns.barplot(x=values, y=labels, hue=labels, palette=colors, legend=False, ax=ax, orient="h")
     ax.axvline(result.target, color=TARGET_COLOR, linestyle="--", linewidth=1.5)
     ax.text(result.target, -0.62, f"Target {format_percent(result.target, 0)}", color=TARGET_COLOR,
@@ -77,17 +78,43 @@ def plot_components(result: IndicatorResult) -> plt.Figure:
     return fig
 
 
-COMPONENT_COLORS = {"x1": "#2e6f9e", "x2": "#e08a1e", "x3": "#3c9d5d", "x4": "#8e5ea2", "IKU": "#1f2933"}
+# Colours of the components in their order (the first is x1's); more components than colours
+# reuse them from the start. Red is kept for the target line.
+COMPONENT_PALETTE = ("#2e6f9e", "#e08a1e", "#3c9d5d", "#8e5ea2", "#17a2b8", "#8c6d31", "#d4a017", "#5d6d7e",
+                     "#c45a89", "#6b8e23")
+IKU_COLOR = "#1f2933"
+
+
+def component_colors(component_ids) -> dict[str, str]:
+    """Return a colour per component id, plus the IKU's colour.
+
+    The colour follows the component's number (x1 the first of the palette, x5 the fifth, ...),
+    so a component keeps its colour in every chart, whichever other components it is shown with.
+
+    Args:
+        component_ids: The component ids (any number).
+    """
+    colors = {}
+    for index, cid in enumerate(dict.fromkeys(component_ids)):
+        number = int(cid[1:]) - 1 if cid[1:].isdigit() else index
+        colors[cid] = COMPONENT_PALETTE[number % len(COMPONENT_PALETTE)]
+    return colors | {"IKU": IKU_COLOR}
+
+
+def _ordered_ids(ids) -> list[str]:
+    """Return distinct component ids sorted by their number (x2 before x10)."""
+    return sorted(dict.fromkeys(ids), key=lambda cid: (int(cid[1:]) if cid[1:].isdigit() else 10**6, cid))
 
 
 def plot_history(years: list[int], series: dict[str, list[float | None]], targets: list[float]) -> plt.Figure:
-    """Lines of the IKU and x1–x4 over the years, with each year's target.
+    """Lines of the IKU and its components over the years, with each year's target.
 
     Args:
         years: The years, ascending.
         series: ``{"IKU": [...], "x1": [...], ...}`` percentages (None where not computable).
         targets: The IKU target of each year.
     """
+    colors = component_colors([name for name in series if name != "IKU"])
     fig, ax = plt.subplots(figsize=(7.2, 3.4), dpi=100)
     for name, values in series.items():
         points = [(y, v) for y, v in zip(years, values) if v is not None]
@@ -95,7 +122,7 @@ def plot_history(years: list[int], series: dict[str, list[float | None]], target
             continue
         xs, ys = zip(*points)
         is_iku = name == "IKU"
-        ax.plot(xs, ys, marker="o", linewidth=2.6 if is_iku else 1.3, color=COMPONENT_COLORS.get(name),
+        ax.plot(xs, ys, marker="o", linewidth=2.6 if is_iku else 1.3, color=colors.get(name),
                 label=name, zorder=3 if is_iku else 2, linestyle="-" if is_iku else (0, (4, 2)))
     ax.plot(years, targets, color=TARGET_COLOR, linestyle="--", linewidth=1.5, label="Target")
     ax.set_xticks(years, [str(y) for y in years])
@@ -116,6 +143,7 @@ def plot_by_place(table, components: list[str], target: float, by: str = "kecama
 
     cols = 2
     rows = max(1, math.ceil(len(components) / cols))
+    colors = component_colors(components)
     fig, axes = plt.subplots(rows, cols, figsize=(7.4, 2.3 * rows + 0.4), dpi=100, sharex=True, squeeze=False)
     for ax, component in zip(axes.flat, components):
         own = table[(table["component"] == component) & table["percent"].notna()]
@@ -123,7 +151,7 @@ def plot_by_place(table, components: list[str], target: float, by: str = "kecama
             ax.text(0.5, 0.5, "tidak ada kasus", ha="center", va="center", transform=ax.transAxes, color="#616e7c")
             ax.set_yticks([])
         else:
-            sns.barplot(x=own["percent"].tolist(), y=own[by].tolist(), color=COMPONENT_COLORS[component], ax=ax,
+            sns.barplot(x=own["percent"].tolist(), y=own[by].tolist(), color=colors[component], ax=ax,
                         orient="h")
             for index, value in enumerate(own["percent"].tolist()):
                 ax.text(1.5, index, format_percent(value, 1), va="center", fontsize=7.5, color="white")
@@ -146,8 +174,11 @@ def plot_quarters(progress, target: float, year: int) -> plt.Figure:
     """Cumulative percentage handled by the end of each triwulan, per component."""
     fig, ax = plt.subplots(figsize=(7.2, 3.0), dpi=100)
     names = ("I", "II", "III", "IV")
-    for component, own in progress.groupby("component", sort=True):
-        ax.plot(own["quarter"], own["percent"], marker="o", color=COMPONENT_COLORS.get(component), label=component)
+    ids = _ordered_ids(progress["component"].tolist())
+    colors = component_colors(ids)
+    for component in ids:
+        own = progress[progress["component"] == component]
+        ax.plot(own["quarter"], own["percent"], marker="o", color=colors[component], label=component)
     ax.axhline(target, color=TARGET_COLOR, linestyle="--", linewidth=1.5, label="Target")
     ax.set_xticks([1, 2, 3, 4], [f"TW {n}" for n in names])
     ax.set_xlim(0.7, 4.3)
@@ -162,8 +193,15 @@ def plot_quarters(progress, target: float, year: int) -> plt.Figure:
 
 
 def plot_results_over_time(results: list) -> plt.Figure:
-    """Lines of the IKU and x1–x4 for a list of yearly results (oldest first)."""
+    """Lines of the IKU and its components for a list of yearly results (oldest first).
+
+    A decree may add or drop components between years: every component of any year gets a
+    line, with gaps in the years it was not part of the IKU.
+    """
     series = {"IKU": [r.value for r in results]}
-    for index, component in enumerate(results[-1].components):
-        series[component.id] = [r.components[index].percent for r in results]
+    ids = [c.id for c in results[-1].components] + _ordered_ids(c.id for r in results for c in r.components)
+    for component_id in dict.fromkeys(ids):
+        series[component_id] = [
+            next((c.percent for c in r.components if c.id == component_id), None) for r in results
+        ]
     return plot_history([r.year for r in results], series, [r.target for r in results])
