@@ -75,7 +75,25 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     budget = read_budget(raw_dir, log)  # checked here so that `validate` reports its errors too
     notes = read_notes(raw_dir)
 
-    all_rows, stats, identities = [], [], []
+    all_rows, stats = clean_components(registers, rekap, unreadable, settings, year, raw_dir.name, log)
+    if log.has_errors:
+        raise RegisterError(log, year)
+
+    cases = hash_and_merge(all_rows, identity.load_key() if key is None else key)
+    aggregate = aggregate_cases(cases, rekap)
+    return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
+                       budget=budget, notes=notes, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
+
+
+def clean_components(registers: dict, rekap: pd.DataFrame | None, unreadable: set, settings: Settings, year: int,
+                     folder_name: str, log: ProblemLog) -> tuple[list, list[ComponentStats]]:
+    """Clean each configured component from its registers or its rekap rows; log missing or doubled ones.
+
+    Returns:
+        ``(component id, kept rows, identities)`` per component with registers, and the
+        counts of every component found.
+    """
+    all_rows, stats = [], []
     for component in settings.iku.components:
         in_rekap = rekap is not None and (rekap["component"] == component.id).any()
         if component.id in registers and in_rekap:
@@ -84,35 +102,34 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         elif component.id not in registers and not in_rekap and component.id not in unreadable:
             log.add(
                 "missing_component", component=component.id, label=component.label, prefix=component.prefix,
-                jenis_list=component.jenis_list, file=raw_dir.name,
+                jenis_list=component.jenis_list, file=folder_name,
             )
         if component.id in registers:
-            rows, component_stats, identities = clean_register(
-                registers[component.id], component, settings, year, log
-            )
+            rows, component_stats, identities = clean_register(registers[component.id], component, settings, year, log)
             all_rows.append((component.id, rows, identities))
             stats.append(component_stats)
         elif in_rekap:
-            own = rekap[rekap["component"] == component.id]
-            stats.append(ComponentStats(
-                component=component.id, rows_in_files=len(own), blank_rows=0, summary_rows=0,
-                rows_read=len(own), excluded_other_year=0, duplicates_merged=0,
-                cases=int(own["denominator"].sum()), handled=int(own["numerator"].sum()),
-                blank_status=0, blank_date=0, invalid_nik=0, unknown_jenis=0, unknown_kelurahan=0,
-            ))
-    if log.has_errors:
-        raise RegisterError(log, year)
+            stats.append(rekap_stats(component.id, rekap[rekap["component"] == component.id]))
+    return all_rows, stats
 
-    key = identity.load_key() if key is None else key
-    parts = []
-    for component_id, rows, identities in all_rows:
-        case_ids = identity.hash_identities(identities.distinct, key)
-        parts.append(merge_cases(rows, identities, component_id, case_ids))
+
+def rekap_stats(component_id: str, own: pd.DataFrame) -> ComponentStats:
+    """Return the counts of a component given only as rekap rows (totals, no row-level cleaning)."""
+    return ComponentStats(
+        component=component_id, rows_in_files=len(own), blank_rows=0, summary_rows=0,
+        rows_read=len(own), excluded_other_year=0, duplicates_merged=0,
+        cases=int(own["denominator"].sum()), handled=int(own["numerator"].sum()),
+        blank_status=0, blank_date=0, invalid_nik=0, unknown_jenis=0, unknown_kelurahan=0,
+    )
+
+
+def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
+    """Replace each case identity by its keyed hash and collapse the rows of a case into one."""
+    parts = [
+        merge_cases(rows, identities, component_id, identity.hash_identities(identities.distinct, key))
+        for component_id, rows, identities in all_rows
+    ]
     if parts:
-        cases = pd.concat(parts, ignore_index=True)
-    else:
-        cases = merge_cases(pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file",
-                                                  "_sheet", "_row"]), Identities(np.zeros(0, dtype=np.int64), []), "", [])
-    aggregate = aggregate_cases(cases, rekap)
-    return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
-                       budget=budget, notes=notes, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
+        return pd.concat(parts, ignore_index=True)
+    empty = pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file", "_sheet", "_row"])
+    return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64), []), "", [])
