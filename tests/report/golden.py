@@ -44,7 +44,7 @@ class _Text(HTMLParser):
 
     def handle_data(self, data):
         if not self.skip:
-            self.parts.append(data)
+            self.parts.append(data.replace("\n", " "))
 
 
 def visible_text(html: str) -> str:
