@@ -18,6 +18,8 @@ from ikuanalysis.formatting import format_percent
 from ikuanalysis.indicator.compute import IndicatorResult, read_result_json
 from ikuanalysis.ingest.store import neutralize_formulas
 from ikuanalysis.report.html import Html, esc, section, table
+from ikuanalysis.report.render import default_settings, render_section
+from ikuanalysis.report.sections import sample_banner
 
 TABLE_BASENAME = "iku_semua_tahun"
 
@@ -75,6 +77,8 @@ def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:
 
 def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict]) -> Html:
     """Return the table of years with their figures and links to each year's files."""
+    known = next(iter(results.values()), None)
+    ids = [c.id for c in known.components] if known else [c.id for c in default_settings().iku.components]
     rows = []
     for year in sorted(years, reverse=True):
         state = status.get(year, {})
@@ -84,14 +88,14 @@ def years_table(years: list[int], results: dict[int, IndicatorResult], status: d
         else:
             mark = ""
         if result is None:
-            rows.append((year, "–", "–", "–", "–", "–", "–", "–", mark or "belum ada laporan", ""))
+            rows.append((year, *["–"] * (3 + len(ids)), mark or "belum ada laporan", ""))
             continue
         links = Html(" · ".join(f'<a href="{esc(year)}/{esc(name)}">{esc(name.rsplit(".", 1)[1].upper())}</a>'
                                 for name in load_pipeline().published_files(year)))
         rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
                      *[format_percent(c.percent) for c in result.components], mark, links))
-    return table(["Tahun", "Realisasi", "Capaian", "Kategori", "x1", "x2", "x3", "x4", "Catatan", "Berkas"], rows,
-                 numeric=(1, 2, 4, 5, 6, 7), caption="Capaian IKU per tahun")
+    return table(["Tahun", "Realisasi", "Capaian", "Kategori", *ids, "Catatan", "Berkas"], rows,
+                 numeric=(1, 2, *range(4, 4 + len(ids))), caption="Capaian IKU per tahun")
 
 
 def failures_block(status: dict[int, dict]) -> Html:
@@ -104,23 +108,17 @@ def failures_block(status: dict[int, dict]) -> Html:
     return section("Tahun yang gagal dibuat", Html(items), "gagal")
 
 
-def downloads_block() -> Html:
-    """Return the links to the multi-year tables."""
-    return Html(
-        f'<p>Unduh tabel semua tahun untuk pengisian e-SAKIP: <a href="{TABLE_BASENAME}.csv">CSV</a> · '
-        f'<a href="{TABLE_BASENAME}.xlsx">XLSX</a>.</p>'
-    )
+def downloads_block(settings: Settings | None = None) -> Html:
+    """Return the links to the multi-year tables (``narasi/indeks_unduhan.html.j2``)."""
+    settings = settings or default_settings()
+    return render_section("indeks_unduhan.html.j2", {"basename": TABLE_BASENAME}, settings.config_dir)
 
 
 def index_title(settings: Settings, is_sample: bool) -> Html:
     """Return the index page's title (and the synthetic-data banner when relevant)."""
-    from ikuanalysis.report.sections import sample_banner
-
-    return Html(
-        '<header class="title"><p class="kicker">Indeks laporan · semua tahun</p>'
-        f"<h1>{esc(settings.iku.indicator.name)}</h1>"
-        '<p class="subtitle">Indikator Kinerja Utama Dinas Sosial Kota Palangka Raya</p></header>'
-    ) + sample_banner(is_sample)
+    context = {"indicator_name": settings.iku.indicator.name, "organization": settings.iku.organization.model_dump(),
+               "banner": sample_banner(is_sample, settings)}
+    return render_section("indeks_judul.html.j2", context, settings.config_dir)
 
 
 def build_index(where, runner=None) -> Path:

@@ -17,6 +17,10 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def __html__(self) -> str:
+        """Mark the text as safe for Jinja2/markupsafe (no second escaping)."""
+        return str(self)
+
     def __add__(self, other: str) -> "Html":
         return Html(str.__add__(self, other))
 
