@@ -93,6 +93,8 @@ def section_samples(settings) -> dict[str, str]:
     history = [YearOutcome(2023, before), YearOutcome(2024, None, "register tahun 2024 memuat 2 kesalahan")]
     budget = pd.DataFrame({"program": ["Program A", "Program <B>"], "pagu": [1000.0, 3000.0],
                            "realisasi": [900.0, 2000.0]})
+    failed = {2024: {"year": 2024, "status": "gagal", "detail": "x1.csv baris 2 <b>"},
+              2025: {"year": 2025, "status": "gagal", "detail": "d"}}
     samples = {
         "summary_now": sections.summary_section(now),
         "summary_empty": sections.summary_section(empty),
@@ -117,6 +119,10 @@ def section_samples(settings) -> dict[str, str]:
         "index_title": index.index_title(settings, True),
         "index_title_plain": index.index_title(settings, False),
         "downloads": index.downloads_block(),
+        "years_table": index.years_table([2023, 2024, 2025], {2025: now}, failed),
+        "years_table_empty": index.years_table([2024], {}, {}),
+        "failures": index.failures_block(failed),
+        "failures_none": index.failures_block({}),
         "rule_0": describe_rule(0), "rule_1": describe_rule(1), "rule_5": describe_rule(5),
     }
     for ratio_name, achievement in (("high", 95.0), ("low", 50.0), ("even", 65.0)):

@@ -17,7 +17,7 @@ from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_percent
 from ikuanalysis.indicator.compute import IndicatorResult, read_result_json
 from ikuanalysis.ingest.store import neutralize_formulas
-from ikuanalysis.report.html import Html, esc, section, table
+from ikuanalysis.report.html import Html
 from ikuanalysis.report.render import default_settings, render_section
 from ikuanalysis.report.sections import sample_banner
 
@@ -75,37 +75,31 @@ def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:
     return [csv_path, xlsx_path]
 
 
-def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict]) -> Html:
+def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict],
+                settings: Settings | None = None) -> Html:
     """Return the table of years with their figures and links to each year's files."""
+    settings = settings or default_settings()
     known = next(iter(results.values()), None)
-    ids = [c.id for c in known.components] if known else [c.id for c in default_settings().iku.components]
+    ids = [c.id for c in known.components] if known else [c.id for c in settings.iku.components]
     rows = []
     for year in sorted(years, reverse=True):
-        state = status.get(year, {})
         result = results.get(year)
-        if state.get("status") == "gagal":
-            mark = Html('<span class="failed">GAGAL dibuat pada proses terakhir</span>')
-        else:
-            mark = ""
-        if result is None:
-            rows.append((year, *["–"] * (3 + len(ids)), mark or "belum ada laporan", ""))
-            continue
-        links = Html(" · ".join(f'<a href="{esc(year)}/{esc(name)}">{esc(name.rsplit(".", 1)[1].upper())}</a>'
-                                for name in load_pipeline().published_files(year)))
-        rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
-                     *[format_percent(c.percent) for c in result.components], mark, links))
-    return table(["Tahun", "Realisasi", "Capaian", "Kategori", *ids, "Catatan", "Berkas"], rows,
-                 numeric=(1, 2, *range(4, 4 + len(ids))), caption="Capaian IKU per tahun")
+        row = {"year": year, "failed": status.get(year, {}).get("status") == "gagal", "result": None, "files": []}
+        if result is not None:
+            row["result"] = {"value": format_percent(result.value), "achievement": format_percent(result.achievement),
+                             "category": result.category or "–",
+                             "percents": [format_percent(c.percent) for c in result.components]}
+            row["files"] = [{"name": name, "label": name.rsplit(".", 1)[1].upper()}
+                            for name in load_pipeline().published_files(year)]
+        rows.append(row)
+    return render_section("indeks_tahun.html.j2", {"component_ids": ids, "years": rows}, settings.config_dir)
 
 
-def failures_block(status: dict[int, dict]) -> Html:
+def failures_block(status: dict[int, dict], settings: Settings | None = None) -> Html:
     """Return the located errors of the years that failed in the last run."""
-    failed = [s for s in status.values() if s.get("status") == "gagal"]
-    if not failed:
-        return Html("")
-    items = "".join(f"<details><summary>{s['year']}: gagal dibuat (laporan lama, bila ada, tidak diubah)</summary>"
-                    f"<pre>{esc(s['detail'])}</pre></details>" for s in sorted(failed, key=lambda s: s["year"]))
-    return section("Tahun yang gagal dibuat", Html(items), "gagal")
+    settings = settings or default_settings()
+    failed = sorted((s for s in status.values() if s.get("status") == "gagal"), key=lambda s: s["year"])
+    return render_section("indeks_gagal.html.j2", {"failed": failed}, settings.config_dir)
 
 
 def downloads_block(settings: Settings | None = None) -> Html:
