@@ -48,7 +48,7 @@ def title_block(settings: Settings, result: IndicatorResult, is_sample: bool) ->
 def summary_section(result: IndicatorResult, settings: Settings | None = None) -> Html:
     """Return the ikhtisar: the key figures and the generated sentences stating the result."""
     paragraphs = Markup("".join(f"<p>{p}</p>" for p in describe_result(result, settings)))
-    return _render("ikhtisar.html.j2", settings, value=format_percent(result.value),
+    return _render("ikhtisar.html.j2", settings, year=result.year, value=format_percent(result.value),
                    target=format_percent(result.target), achievement=format_percent(result.achievement),
                    category=result.category or "–", paragraphs=paragraphs)
 
