@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -131,3 +132,23 @@ def test_templates_escape_register_text(settings):
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Pahandut</b>" not in html and "&lt;b&gt;Pahandut&lt;/b&gt;" in html
     assert "<svg></svg>" in html  # the trusted chart, as markup
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 1000])
+def test_disclosure_rule_in_the_report_matches_the_disclosure_module(k):
+    import html
+
+    from ikuanalysis.disclosure import describe_rule
+    from ikuanalysis.report.render import render_macro
+
+    rendered = render_macro("_macros.html.j2", "disclosure_rule", None, sections.disclosure_context(k))
+    assert html.unescape(str(rendered)) == describe_rule(k)
+
+
+def test_the_example_of_the_docs_renders(config_copy):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "narasi.md").read_text(encoding="utf-8")
+    example = docs.split("```jinja\n", 1)[1].split("```", 1)[0]
+    (config_copy / "narasi" / "ikhtisar.html.j2").write_text(example, encoding="utf-8")
+    settings = load_settings(config_copy)
+    result = compute_indicator(aggregate(x1=(3, 4), x2=(3, 5), x3=(7, 8), x4=(0, 0)), settings.iku, 2025)
+    assert "Pada TA 2025, realisasi IKU sebesar 74,17% dari target 100,00%" in sections.summary_section(result, settings)

@@ -97,8 +97,8 @@ def table_of_contents(settings: Settings | None = None) -> Html:
 
 def disclosure_context(k: int) -> dict:
     """Return the values of the disclosure rule for threshold ``k`` (see ``_macros.disclosure_rule``)."""
-    return {"k": k, "small": "1" if k == 1 else f"1 sampai {format_number(k)}", "shown": f"< {format_number(k + 1)}",
-            "percent_hidden": PERCENT_HIDDEN, "hidden": HIDDEN}
+    return {"k": k, "k_text": format_number(k), "shown": format_number(k + 1), "percent_hidden": PERCENT_HIDDEN,
+            "hidden": HIDDEN}
 
 
 def methodology_section(settings: Settings, year: int, history_years: list[int]) -> Html:
