@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+QUARTERS = ("I", "II", "III", "IV")  # the names of the triwulan, as the report writes them
+
 
 class Html(str):
     """A string of trusted HTML that Jupyter displays as HTML."""

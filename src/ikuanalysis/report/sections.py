@@ -16,11 +16,10 @@ from ikuanalysis.config import Settings
 from ikuanalysis.disclosure import HIDDEN, PERCENT_HIDDEN
 from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
 from ikuanalysis.indicator.compute import IndicatorResult
-from ikuanalysis.report.html import Html
+from ikuanalysis.report.html import QUARTERS, Html
 from ikuanalysis.report.narrative import describe_result, split_items
 from ikuanalysis.report.render import default_settings, render_macro, render_section, render_text
 
-QUARTERS = ("I", "II", "III", "IV")
 MACROS = "_macros.html.j2"
 
 
@@ -346,8 +345,9 @@ def efficiency_section(budget, totals: dict | None, result: IndicatorResult, set
 def sensitivity_section(scenarios, result: IndicatorResult, settings: Settings | None = None) -> Html:
     """Return the IKU under alternative calculations and whether the kategori changes."""
     settings = settings or default_settings()
-    rows = [(s.label, format_percent(s.value), format_percent(s.achievement), s.category or "–") for s in scenarios]
-    changed = [{"label": s.label, "category": s.category} for s in scenarios
+    rows = [{"key": s.key, "value": format_percent(s.value), "achievement": format_percent(s.achievement),
+             "category": s.category or "–"} for s in scenarios]
+    changed = [{"key": s.key, "category": s.category} for s in scenarios
                if s.category and s.category != result.category]
     return _render("sensitivitas.html.j2", settings, scenarios=rows, changed=changed, policy=result.policy,
                    n_components=len(settings.iku.components))
