@@ -43,6 +43,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Organization(_Frozen):
+    """The organisation the report is about, as named in the report's wording."""
+
+    name: str
+    city: str
+    full_name: str
+
+
 class Decree(_Frozen):
     issuer: str
     number: str
@@ -132,6 +140,19 @@ class RatingBand(_Frozen):
     alt_label: str
 
 
+class Efficiency(_Frozen):
+    """Ratios (capaian kinerja ÷ realisasi anggaran) read as "balanced": [balanced_min, balanced_max]."""
+
+    balanced_min: float = Field(gt=0)
+    balanced_max: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> "Efficiency":
+        if self.balanced_min > self.balanced_max:
+            raise ValueError("efficiency: balanced_min must not be greater than balanced_max")
+        return self
+
+
 class Policies(_Frozen):
     no_case_component: Literal["exclude", "full", "zero"]
     disclosure_k: int = Field(ge=0)
@@ -142,6 +163,7 @@ class IkuConfig(_Frozen):
     """The contents of ``config/iku.yml``."""
 
     schema_version: Literal[1]
+    organization: Organization
     decree: Decree
     indicator: Indicator
     components: tuple[Component, ...]
@@ -149,6 +171,8 @@ class IkuConfig(_Frozen):
     renstra: Renstra
     national_standard: NationalStandard
     rating_bands: tuple[RatingBand, ...]
+    rating_bands_source: str
+    efficiency: Efficiency
     policies: Policies
 
     @field_validator("components")

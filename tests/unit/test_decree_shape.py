@@ -278,8 +278,6 @@ def test_results_over_time_across_a_decree_change(three, tmp_path):
     charts.figure_to_svg(fig)
 
 
-@pytest.mark.xfail(strict=True, reason="report/sections.py comparison_section writes the header "
-                   "'Tahun, x1, x2, x3, x4' as a literal (owned by the helper rewriting sections into templates)")
 def test_five_components_comparison_table_has_a_column_per_component(five):
     from ikuanalysis.indicator.history import YearOutcome
     from ikuanalysis.report import sections

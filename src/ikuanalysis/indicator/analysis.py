@@ -19,11 +19,7 @@ from ikuanalysis.indicator.compute import (
     rate_achievement,
 )
 
-POLICY_LABELS = {
-    "exclude": "Komponen tanpa kasus tidak dihitung",
-    "full": "Komponen tanpa kasus dihitung 100%",
-    "zero": "Komponen tanpa kasus dihitung 0%",
-}
+POLICIES = ("exclude", "full", "zero")  # the no-case policies, in the order the report lists them
 
 
 def _with_percent(table: pd.DataFrame) -> pd.DataFrame:
@@ -131,9 +127,14 @@ def gap_shares(result: IndicatorResult) -> list[GapShare]:
 
 @dataclass(frozen=True)
 class Scenario:
-    """The IKU computed one alternative way."""
+    """The IKU computed one alternative way.
 
-    label: str
+    ``key`` names the way: a no-case policy (``exclude``, ``full``, ``zero``), ``pooled``
+    (Σ numerators ÷ Σ denominators) or ``lowest`` (the lowest component); the report's
+    template ``sensitivitas.html.j2`` words it.
+    """
+
+    key: str
     value: float | None
     achievement: float | None
     category: str | None
@@ -142,22 +143,22 @@ class Scenario:
 def sensitivity(aggregate: pd.DataFrame, config: IkuConfig, year: int) -> list[Scenario]:
     """Return the IKU under each no-case policy, the pooled ratio and the lowest component."""
     scenarios = []
-    for policy, label in POLICY_LABELS.items():
+    for policy in POLICIES:
         result = compute_indicator(aggregate, config, year, policy=policy)
-        scenarios.append(Scenario(label, result.value, result.achievement, result.category))
+        scenarios.append(Scenario(policy, result.value, result.achievement, result.category))
     target = config.target_for(year).value
     numerator, denominator = int(aggregate["numerator"].sum()), int(aggregate["denominator"].sum())
     pooled = numerator / denominator * 100 if denominator else None
-    scenarios.append(_scenario("Rasio gabungan (Σ pembilang ÷ Σ penyebut)", pooled, target, config))
+    scenarios.append(_scenario("pooled", pooled, target, config))
     base = compute_indicator(aggregate, config, year)
     lowest = min((c.percent for c in base.components if c.percent is not None), default=None)
-    scenarios.append(_scenario("Komponen terendah", lowest, target, config))
+    scenarios.append(_scenario("lowest", lowest, target, config))
     return scenarios
 
 
-def _scenario(label: str, value: float | None, target: float, config: IkuConfig) -> Scenario:
+def _scenario(key: str, value: float | None, target: float, config: IkuConfig) -> Scenario:
     achievement = None if value is None else value / target * 100
-    return Scenario(label, value, achievement, rate_achievement(achievement, config.rating_bands))
+    return Scenario(key, value, achievement, rate_achievement(achievement, config.rating_bands))
 
 
 def budget_table(budget: pd.DataFrame, achievement: float | None) -> tuple[pd.DataFrame, dict]:

@@ -17,7 +17,9 @@ from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_percent
 from ikuanalysis.indicator.compute import IndicatorResult, read_result_json
 from ikuanalysis.ingest.store import neutralize_formulas
-from ikuanalysis.report.html import Html, esc, section, table
+from ikuanalysis.report.html import Html
+from ikuanalysis.report.render import default_settings, render_section
+from ikuanalysis.report.sections import sample_banner
 
 TABLE_BASENAME = "iku_semua_tahun"
 
@@ -73,61 +75,51 @@ def write_multi_year_files(table: pd.DataFrame, folder: Path) -> list[Path]:
     return [csv_path, xlsx_path]
 
 
-def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict]) -> Html:
+def years_table(years: list[int], results: dict[int, IndicatorResult], status: dict[int, dict],
+                settings: Settings | None = None) -> Html:
     """Return the table of years with their figures and links to each year's files.
 
     One column per component of any year's result (a decree may add or drop components);
     a year without that component shows "–".
     """
+    settings = settings or default_settings()
     ids = sorted({c.id for r in results.values() for c in r.components},
                  key=lambda cid: (int(cid[1:]) if cid[1:].isdigit() else 10**6, cid))
+    if not ids:
+        ids = [c.id for c in settings.iku.components]
     rows = []
     for year in sorted(years, reverse=True):
-        state = status.get(year, {})
         result = results.get(year)
-        if state.get("status") == "gagal":
-            mark = Html('<span class="failed">GAGAL dibuat pada proses terakhir</span>')
-        else:
-            mark = ""
-        if result is None:
-            rows.append((year, "–", "–", "–", *["–"] * len(ids), mark or "belum ada laporan", ""))
-            continue
-        links = Html(" · ".join(f'<a href="{esc(year)}/{esc(name)}">{esc(name.rsplit(".", 1)[1].upper())}</a>'
-                                for name in load_pipeline().published_files(year)))
-        percents = {c.id: format_percent(c.percent) for c in result.components}
-        rows.append((year, format_percent(result.value), format_percent(result.achievement), result.category or "–",
-                     *[percents.get(cid, "–") for cid in ids], mark, links))
-    return table(["Tahun", "Realisasi", "Capaian", "Kategori", *ids, "Catatan", "Berkas"], rows,
-                 numeric=(1, 2, *range(4, 4 + len(ids))), caption="Capaian IKU per tahun")
+        row = {"year": year, "failed": status.get(year, {}).get("status") == "gagal", "result": None, "files": []}
+        if result is not None:
+            percents = {c.id: format_percent(c.percent) for c in result.components}
+            row["result"] = {"value": format_percent(result.value), "achievement": format_percent(result.achievement),
+                             "category": result.category or "–",
+                             "percents": [percents.get(cid, "–") for cid in ids]}
+            row["files"] = [{"name": name, "label": name.rsplit(".", 1)[1].upper()}
+                            for name in load_pipeline().published_files(year)]
+        rows.append(row)
+    return render_section("indeks_tahun.html.j2", {"component_ids": ids, "years": rows}, settings.config_dir)
 
 
-def failures_block(status: dict[int, dict]) -> Html:
+def failures_block(status: dict[int, dict], settings: Settings | None = None) -> Html:
     """Return the located errors of the years that failed in the last run."""
-    failed = [s for s in status.values() if s.get("status") == "gagal"]
-    if not failed:
-        return Html("")
-    items = "".join(f"<details><summary>{s['year']}: gagal dibuat (laporan lama, bila ada, tidak diubah)</summary>"
-                    f"<pre>{esc(s['detail'])}</pre></details>" for s in sorted(failed, key=lambda s: s["year"]))
-    return section("Tahun yang gagal dibuat", Html(items), "gagal")
+    settings = settings or default_settings()
+    failed = sorted((s for s in status.values() if s.get("status") == "gagal"), key=lambda s: s["year"])
+    return render_section("indeks_gagal.html.j2", {"failed": failed}, settings.config_dir)
 
 
-def downloads_block() -> Html:
-    """Return the links to the multi-year tables."""
-    return Html(
-        f'<p>Unduh tabel semua tahun untuk pengisian e-SAKIP: <a href="{TABLE_BASENAME}.csv">CSV</a> · '
-        f'<a href="{TABLE_BASENAME}.xlsx">XLSX</a>.</p>'
-    )
+def downloads_block(settings: Settings | None = None) -> Html:
+    """Return the links to the multi-year tables (``narasi/indeks_unduhan.html.j2``)."""
+    settings = settings or default_settings()
+    return render_section("indeks_unduhan.html.j2", {"basename": TABLE_BASENAME}, settings.config_dir)
 
 
 def index_title(settings: Settings, is_sample: bool) -> Html:
     """Return the index page's title (and the synthetic-data banner when relevant)."""
-    from ikuanalysis.report.sections import sample_banner
-
-    return Html(
-        '<header class="title"><p class="kicker">Indeks laporan · semua tahun</p>'
-        f"<h1>{esc(settings.iku.indicator.name)}</h1>"
-        '<p class="subtitle">Indikator Kinerja Utama Dinas Sosial Kota Palangka Raya</p></header>'
-    ) + sample_banner(is_sample)
+    context = {"indicator_name": settings.iku.indicator.name, "organization": settings.iku.organization.model_dump(),
+               "banner": sample_banner(is_sample, settings)}
+    return render_section("indeks_judul.html.j2", context, settings.config_dir)
 
 
 def build_index(where, runner=None) -> Path:

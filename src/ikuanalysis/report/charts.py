@@ -17,6 +17,7 @@ import seaborn as sns  # noqa: E402
 
 from ikuanalysis.formatting import format_percent  # noqa: E402
 from ikuanalysis.indicator.compute import IndicatorResult  # noqa: E402
+from ikuanalysis.report.html import QUARTERS  # noqa: E402
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
@@ -173,14 +174,13 @@ def plot_by_place(table, components: list[str], target: float, by: str = "kecama
 def plot_quarters(progress, target: float, year: int) -> plt.Figure:
     """Cumulative percentage handled by the end of each triwulan, per component."""
     fig, ax = plt.subplots(figsize=(7.2, 3.0), dpi=100)
-    names = ("I", "II", "III", "IV")
     ids = _ordered_ids(progress["component"].tolist())
     colors = component_colors(ids)
     for component in ids:
         own = progress[progress["component"] == component]
         ax.plot(own["quarter"], own["percent"], marker="o", color=colors[component], label=component)
     ax.axhline(target, color=TARGET_COLOR, linestyle="--", linewidth=1.5, label="Target")
-    ax.set_xticks([1, 2, 3, 4], [f"TW {n}" for n in names])
+    ax.set_xticks([1, 2, 3, 4], [f"TW {n}" for n in QUARTERS])
     ax.set_xlim(0.7, 4.3)
     ax.set_ylim(0, max(105.0, target + 5))
     _percent_axis(ax, "y")

@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+QUARTERS = ("I", "II", "III", "IV")  # the names of the triwulan, as the report writes them
+
 
 class Html(str):
     """A string of trusted HTML that Jupyter displays as HTML."""
 
     def _repr_html_(self) -> str:
+        return str(self)
+
+    def __html__(self) -> str:
+        """Mark the text as safe for Jinja2/markupsafe (no second escaping)."""
         return str(self)
 
     def __add__(self, other: str) -> "Html":
