@@ -1,4 +1,4 @@
-"""Reading registers as received: files, sheets, header rows, encodings, formats."""
+"""Reading registers as received (ingest/read.py): sheets, header rows, encodings, formats."""
 
 from __future__ import annotations
 
@@ -132,14 +132,6 @@ def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_
     ]
     message = str(caught.value)
     assert "jenis" in message and "Simpan ulang" in message
-
-
-def test_other_files_are_not_registers(tmp_path):
-    for name in ("catatan.md", "anggaran.csv", "~$x1_psks.xlsx", "README.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    log = ProblemLog()
-    assert discover_files(tmp_path, log) == []
-    assert not log.has_errors
 
 
 def test_a_sheet_named_for_another_component_is_an_error(tmp_path):
