@@ -72,19 +72,19 @@ def test_a_killed_run_leaves_the_previous_report_intact(root):
 
 
 def test_a_raw_file_changed_during_the_run_stops_publication(tmp_path, monkeypatch):
-    import ikuanalysis.export
+    import ikuanalysis.publish.export
 
     write_tiny_year(tmp_path / "raw")
     where = paths.ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
                               output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
-    original = ikuanalysis.export.print_pdf
+    original = ikuanalysis.publish.export.print_pdf
 
     def print_and_edit(html, pdf):
         original(html, pdf)
         with (tmp_path / "raw" / "2025" / "x1_psks.csv").open("a", encoding="utf-8") as handle:
             handle.write("5;LKS Baru;LKS;Pahandut;Langkai;Ya\n")
 
-    monkeypatch.setattr(ikuanalysis.export, "print_pdf", print_and_edit)
+    monkeypatch.setattr(ikuanalysis.publish.export, "print_pdf", print_and_edit)
     with pytest.raises(ReportError, match="berubah selama laporan dibuat"):
         build_report(2025, where, progress=lambda _line: None)
     assert not (tmp_path / "outputs" / "2025").exists()
