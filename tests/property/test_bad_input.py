@@ -697,7 +697,7 @@ def c_not_a_spreadsheet(draw, folder):
         data = draw(st.sampled_from(["Ini bukan tabel.\n", "Nama\n", "lihat lampiran\n"])).encode()
     else:  # a workbook's bytes named .csv, or a csv's text named .xlsx
         other = RegisterFile(reg.component, reg.name, "csv" if reg.is_workbook else "xlsx", reg.sheets)
-        data = _csv_bytes(other) if reg.is_workbook else _xlsx_bytes(other)
+        data = _register_bytes(other)
     reg.raw_bytes = data
     if reg.is_workbook:
         return [err("unreadable_file", reg.name)]

@@ -44,7 +44,7 @@ def test_multi_year_files_are_written_for_excel_in_indonesian(tmp_path, results)
     assert text.startswith(b"\xef\xbb\xbftahun;target_persen;realisasi_persen;")
     lines = text.decode("utf-8-sig").splitlines()
     assert lines[1] == "2024;100,00;50,00;50,00;'=HYPERLINK(1);1;2;50,00;0;0;;0;0;;0;0;"
-    assert pd.read_excel(xlsx_path)["tahun"].tolist() == [2024, 2025]
+    assert pd.read_excel(xlsx_path, engine="openpyxl")["tahun"].tolist() == [2024, 2025]
 
 
 def test_years_table_links_published_files_and_marks_failures(results):
