@@ -63,6 +63,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))  # the shared register writer is test tooling (tests/fixtures), not in the package
+from tests.fixtures.registers import Sheet, write_register  # noqa: E402
+
 DATA_DIR = HERE / "data"
 DOCS_FILE = REPO / "docs" / "performance.md"
 SECTION_HEADING = "## Cleaning stage"
@@ -309,67 +312,36 @@ def generate_register(n: int, component: str, seed: int, with_dates_as: str = "t
     }
 
 
+def _register_rows(n: int, component: str, seed: int, with_dates_as: str):
+    """Title rows, the header, the data rows and the JUMLAH row of a register (rows of cells)."""
+    columns = generate_register(n, component, seed, with_dates_as)
+    width = len(HEADERS[component])
+    yield from ([title] + [None] * (width - 1) for title in TITLES[component])
+    yield HEADERS[component]
+    yield from zip(*columns.values())
+    total = ["JUMLAH"] + [None] * (width - 1)
+    if with_dates_as == "text":
+        total[-1] = f"{n} baris"
+    else:
+        total[8] = n  # the status column
+    yield total
+
+
 def write_csv_register(path: Path, n: int, component: str, seed: int) -> None:
     """Write a semicolon-separated register with title rows, a header and a JUMLAH row (UTF-8)."""
-    import pandas as pd
-
-    columns = generate_register(n, component, seed, "text")
-    frame = pd.DataFrame(columns)
-    frame.columns = HEADERS[component]
-    width = len(HEADERS[component])
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        for title in TITLES[component]:
-            handle.write(title + ";" * (width - 1) + "\n")
-        frame.to_csv(handle, sep=";", index=False, lineterminator="\n")
-        handle.write("JUMLAH" + ";" * (width - 2) + f";{n} baris\n")
+    write_register(path, Sheet("", _register_rows(n, component, seed, "text")), delimiter=";", encoding="utf-8")
 
 
 def write_xlsx_register(path: Path, n: int, component: str, seed: int) -> None:
     """Write an xlsx register (constant_memory): title rows, header, real date cells, NIK as text."""
-    import xlsxwriter
-
-    columns = generate_register(n, component, seed, "date")
-    headers = HEADERS[component]
-    keys = list(columns)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    # A fixed creation time makes the file byte-for-byte repeatable (xlsxwriter also uses it for the
-    # timestamps inside the zip).
-    workbook.set_properties({"created": dt.datetime(2026, 1, 15, 9, 0, 0), "title": "Benchmark (synthetic)"})
-    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    bold = workbook.add_format({"bold": True})
-    sheet = workbook.add_worksheet("Data")
-    row = 0
-    for title in TITLES[component]:
-        sheet.write_string(row, 0, title, bold)
-        row += 1
-    for col, header in enumerate(headers):
-        sheet.write_string(row, col, header, bold)
-    row += 1
-    nos, niks, names, jenis, kec, kel, alamat, tanggal, status, ket = (columns[k] for k in keys)
-    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
-    for i in range(n):
-        write_number(row, 0, int(nos[i]))
-        if niks[i]:
-            write_string(row, 1, niks[i])
-        write_string(row, 2, names[i])
-        write_string(row, 3, jenis[i])
-        write_string(row, 4, kec[i])
-        if kel[i]:
-            write_string(row, 5, kel[i])
-        write_string(row, 6, alamat[i])
-        if tanggal[i] is not None:
-            write_datetime(row, 7, tanggal[i], date_format)
-        if status[i]:
-            write_string(row, 8, status[i])
-        if ket[i]:
-            write_string(row, 9, ket[i])
-        row += 1
-    sheet.write_string(row, 0, "JUMLAH", bold)
-    sheet.write_number(row, 8, n, bold)
+    titles = len(TITLES[component])
+    data = Sheet("Data", _register_rows(n, component, seed, "date"), header_row=titles,
+                 bold_rows={*range(titles), titles + n + 1})
     # A second sheet without a header row, as real workbooks have (skipped and logged).
-    notes = workbook.add_worksheet("Petunjuk")
-    notes.write_string(0, 0, "Isi satu baris per penerima. Kolom status: Ya/Tidak.")
-    workbook.close()
+    notes = Sheet("Petunjuk", [["Isi satu baris per penerima. Kolom status: Ya/Tidak."]])
+    # A fixed creation time makes the file byte-for-byte repeatable (also the timestamps inside the zip).
+    write_register(path, [data, notes], constant_memory=True,
+                   properties={"created": dt.datetime(2026, 1, 15, 9, 0, 0), "title": "Benchmark (synthetic)"})
 
 
 def ensure_data(case: Case, regenerate: bool = False) -> dict:

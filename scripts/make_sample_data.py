@@ -18,29 +18,23 @@ import argparse
 import calendar
 import csv
 import datetime as dt
-import io
 import json
 import random
 import re
 import shutil
-import zipfile
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
 import yaml
-from odf.number import DateStyle, Day, Month, Year
-from odf.number import Text as NumText
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.style import Style
-from odf.table import CoveredTableCell, Table, TableCell, TableRow
-from odf.text import P
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the shared register writer is test tooling (tests/fixtures), not in the package
+from tests.fixtures.registers import Sheet, write_register  # noqa: E402
+
 SEED = 20250220
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CREATED = dt.datetime(2026, 1, 15, 9, 0, 0)
-ZIP_TIME = (2026, 1, 15, 9, 0, 0)
 COUNTERS = ("rows_read", "summary_rows", "blank_rows", "excluded_other_year", "blank_status", "invalid_nik",
             "blank_date")
 
@@ -504,85 +498,39 @@ def sheet_lines(s: dict, sheet: dict, year: int) -> list[tuple[list, int]]:
     return lines
 
 
+def register_sheet(s: dict, sheet: dict, year: int) -> Sheet:
+    """Return one data sheet for the shared register writer (tests/fixtures/registers.py)."""
+    lines, keys = sheet_lines(s, sheet, year), sheet["keys"]
+    return Sheet(sheet["name"], [cells for cells, _ in lines], merge={r: span for r, (_, span) in enumerate(lines) if span > 1},
+                 header_row=header_row(s), number_columns={keys.index("nik")} if "nik" in keys else (),
+                 column_width=(len(keys), 18))
+
+
 def write_xlsx(path: Path, s: dict, sheets: list[dict], year: int) -> None:
     """Write a workbook with merged titles, real date/number cells and an optional Petunjuk sheet."""
-    wb = xlsxwriter.Workbook(str(path))
-    wb.set_properties({"created": CREATED, "author": "Contoh sintetis", "title": "Contoh data sintetis"})
-    bold = wb.add_format({"bold": True, "align": "center"})
-    head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "vcenter"})
-    fdate, fnum = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "0"})
-    order = ["P"] * (s["petunjuk"] == "first") + list(range(len(sheets))) + ["P"] * (s["petunjuk"] == "last")
-    for item in order:
-        if item == "P":  # instructions only, no header row: the reader must skip this sheet
-            ws = wb.add_worksheet("Petunjuk")
-            for r, line in enumerate(PETUNJUK):
-                ws.write_string(r, 0, line, bold if r == 0 else None)
-            continue
-        ws, keys, n_head = wb.add_worksheet(sheets[item]["name"]), sheets[item]["keys"], header_row(s)
-        ws.set_column(0, len(keys) - 1, 18)
-        for r, (cells, span) in enumerate(sheet_lines(s, sheets[item], year)):
-            if span > 1:
-                ws.merge_range(r, 0, r, span - 1, cells[0], bold)
-            for c, v in list(enumerate(cells))[span if span > 1 else 0:]:
-                if isinstance(v, dt.date):
-                    ws.write_datetime(r, c, v, fdate)
-                elif isinstance(v, int):
-                    ws.write_number(r, c, v, fnum if keys[c] == "nik" else None)
-                elif v is not None:
-                    ws.write_string(r, c, v, head if r == n_head else None)
-    wb.close()
+    petunjuk = Sheet("Petunjuk", [[line] for line in PETUNJUK], bold_rows={0})  # no header: the reader skips it
+    data = [register_sheet(s, sheet, year) for sheet in sheets]
+    order = [petunjuk] * (s["petunjuk"] == "first") + data + [petunjuk] * (s["petunjuk"] == "last")
+    write_register(path, order, properties={"created": CREATED, "author": "Contoh sintetis",
+                                            "title": "Contoh data sintetis"})
 
 
 def write_csv(path: Path, s: dict, sheets: list[dict], year: int) -> None:
     """Write a CSV (comma or semicolon; UTF-8, UTF-8 with BOM or cp1252); blank rows as empty fields."""
-    empty_done, n_head = not s["empty_line"], header_row(s)
-    with open(path, "w", encoding=s["enc"], newline="") as f:
-        writer = csv.writer(f, delimiter=s["sep"], lineterminator="\r\n")
-        for r, (cells, _) in enumerate(sheet_lines(s, sheets[0], year)):
-            assert not any(isinstance(v, dt.date) for v in cells), path
-            if r > n_head and all(v is None for v in cells) and not empty_done:
-                f.write("\r\n")  # one truly empty line: still a fully blank row
-                empty_done = True
-            else:
-                writer.writerow(["" if v is None else str(v) for v in cells])
+    empty_done, n_head, rows = not s["empty_line"], header_row(s), []
+    for r, (cells, _) in enumerate(sheet_lines(s, sheets[0], year)):
+        assert not any(isinstance(v, dt.date) for v in cells), path
+        if r > n_head and all(v is None for v in cells) and not empty_done:
+            rows.append(None)  # one truly empty line: still a fully blank row
+            empty_done = True
+        else:
+            rows.append(cells)
+    write_register(path, Sheet("", rows), delimiter=s["sep"], encoding=s["enc"], newline="\r\n")
 
 
 def write_ods(path: Path, s: dict, sheets: list[dict], year: int) -> None:
     """Write an OpenDocument spreadsheet with spanned titles and date cells, with fixed zip timestamps."""
-    doc = OpenDocumentSpreadsheet()
-    dstyle = DateStyle(name="N1")
-    for part in (Day(style="long"), NumText(text="/"), Month(style="long"), NumText(text="/"), Year(style="long")):
-        dstyle.addElement(part)
-    doc.automaticstyles.addElement(dstyle)
-    cell_date = Style(name="ce1", family="table-cell", datastylename="N1")
-    doc.automaticstyles.addElement(cell_date)
-    for sh in sheets:
-        table = Table(name=sh["name"])
-        for cells, span in sheet_lines(s, sh, year):
-            tr = TableRow()
-            for c, v in enumerate(cells):
-                if isinstance(v, dt.date):
-                    cell = TableCell(valuetype="date", datevalue=v.isoformat(), stylename=cell_date)
-                    v = f"{v:%d/%m/%Y}"
-                elif isinstance(v, int):
-                    cell = TableCell(valuetype="float", value=v)
-                elif 0 < c < span:
-                    cell = CoveredTableCell()
-                else:
-                    attrs = {"valuetype": "string"} if v else {}
-                    cell = TableCell(**attrs, **({"numbercolumnsspanned": span} if span > 1 else {}))
-                if v is not None:
-                    cell.addElement(P(text=str(v)))
-                tr.addElement(cell)
-            table.addElement(tr)
-        doc.spreadsheet.addElement(table)
-    buf = io.BytesIO()
-    doc.save(buf)
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():  # odfpy stamps the current time: rewrite the entries with a fixed one
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            fixed.compress_type = info.compress_type
-            dst.writestr(fixed, src.read(info.filename))
+    write_register(path, [register_sheet(s, sheet, year) for sheet in sheets], properties={"created": CREATED})
 
 
 def write_rekap(path: Path, rng: random.Random, cfg: Config, year: int) -> dict:

@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from ikuanalysis import paths
 from ikuanalysis.ingest.discover import discover_files
@@ -15,6 +18,7 @@ from ikuanalysis.ingest.read import read_registers
 from ikuanalysis.ingest.values import normalize_nik, text_column
 from ikuanalysis.ingest.year import clean_year
 from ikuanalysis.publish.build import ReportPaths, build_report
+from tests.fixtures.leaks import LeakScanner
 
 pytestmark = pytest.mark.e2e
 TRUTH = json.loads((paths.PROJECT_ROOT / "tests" / "fixtures" / "sample_truth.json").read_text(encoding="utf-8"))
@@ -57,16 +61,46 @@ def personal_values(raw_dir: Path, settings) -> set[str]:
     return found
 
 
-def test_no_nik_or_name_in_any_file_a_report_run_writes(tmp_path, settings):
+@pytest.fixture(scope="module")
+def scanner(settings) -> LeakScanner:
+    """One pass per file over every NIK and name of the 2025 sample (see tests/fixtures/leaks.py)."""
+    secrets = personal_values(paths.RAW_DIR / "2025", settings)
+    assert len(secrets) > 10_000
+    return LeakScanner(secrets)
+
+
+def test_no_nik_or_name_in_any_file_a_report_run_writes(tmp_path, scanner):
     where = ReportPaths(raw_root=paths.RAW_DIR, processed_root=tmp_path / "processed",
                         output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
     build_report(2025, where, progress=lambda _line: None)
-    secrets = personal_values(paths.RAW_DIR / "2025", settings)
-    assert len(secrets) > 10_000
     written = [p for root in (tmp_path / "processed", tmp_path / "outputs") for p in root.rglob("*") if p.is_file()]
     assert len(written) >= 9
     for path in written:
-        content = path.read_bytes().decode("utf-8", errors="ignore")
-        # Names are compared whole-word-ish via the raw text; NIKs as digit runs.
-        leaked = [s for s in secrets if s in content]
+        leaked = scanner.find_in_file(path)
         assert not leaked, f"{path.name} contains personal values, e.g. {leaked[:3]}"
+
+
+def test_the_scan_finds_one_planted_nik_or_name(tmp_path, scanner):
+    """The scan above is as strict as ``value in text`` for every value: one planted leak fails it."""
+    nik = max(v for v in scanner.values if v.isdigit())
+    name = min(v for v in scanner.values if not v.isdigit())
+    filler = "<td>Pahandut</td><td>62,50%</td> 6271 Jekan Raya " * 20_000
+    clean = tmp_path / "clean.html"
+    clean.write_text(filler, encoding="utf-8")
+    assert scanner.find_in_file(clean) == []
+    head, tail = filler[:500_000], filler[500_000:]
+    for value, planted in ((nik, f"id={nik}9"), (name, f"<b>{name}</b>"), (nik, f"x{nik[:-1]}")):
+        leaky = tmp_path / "leaky.json"
+        leaky.write_bytes((head + planted + tail).encode("utf-8") + b"\xff")
+        # The filler holds no value, so any value found overlaps the planted text.
+        window = head[-100:] + planted + tail[:100]
+        assert scanner.find_in_file(leaky) == sorted(s for s in scanner.values if s in window)
+        assert (value in scanner.find_in_file(leaky)) == (value in planted)
+    assert scanner.find(f"{name} dan {nik}") == sorted([name, nik])
+
+
+@settings_(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(values=st.sets(st.text("ab1 ", min_size=1, max_size=6), min_size=1, max_size=12),
+       text=st.text("ab1 x", max_size=60))
+def test_the_scan_finds_exactly_the_values_that_occur(values, text):
+    assert LeakScanner(values).find(text) == sorted(v for v in values if v in text)

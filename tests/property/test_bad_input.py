@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -56,6 +55,8 @@ from ikuanalysis.config import load_settings
 from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.store import read_summary, write_processed
 from ikuanalysis.ingest.year import clean_year
+from tests.fixtures.registers import Sheet as RegisterSheet
+from tests.fixtures.registers import register_bytes, write_register
 
 CONFIG = load_settings()
 YEAR = 2025
@@ -229,62 +230,20 @@ class Folder:
 
 # --- writing a spec to disk --------------------------------------------------------------------
 
-def _csv_bytes(reg: RegisterFile) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=reg.sep, lineterminator=reg.newline)
-    for line in reg.sheets[0].lines(csv_style=True):
-        writer.writerow(["" if v is None else str(v) for v in line])
-    return buffer.getvalue().encode(reg.encoding)
-
-
-def _write_cell(ws, row: int, col: int, value: object, date_format) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        ws.write_boolean(row, col, value)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(row, col, value, date_format)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date_format)
-    else:
-        ws.write_string(row, col, str(value))
-
-
-def _sheet_order(reg: RegisterFile) -> list[tuple[str, Sheet | None]]:
-    order: list[tuple[str, Sheet | None]] = [(s.name, s) for s in reg.sheets]
+def _sheets(reg: RegisterFile) -> list[RegisterSheet]:
+    """The sheets of a workbook in order, the instructions sheets (no header) among them."""
+    order = [RegisterSheet(s.name, s.lines(csv_style=False)) for s in reg.sheets]
     for position, name in reg.info_sheets:
-        order.insert(min(position, len(order)), (name, None))
+        note = "Petunjuk: isi satu baris per orang; jangan mengubah judul kolom."
+        order.insert(min(position, len(order)), RegisterSheet(name, [[note]]))
     return order
 
 
-def _xlsx_bytes(reg: RegisterFile) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"created": dt.datetime(2025, 1, 1)})
-    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    for name, sheet in _sheet_order(reg):
-        ws = workbook.add_worksheet(name)
-        if sheet is None:
-            ws.write_string(0, 0, "Petunjuk: isi satu baris per orang; jangan mengubah judul kolom.")
-            continue
-        for r, line in enumerate(sheet.lines(csv_style=False)):
-            for c, value in enumerate(line):
-                _write_cell(ws, r, c, value, date_format)
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _ods_bytes(reg: RegisterFile) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="odf") as writer:
-        for name, sheet in _sheet_order(reg):
-            lines = [["Petunjuk: isi satu baris per orang."]] if sheet is None else sheet.lines(csv_style=False)
-            width = max(1, max(len(line) for line in lines))
-            padded = [[None if v == "" else v for v in line] + [None] * (width - len(line)) for line in lines]
-            pd.DataFrame(padded, dtype=object).to_excel(writer, sheet_name=name, header=False, index=False)
-    return buffer.getvalue()
+def _register_bytes(reg: RegisterFile) -> bytes:
+    if reg.fmt == "csv":
+        return register_bytes("csv", [RegisterSheet("", reg.sheets[0].lines(csv_style=True))], delimiter=reg.sep,
+                              encoding=reg.encoding, newline=reg.newline)
+    return register_bytes(reg.fmt, _sheets(reg))
 
 
 def write_folder(folder: Folder, raw_root: Path) -> Path:
@@ -292,14 +251,7 @@ def write_folder(folder: Folder, raw_root: Path) -> Path:
     year_dir = raw_root / str(YEAR)
     year_dir.mkdir(parents=True)
     for reg in folder.files:
-        if reg.raw_bytes is not None:
-            data = reg.raw_bytes
-        elif reg.fmt == "csv":
-            data = _csv_bytes(reg)
-        elif reg.fmt == "ods":
-            data = _ods_bytes(reg)
-        else:
-            data = _xlsx_bytes(reg)
+        data = reg.raw_bytes if reg.raw_bytes is not None else _register_bytes(reg)
         if reg.truncate_to is not None:
             data = data[: int(len(data) * reg.truncate_to)]
         (year_dir / reg.name).write_bytes(data)
@@ -745,7 +697,7 @@ def c_not_a_spreadsheet(draw, folder):
         data = draw(st.sampled_from(["Ini bukan tabel.\n", "Nama\n", "lihat lampiran\n"])).encode()
     else:  # a workbook's bytes named .csv, or a csv's text named .xlsx
         other = RegisterFile(reg.component, reg.name, "csv" if reg.is_workbook else "xlsx", reg.sheets)
-        data = _csv_bytes(other) if reg.is_workbook else _xlsx_bytes(other)
+        data = _register_bytes(other)
     reg.raw_bytes = data
     if reg.is_workbook:
         return [err("unreadable_file", reg.name)]
@@ -1086,9 +1038,7 @@ def test_regression_workbook_without_header_after_another_error(tmp_path):
     """Every problem is reported in one run (§1.5): also a headerless x2 workbook after an x1 error."""
     folder = _tiny_year(tmp_path)
     (folder / "x1_psks.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
-    workbook = xlsxwriter.Workbook(str(folder / "x2_rehsos.xlsx"))
-    workbook.add_worksheet("Data").write_row(0, 0, ["Ani", "Pahandut", "Ya"])  # the header row was deleted
-    workbook.close()
+    write_register(folder / "x2_rehsos.xlsx", [["Ani", "Pahandut", "Ya"]])  # the header row was deleted
     assert _outcome(folder) == {"x1_psks.csv", "x2_rehsos.xlsx"}
 
 

@@ -1,4 +1,4 @@
-"""Cleaning rules of the data contract §1.2–§1.3, each on a tiny inline register."""
+"""Cleaning rules of the data contract §1.2–§1.3 (ingest/cases.py), each on a tiny inline register."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from ikuanalysis.ingest.cases import clean_register
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import RawTable
-from ikuanalysis.ingest.values import normalize_nik, parse_date
 
 YEAR = 2025
 HEADERS = {c: c.title() for c in ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")}
@@ -101,17 +100,6 @@ def test_jenis_terlantar_spelling_and_unknown_jenis(settings):
     assert stats.unknown_jenis == 1
 
 
-@pytest.mark.parametrize(
-    "cell, expected",
-    [(dt.date(2025, 3, 5), dt.date(2025, 3, 5)), (dt.datetime(2025, 3, 5, 10, 0), dt.date(2025, 3, 5)),
-     ("05/03/2025", dt.date(2025, 3, 5)), ("5-3-2025", dt.date(2025, 3, 5)), ("2025-03-05", dt.date(2025, 3, 5)),
-     ("5 Maret 2025", dt.date(2025, 3, 5)), ("05 maret 2025", dt.date(2025, 3, 5)), ("17 Agustus 2025", dt.date(2025, 8, 17)),
-     ("1 Des 2025", dt.date(2025, 12, 1)), (45721.0, dt.date(2025, 3, 5)), ("", None)],
-)
-def test_dates_are_read_day_first(settings, cell, expected):
-    assert parse_date(cell, settings.vocabulary.months) == expected
-
-
 @pytest.mark.parametrize("cell", ["31/02/2025", "Maret 2025", "5 Marc 2025", "kemarin", 12.0])
 def test_unreadable_dates_are_errors(settings, cell):
     _, _, log = clean([person(1, tanggal=cell)], settings)
@@ -123,16 +111,6 @@ def test_a_date_from_another_year_excludes_the_row(settings):
     kept, stats, log = clean(rows, settings)
     assert (stats.rows_read, stats.excluded_other_year, stats.cases, stats.blank_date) == (4, 2, 2, 1)
     assert log.loc[log["code"] == "date_other_year", "row"].tolist() == [3, 5]
-
-
-@pytest.mark.parametrize(
-    "cell, digits",
-    [(6271010101010001.0, "6271010101010001"), ("'6271010101010001", "6271010101010001"),
-     ("6271 0101 0101 0001", "6271010101010001"), ("6271.0101.0101.0001", "6271010101010001"),
-     ("6271-0101-0101-0001", "6271010101010001")],
-)
-def test_nik_cleaning(cell, digits):
-    assert normalize_nik(cell) == digits
 
 
 def test_duplicate_nik_with_mixed_status_is_one_handled_case(settings):
@@ -164,66 +142,3 @@ def test_no_nik_or_name_reaches_the_kept_rows(settings):
     kept, _, _ = clean([person(1), person(2, nik="")], settings)
     text = kept.to_csv()
     assert "6271000000000001" not in text and "Orang" not in text
-
-
-# --- rekap (aggregate) input, contract §1.4 -------------------------------------------------
-
-REKAP_OK = """komponen;sasaran;realisasi;kecamatan
-x1;1.200;1.050;Pahandut
-x1;300;250;Kec. Sebangau
-x1;10;10;
-"""
-
-
-def year_with_rekap(tmp_path, rekap_text, drop_x1=True):
-    from tests.fixtures.tiny_year import write_tiny_year
-
-    folder = write_tiny_year(tmp_path / "raw")
-    if drop_x1:
-        (folder / "x1_psks.csv").unlink()
-    (folder / "rekap_2025.csv").write_text(rekap_text, encoding="utf-8")
-    return folder
-
-
-def test_rekap_gives_the_totals_of_a_component(tmp_path, settings):
-    from ikuanalysis.indicator.compute import compute_indicator
-    from ikuanalysis.ingest.year import clean_year
-
-    result = clean_year(year_with_rekap(tmp_path, REKAP_OK), settings, YEAR, key=b"k")
-    rekap = result.aggregate[result.aggregate["source"] == "rekap"]
-    assert rekap[["kecamatan", "numerator", "denominator"]].values.tolist() == [
-        ["", 10, 10], ["Pahandut", 1050, 1200], ["Sabangau", 250, 300]]
-    x1 = compute_indicator(result.aggregate, settings.iku, YEAR).components[0]
-    assert (x1.numerator, x1.denominator) == (1310, 1510)
-
-
-REKAP_BAD = """komponen;sasaran;realisasi
-x5;10;5
-x1;-3;0
-x1;10;1,5
-x1;10;12
-"""
-
-
-def test_rekap_errors_are_located(tmp_path, settings):
-    from ikuanalysis.ingest.problems import RegisterError
-    from ikuanalysis.ingest.year import clean_year
-
-    with pytest.raises(RegisterError) as caught:
-        clean_year(year_with_rekap(tmp_path, REKAP_BAD), settings, YEAR, key=b"k")
-    log = caught.value.log.to_frame()
-    errors = log[log["level"] == "error"][["code", "row", "column", "value"]].values.tolist()
-    assert errors == [
-        ["unknown_component", 2, "komponen", "x5"],
-        ["invalid_count", 3, "sasaran", "-3"],
-        ["invalid_count", 4, "realisasi", "1,5"],
-        ["realisasi_above_sasaran", 5, "realisasi", "12"],
-    ]
-
-
-def test_a_component_in_both_register_and_rekap_is_an_error(tmp_path, settings):
-    from ikuanalysis.ingest.problems import RegisterError
-    from ikuanalysis.ingest.year import clean_year
-
-    with pytest.raises(RegisterError, match="component_twice"):
-        clean_year(year_with_rekap(tmp_path, REKAP_OK, drop_x1=False), settings, YEAR, key=b"k")

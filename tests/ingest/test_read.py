@@ -1,17 +1,14 @@
-"""Reading registers as received: files, sheets, header rows, encodings, formats."""
+"""Reading registers as received (ingest/read.py): sheets, header rows, encodings, formats."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import pytest
-import xlsxwriter
 
 from ikuanalysis.ingest.discover import discover_files
 from ikuanalysis.ingest.problems import ProblemLog, RegisterError
 from ikuanalysis.ingest.read import column_letter, find_header, read_registers
 from ikuanalysis.ingest.year import clean_year
+from tests.fixtures.registers import Sheet, write_register
 
 HEADER = ["No", "NIK", "Nama", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal", "Status"]
 ROW_A = [1, "6271000000000001", "Ani", "Fakir Miskin", "Pahandut", "Langkai", "05/03/2025", "Ya"]
@@ -19,21 +16,12 @@ ROW_B = [2, "6271000000000002", "Badu", "Fakir Miskin", "Sebangau", "Sabaru", "6
 
 
 def write_xlsx(path, rows, sheet="Data", extra_sheets=(), merge_title=None):
-    workbook = xlsxwriter.Workbook(str(path))
-    for name in extra_sheets:
-        workbook.add_worksheet(name).write("A1", "Petunjuk pengisian: satu baris per orang.")
-    ws = workbook.add_worksheet(sheet)
+    """A workbook: instruction sheets first, then the data sheet (its first row a merged title)."""
+    sheets = [Sheet(name, [["Petunjuk pengisian: satu baris per orang."]]) for name in extra_sheets]
+    rows, merge = list(rows), {}
     if merge_title:
-        ws.merge_range(merge_title[0], merge_title[1])
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row or []):
-            if value is None:
-                continue
-            if isinstance(value, dt.date):
-                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), workbook.add_format({"num_format": "dd/mm/yyyy"}))
-            else:
-                ws.write(r, c, value)
-    workbook.close()
+        rows[0], merge = [merge_title], {0: len(HEADER)}
+    write_register(path, [*sheets, Sheet(sheet, rows, merge=merge)])
 
 
 def read_one(folder, component="x3"):
@@ -62,7 +50,7 @@ def test_header_found_below_title_rows_with_aliases():
 
 def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
     write_xlsx(tmp_path / "x3_bansos.xlsx", [None, ["TAHUN 2025"], None, HEADER, ROW_A, ROW_B],
-               extra_sheets=["Petunjuk"], merge_title=("A1:H1", "DAFTAR PENERIMA BANSOS"))
+               extra_sheets=["Petunjuk"], merge_title="DAFTAR PENERIMA BANSOS")
     table, log = read_one(tmp_path)
     assert len(table.frame) == 2
     assert table.frame["_row"].tolist() == [5, 6]
@@ -71,12 +59,7 @@ def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
 
 
 def test_every_sheet_with_a_header_is_read(tmp_path):
-    workbook = xlsxwriter.Workbook(str(tmp_path / "x3_two_sheets.xlsx"))
-    for name, row in (("Pahandut", ROW_A), ("Sabangau", ROW_B)):
-        ws = workbook.add_worksheet(name)
-        ws.write_row(0, 0, HEADER)
-        ws.write_row(1, 0, row)
-    workbook.close()
+    write_register(tmp_path / "x3_two_sheets.xlsx", [Sheet("Pahandut", [HEADER, ROW_A]), Sheet("Sabangau", [HEADER, ROW_B])])
     table, _ = read_one(tmp_path)
     assert table.frame["_sheet"].tolist() == ["Pahandut", "Sabangau"]
     assert table.sheets_read == 2
@@ -101,9 +84,7 @@ def test_csv_encodings_and_separators(tmp_path, encoding, sep):
 
 
 def test_ods_register(tmp_path):
-    frame = pd.DataFrame([ROW_A, ROW_B], columns=HEADER)
-    with pd.ExcelWriter(tmp_path / "x3_bansos.ods", engine="odf") as writer:
-        frame.to_excel(writer, sheet_name="Data", index=False, startrow=2)
+    write_register(tmp_path / "x3_bansos.ods", [None, None, HEADER, ROW_A, ROW_B])
     table, log = read_one(tmp_path)
     assert table.frame["nama"].tolist() == ["Ani", "Badu"]
     assert table.frame["_row"].tolist() == [4, 5]
@@ -134,21 +115,8 @@ def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_
     assert "jenis" in message and "Simpan ulang" in message
 
 
-def test_other_files_are_not_registers(tmp_path):
-    for name in ("catatan.md", "anggaran.csv", "~$x1_psks.xlsx", "README.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    log = ProblemLog()
-    assert discover_files(tmp_path, log) == []
-    assert not log.has_errors
-
-
 def test_a_sheet_named_for_another_component_is_an_error(tmp_path):
-    workbook = xlsxwriter.Workbook(str(tmp_path / "x1_semua.xlsx"))
-    for name in ("x1", "x2"):
-        ws = workbook.add_worksheet(name)
-        ws.write_row(0, 0, HEADER)
-        ws.write_row(1, 0, ROW_A)
-    workbook.close()
+    write_register(tmp_path / "x1_semua.xlsx", [Sheet(name, [HEADER, ROW_A]) for name in ("x1", "x2")])
     table, log = read_one(tmp_path, component="x1")
     assert table.frame["_sheet"].tolist() == ["x1"]
     assert log.loc[log["level"] == "error", ["code", "sheet"]].values.tolist() == [["sheet_of_other_component", "x2"]]
@@ -160,3 +128,28 @@ def test_a_csv_row_with_too_many_fields_is_located(tmp_path):
         encoding="utf-8")
     _, log = read_one(tmp_path)
     assert log[["code", "row"]].values.tolist() == [["malformed_csv", 4]]
+
+
+@pytest.mark.parametrize("name", ["x3_bansos.csv", "x3_bansos.xlsx", "x3_bansos.xlsm", "x3_bansos.ods"])
+def test_every_format_of_the_register_writer_reads_the_same(tmp_path, name):
+    import datetime as dt
+
+    rows = [["DAFTAR PENERIMA"], None, HEADER, ROW_A, [2, 6271000000000002, "Badu", "Fakir Miskin", "Sebangau",
+                                                       "Sabaru", dt.date(2025, 3, 6), "Tidak"]]
+    write_register(tmp_path / name, rows, encoding="cp1252")
+    table, log = read_one(tmp_path)
+    assert table.frame["_row"].tolist() == [4, 5]
+    assert table.frame["nama"].tolist() == ["Ani", "Badu"]
+    assert [str(v).removesuffix(".0") for v in table.frame["nik"]] == ["6271000000000001", "6271000000000002"]
+    assert not log["level"].eq("error").any()
+
+
+def test_a_rekap_file_is_read_with_its_rows(tmp_path):
+    from ikuanalysis.ingest.read import read_rekap
+
+    write_register(tmp_path / "rekap_2025.csv", [["komponen", "sasaran", "realisasi"], ["x1", "10", "9"], ["x2", "4", "4"]])
+    log = ProblemLog()
+    rekap = read_rekap(discover_files(tmp_path, log), log, ("JUMLAH",))
+    assert rekap.frame[["komponen", "sasaran", "realisasi", "_row"]].values.tolist() == [
+        ["x1", "10", "9", 2], ["x2", "4", "4", 3]]
+    assert read_rekap([], log, ("JUMLAH",)) is None

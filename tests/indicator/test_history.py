@@ -1,0 +1,54 @@
+"""Earlier years for the comparison over time (indicator/history.py): read from the processed store only."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikuanalysis.indicator.history import YearOutcome, collect_history
+
+AGGREGATE = ("component,kecamatan,jenis,source,numerator,denominator\n"
+             "x1,Pahandut,LKS,register,3,4\nx2,,,rekap,1,2\nx3,Sabangau,Fakir Miskin,register,0,0\n")
+
+
+@pytest.fixture()
+def roots(tmp_path):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    for year in (2021, 2022, 2023, 2025, 2026):
+        (raw / str(year)).mkdir(parents=True)
+    (raw / "2024x").mkdir()  # not a year folder
+    # The raw registers of 2021 are unreadable: history must not look at them.
+    (raw / "2021" / "x1_psks.csv").write_bytes(b"PK\x03\x04 not a table")
+    for year in (2021, 2023):
+        (processed / str(year)).mkdir(parents=True)
+        (processed / str(year) / "aggregate.csv").write_text(AGGREGATE, encoding="utf-8")
+    return raw, processed
+
+
+def test_earlier_years_come_from_the_processed_store_oldest_first(roots, settings):
+    raw, processed = roots
+    outcomes = collect_history(raw, processed, settings, 2025)
+    assert [o.year for o in outcomes] == [2021, 2022, 2023]
+    first = outcomes[0]
+    assert first.problem is None
+    assert first.result.value == pytest.approx((75.0 + 50.0) / 2)
+    assert [(c.id, c.numerator, c.denominator) for c in first.result.components] == [
+        ("x1", 3, 4), ("x2", 1, 2), ("x3", 0, 0), ("x4", 0, 0)]
+    assert outcomes[1] == YearOutcome(2022, None, "data bersih tahun 2022 belum dibuat")
+    assert sorted(p.name for p in processed.iterdir()) == ["2021", "2023"]  # nothing written
+
+
+def test_the_runners_problems_replace_a_years_result(roots, settings):
+    raw, processed = roots
+    outcomes = collect_history(raw, processed, settings, 2024, problems={2023: "register tahun 2023 memuat 2 kesalahan"})
+    assert [(o.year, o.result is None, o.problem) for o in outcomes] == [
+        (2021, False, None), (2022, True, "data bersih tahun 2022 belum dibuat"),
+        (2023, True, "register tahun 2023 memuat 2 kesalahan")]
+
+
+def test_a_year_without_a_target_is_reported_not_raised(roots, settings):
+    raw, processed = roots
+    (raw / "2019").mkdir()
+    (processed / "2019").mkdir()
+    (processed / "2019" / "aggregate.csv").write_text(AGGREGATE, encoding="utf-8")
+    outcome = collect_history(raw, processed, settings, 2021)[0]
+    assert outcome.year == 2019 and outcome.result is None and "2019" in outcome.problem

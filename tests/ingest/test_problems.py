@@ -1,0 +1,71 @@
+"""The problem log (ingest/problems.py): located findings, order, hidden personal values, formatting."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ikuanalysis.ingest.problems import HIDDEN_VALUE, ProblemLog, RegisterError, format_problems
+
+
+def rows(*numbers: int, file="x2.xlsx") -> pd.DataFrame:
+    return pd.DataFrame({"_file": file, "_sheet": "Data", "_row": list(numbers),
+                         "_header_status": "Status"}, index=[n * 10 for n in numbers])
+
+
+def test_errors_come_first_then_file_sheet_row_order():
+    log = ProblemLog()
+    log.add("warning", "blank_status", "Status kosong.", file="a.csv", row=3)
+    log.add_rows("error", "unknown_status", "Status tidak dikenal.", rows(7, 5), column="status",
+                 values=pd.Series(["Mungkin", "Entah"], index=[70, 50]))
+    log.add("info", "sheet_skipped", "Sheet dilewati.", file="a.csv", sheet="Petunjuk")
+    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    frame = log.to_frame()
+    assert frame[["level", "code", "file", "row", "column", "value"]].astype(object).where(frame.notna(), None) \
+        .values.tolist() == [
+        ["error", "missing_component", "2025", None, "", ""],
+        ["error", "unknown_status", "x2.xlsx", 5, "Status", "Entah"],
+        ["error", "unknown_status", "x2.xlsx", 7, "Status", "Mungkin"],
+        ["warning", "blank_status", "a.csv", 3, "", ""],
+        ["info", "sheet_skipped", "a.csv", None, "", ""],
+    ]
+    assert log.error_count() == 3 and log.has_errors
+    counts = log.counts()
+    assert counts.loc[counts["code"] == "unknown_status", "count"].tolist() == [2]
+
+
+def test_nik_and_name_values_are_never_logged():
+    log = ProblemLog()
+    log.add_rows("error", "invalid_nik", "NIK tidak sah.", rows(2), column="nik",
+                 values=pd.Series(["6271000000000001"], index=[20]))
+    log.add_rows("warning", "odd_name", "Nama aneh.", rows(3), column="nama", values=pd.Series(["Ani"], index=[30]))
+    assert log.to_frame()["value"].tolist() == [HIDDEN_VALUE, HIDDEN_VALUE]
+
+
+def test_an_empty_log_has_no_errors_and_an_empty_frame():
+    log = ProblemLog()
+    log.add_rows("error", "x", "y", rows().iloc[0:0])
+    assert not log.has_errors
+    assert log.to_frame().empty and list(log.to_frame().columns)[:3] == ["level", "code", "file"]
+
+
+def test_format_problems_groups_by_kind_and_caps_the_listed_rows():
+    log = ProblemLog()
+    log.add_rows("error", "unknown_status", "Status tidak dikenal.", rows(*range(2, 27)), column="status",
+                 values=pd.Series(["?"] * 25, index=[n * 10 for n in range(2, 27)]))
+    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    text = format_problems(log.to_frame(), year=2025)
+    lines = text.splitlines()
+    assert lines[0] == "Ditemukan 26 kesalahan pada data tahun 2025:"
+    assert "[missing_component] Tidak ada x4." in lines and "  - 2025" in lines
+    assert "  - x2.xlsx, sheet 'Data', baris 2, kolom 'Status' — nilai: '?'" in lines
+    assert sum(line.startswith("  - x2.xlsx") for line in lines) == 20
+    assert lines[-1] == "  … dan 5 baris lain dengan masalah yang sama."
+    assert format_problems(log.to_frame(), level="warning") == "Tidak ada masalah tingkat warning."
+
+
+def test_register_error_message_lists_the_errors():
+    log = ProblemLog()
+    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    error = RegisterError(log, 2025)
+    assert error.log is log and error.year == 2025
+    assert str(error).startswith("Ditemukan 1 kesalahan pada data tahun 2025:")

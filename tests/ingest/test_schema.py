@@ -1,0 +1,53 @@
+"""Schema checks of the processed tables (ingest/schema.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from ikuanalysis.ingest.schema import aggregate_schema, cases_schema, check_processed
+
+
+def cases(**overrides) -> pd.DataFrame:
+    row = {"component": "x2", "case_id": "0" * 32, "jenis": "Pengemis", "kecamatan": "Pahandut",
+           "kelurahan": "Langkai", "tanggal": pd.Timestamp("2025-03-01"), "is_handled": True, "row_count": 1,
+           "source_file": "x2.xlsx", "source_sheet": "Data", "source_row": 2}
+    row.update(overrides)
+    frame = pd.DataFrame([row])
+    return frame.astype({"tanggal": "datetime64[s]", "row_count": "int64", "source_row": "int64"})
+
+
+def aggregate(numerator=1, denominator=1, kecamatan="Pahandut") -> pd.DataFrame:
+    return pd.DataFrame([{"component": "x2", "kecamatan": kecamatan, "jenis": "Pengemis", "source": "register",
+                          "numerator": numerator, "denominator": denominator}])
+
+
+def test_consistent_tables_pass(settings):
+    check_processed(cases(), aggregate(), settings)
+    cases_schema(settings).validate(cases(tanggal=pd.NaT))
+    aggregate_schema(settings).validate(aggregate(kecamatan=""))
+
+
+@pytest.mark.parametrize("overrides", [{"component": "x5"}, {"case_id": "6271000000000001"},
+                                       {"kecamatan": "Kapuas"}, {"row_count": 0}])
+def test_a_bad_case_row_is_refused(settings, overrides):
+    with pytest.raises(pandera.errors.SchemaErrors):
+        check_processed(cases(**overrides), aggregate(), settings)
+
+
+def test_a_personal_column_is_refused(settings):
+    with pytest.raises(pandera.errors.SchemaErrors):
+        cases_schema(settings).validate(cases().assign(nik="6271000000000001"), lazy=True)
+
+
+def test_numerator_above_denominator_is_refused(settings):
+    with pytest.raises(pandera.errors.SchemaErrors, match="numerator <= denominator"):
+        aggregate_schema(settings).validate(aggregate(numerator=2, denominator=1), lazy=True)
+
+
+def test_an_aggregate_that_does_not_add_up_to_the_cases_is_refused(settings):
+    with pytest.raises(ValueError, match="does not reconcile"):
+        check_processed(cases(), aggregate(numerator=1, denominator=2), settings)
+    with pytest.raises(ValueError, match="does not reconcile"):
+        check_processed(cases(is_handled=False), aggregate(), settings)

@@ -1,0 +1,82 @@
+"""The processed store (ingest/store.py): written whole after the schema checks, read back equal."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from ikuanalysis.ingest import store
+from ikuanalysis.ingest.year import clean_year
+from tests.fixtures.tiny_year import X1, X2, X3
+
+
+@pytest.fixture()
+def cleaned(tiny_raw_root, settings):
+    return clean_year(tiny_raw_root / "2025", settings, 2025, key=b"store-test")
+
+
+def test_written_tables_read_back_equal(cleaned, tmp_path, settings):
+    year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
+    assert year_dir == tmp_path / "processed" / "2025"
+    assert sorted(p.name for p in year_dir.iterdir()) == ["aggregate.csv", "cases.csv", "quality_log.csv",
+                                                         "summary.json"]
+    aggregate = store.read_aggregate(year_dir)
+    pd.testing.assert_frame_equal(aggregate, store.neutralize_formulas(cleaned.aggregate), check_dtype=False)
+    cases = store.read_cases(year_dir)
+    expected = store.neutralize_formulas(cleaned.cases)
+    assert cases["case_id"].tolist() == expected["case_id"].tolist()
+    assert cases["is_handled"].tolist() == expected["is_handled"].tolist()
+    assert cases["tanggal"].tolist() == expected["tanggal"].tolist()
+    summary = store.read_summary(year_dir)
+    counts = {c["component"]: (c["handled"], c["cases"]) for c in summary["components"]}
+    assert counts == {"x1": X1, "x2": X2, "x3": X3, "x4": (0, 0)}
+    assert summary["year"] == 2025 and summary["is_sample"] is False
+    assert store.read_budget_table(year_dir) is None
+
+
+def test_register_text_that_looks_like_a_formula_is_written_as_text(cleaned, tmp_path, settings):
+    year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
+    assert "'=HYPERLINK" in (year_dir / "cases.csv").read_text(encoding="utf-8")
+    frame = pd.DataFrame({"a": ["=1+1", "+62", "-", "@x", "ok"], "n": [1, 2, 3, 4, 5]})
+    assert store.neutralize_formulas(frame)["a"].tolist() == ["'=1+1", "'+62", "'-", "'@x", "ok"]
+    assert frame["a"].tolist()[0] == "=1+1"  # the input is not changed
+
+
+def test_a_table_failing_its_schema_is_refused_and_the_previous_folder_stays(cleaned, tmp_path, settings):
+    root = tmp_path / "processed"
+    year_dir = store.write_processed(cleaned, root, settings)
+    before = {p.name: p.read_bytes() for p in year_dir.iterdir()}
+    broken = cleaned.aggregate.copy()
+    broken.loc[broken.index[0], "numerator"] = broken.loc[broken.index[0], "denominator"] + 1
+    with pytest.raises(pandera.errors.SchemaErrors):
+        store.write_processed(dataclasses.replace(cleaned, aggregate=broken), root, settings)
+    assert {p.name: p.read_bytes() for p in year_dir.iterdir()} == before
+    assert [p.name for p in root.iterdir()] == ["2025"]  # no staging folder left
+
+
+def test_freshness_follows_the_raw_files(cleaned, tiny_raw_root, tmp_path, settings):
+    year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
+    raw_dir = tiny_raw_root / "2025"
+    assert store.is_processed_fresh(raw_dir, year_dir)
+    (raw_dir / "catatan.md").write_text("## Solusi\nBaru.\n", encoding="utf-8")
+    assert not store.is_processed_fresh(raw_dir, year_dir)
+    assert not store.is_processed_fresh(raw_dir, tmp_path / "processed" / "2024")
+
+
+def test_refresh_cleans_only_stale_years_and_reports_failed_ones(tiny_raw_root, tmp_path, settings):
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    write_tiny_year(tiny_raw_root, 2024)
+    (tiny_raw_root / "2024" / "x1_psks.csv").write_text("Nama;Status\nAni;Ya\n", encoding="utf-8")
+    root = tmp_path / "processed"
+    problems = store.refresh_processed(tiny_raw_root, root, settings, [2024, 2025])
+    assert list(problems) == [2024] and problems[2024].startswith("register tahun 2024 memuat ")
+    assert sorted(p.name for p in root.iterdir()) == ["2025"]
+    summary = (root / "2025" / "summary.json").read_bytes()
+    assert store.refresh_processed(tiny_raw_root, root, settings, [2025]) == {}
+    assert (root / "2025" / "summary.json").read_bytes() == summary
+    assert json.loads(summary)["year"] == 2025

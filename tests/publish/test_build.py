@@ -1,0 +1,71 @@
+"""The runner (publish/build.py), with a stand-in for the notebooks: staging, publication, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikuanalysis.paths import ReportPaths
+from ikuanalysis.pipeline import Pipeline, Stage
+from ikuanalysis.publish import build
+
+
+class FakeRunner:
+    """Writes each executed notebook as a small file instead of running it; may fail at one stage."""
+
+    def __init__(self, fail_at: str | None = None, during=None):
+        self.calls, self.fail_at, self.during = [], fail_at, during
+
+    def run(self, name, target, parameters):
+        self.calls.append((name, parameters["year"]))
+        if self.during:
+            self.during()
+        if name == self.fail_at:
+            raise build.ReportError(f"{name} gagal")
+        target.write_text(name, encoding="utf-8")
+        (target.parents[1] / f"{name}.txt").write_text(str(parameters["year"]), encoding="utf-8")
+
+
+@pytest.fixture()
+def where(tmp_path, monkeypatch):
+    pipeline = Pipeline(year_stages=(Stage(id="a", title="satu", notebook="01_a"), Stage(id="b", title="dua", notebook="02_b")),
+                        published=("txt",), index_stage=Stage(id="index", title="indeks", notebook="04_trend"))
+    monkeypatch.setattr(build, "load_pipeline", lambda: pipeline)
+    (tmp_path / "raw" / "2025").mkdir(parents=True)
+    (tmp_path / "raw" / "2025" / "x1.csv").write_text("a\n", encoding="utf-8")
+    return ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
+                       output_root=tmp_path / "outputs", config_dir=tmp_path / "config")
+
+
+def test_every_stage_runs_in_order_and_the_year_is_published_whole(where):
+    lines, runner = [], FakeRunner()
+    folder = build.build_report(2025, where, progress=lines.append, runner=runner)
+    assert folder == where.output_root / "2025"
+    assert runner.calls == [("01_a", 2025), ("02_b", 2025)]
+    assert sorted(p.name for p in folder.iterdir()) == ["01_a.txt", "02_b.txt", "notebooks"]
+    assert [p.name for p in where.output_root.iterdir()] == ["2025"]  # no staging folder left
+    assert lines[0] == "[2025] 1/2 satu …" and lines[2] == "[2025] 2/2 dua …"
+    assert lines[-1] == f"[2025] laporan siap: {folder}"
+
+
+def test_a_failed_stage_leaves_the_previous_report(where):
+    build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner())
+    before = {p.name: p.read_bytes() for p in (where.output_root / "2025").iterdir() if p.is_file()}
+    with pytest.raises(build.ReportError, match="02_b gagal"):
+        build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(fail_at="02_b"))
+    assert {p.name: p.read_bytes() for p in (where.output_root / "2025").iterdir() if p.is_file()} == before
+    assert [p.name for p in where.output_root.iterdir()] == ["2025"]
+
+
+def test_a_raw_file_changed_during_the_run_stops_publication(where):
+    def edit():
+        with (where.raw_root / "2025" / "x1.csv").open("a", encoding="utf-8") as handle:
+            handle.write("b\n")
+
+    with pytest.raises(build.ReportError, match="berubah selama laporan dibuat"):
+        build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(during=edit))
+    assert list(where.output_root.iterdir()) == []
+
+
+def test_a_stage_without_notebook_other_than_export_is_refused(tmp_path):
+    with pytest.raises(build.ReportError, match="tahap 'lain' tanpa notebook tidak dikenal"):
+        build.run_export_stage(Stage(id="lain", title="lain"), tmp_path, 2025)

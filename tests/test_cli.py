@@ -1,0 +1,70 @@
+"""The command line (cli.py): exit status 0 / 1 / 2 and the messages, in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikuanalysis import cli, paths
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_wrong_usage_exits_2(capsys):
+    for argv in ([], ["laporan"], ["validate", "--year", "dua ribu"], ["template", "--year", "2025"]):
+        with pytest.raises(SystemExit) as caught:
+            cli.main(argv)
+        assert caught.value.code == 2, argv
+        assert "usage: ikuanalysis" in capsys.readouterr().err
+
+
+def test_all_and_year_together_exit_2_with_an_indonesian_message(capsys, tmp_path):
+    code, out, err = run(capsys, "report", "--all", "--year", "2025", "--raw-dir", str(tmp_path),
+                         "--output-dir", str(tmp_path / "out"), "--processed-dir", str(tmp_path / "p"))
+    assert (code, out, err.strip()) == (2, "", "--all dan --year tidak dapat dipakai bersama.")
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_of_the_tiny_year_exits_0_with_the_counts_and_writes_nothing(capsys, tiny_raw_root):
+    before = sorted(p.relative_to(tiny_raw_root) for p in tiny_raw_root.rglob("*"))
+    code, out, err = run(capsys, "validate", "--raw-dir", str(tiny_raw_root))  # the latest year: 2025
+    assert code == 0, err
+    assert out.splitlines()[-5:] == [
+        "Data 2025 lolos pemeriksaan: 0 kesalahan, 4 peringatan.",
+        "  x1: 3 dari 4 kasus ditangani (4 baris dibaca, 0 duplikat digabung).",
+        "  x2: 3 dari 5 kasus ditangani (7 baris dibaca, 1 duplikat digabung).",  # one row dated 2024
+        "  x3: 7 dari 8 kasus ditangani (8 baris dibaca, 0 duplikat digabung).",
+        "  x4: 0 dari 0 kasus ditangani (0 baris dibaca, 0 duplikat digabung).",
+    ]
+    assert out.startswith("Ditemukan 4 peringatan pada data tahun 2025:")
+    assert sorted(p.relative_to(tiny_raw_root) for p in tiny_raw_root.rglob("*")) == before
+
+
+def test_validate_of_a_broken_year_exits_1_listing_the_located_errors(capsys, tiny_raw_root):
+    (tiny_raw_root / "2025" / "x1_psks.csv").write_text("Nama;Status\nAni;Ya\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tiny_raw_root))
+    assert code == 1 and "lolos" not in out
+    assert "[missing_column]" in err and "x1_psks.csv" in err
+    assert "Ringkasan: 1 kesalahan," in err and "Perbaiki kesalahan lalu jalankan lagi." in err
+
+
+def test_a_raw_root_without_year_folders_is_a_message(capsys, tmp_path):
+    with pytest.raises(SystemExit, match="Tidak ada folder tahun"):
+        cli.main(["validate", "--raw-dir", str(tmp_path)])
+
+
+def test_a_template_is_never_written_into_the_raw_data(capsys):
+    code, out, err = run(capsys, "template", "--year", "2025", "--output", str(paths.RAW_DIR / "2025" / "kosong.xlsx"))
+    assert code == 1 and "templat kosong tidak boleh ditulis" in err
+    assert not (paths.RAW_DIR / "2025" / "kosong.xlsx").exists()
+
+
+def test_version(capsys):
+    from ikuanalysis import __version__
+
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0 and capsys.readouterr().out.strip() == f"ikuanalysis {__version__}"
