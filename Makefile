@@ -46,6 +46,7 @@ lint-imports: install-test ## Check the layer order of the stages (import-linter
 
 test: install-test system-deps lint-imports ## Check the layer order, then run the whole test suite
 	$(BIN)/python -m pytest -n $(or $(JOBS),2)
+	$(BIN)/python -m pytest -n 0 notebooks
 
 sample-data: install ## Regenerate the synthetic sample registers in data/raw
 	$(BIN)/python scripts/make_sample_data.py

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ikuanalysis.ingest.problems import HIDDEN_VALUE, ProblemLog, RegisterError, format_problems
+from ikuanalysis.config import ProblemCatalogue
+from ikuanalysis.ingest.problems import HIDDEN_VALUE, RegisterError, format_problems
+from ikuanalysis.ingest.problems import ProblemLog as _ProblemLog
+
+# A small catalogue of its own, so that these tests state the messages they check.
+CATALOGUE = ProblemCatalogue.model_validate({"schema_version": 1, "problems": {
+    code: {"level": level, "section": "§1.3", "message": message, "arti": "-", "tindakan": "-"}
+    for code, level, message in [
+        ("blank_status", "warning", "Status kosong."), ("unknown_status", "error", "Status tidak dikenal."),
+        ("sheet_skipped", "info", "Sheet dilewati."), ("missing_component", "error", "Tidak ada x4."),
+        ("invalid_nik", "error", "NIK tidak sah."), ("odd_name", "warning", "Nama aneh."), ("x", "error", "y"),
+    ]}})
+
+
+def ProblemLog() -> _ProblemLog:  # noqa: N802 - reads like the class in the tests below
+    return _ProblemLog(catalogue=CATALOGUE)
 
 
 def rows(*numbers: int, file="x2.xlsx") -> pd.DataFrame:
@@ -14,11 +29,11 @@ def rows(*numbers: int, file="x2.xlsx") -> pd.DataFrame:
 
 def test_errors_come_first_then_file_sheet_row_order():
     log = ProblemLog()
-    log.add("warning", "blank_status", "Status kosong.", file="a.csv", row=3)
-    log.add_rows("error", "unknown_status", "Status tidak dikenal.", rows(7, 5), column="status",
+    log.add("blank_status", file="a.csv", row=3)
+    log.add_rows("unknown_status", rows(7, 5), column="status",
                  values=pd.Series(["Mungkin", "Entah"], index=[70, 50]))
-    log.add("info", "sheet_skipped", "Sheet dilewati.", file="a.csv", sheet="Petunjuk")
-    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    log.add("sheet_skipped", file="a.csv", sheet="Petunjuk")
+    log.add("missing_component", file="2025")
     frame = log.to_frame()
     assert frame[["level", "code", "file", "row", "column", "value"]].astype(object).where(frame.notna(), None) \
         .values.tolist() == [
@@ -35,24 +50,24 @@ def test_errors_come_first_then_file_sheet_row_order():
 
 def test_nik_and_name_values_are_never_logged():
     log = ProblemLog()
-    log.add_rows("error", "invalid_nik", "NIK tidak sah.", rows(2), column="nik",
+    log.add_rows("invalid_nik", rows(2), column="nik",
                  values=pd.Series(["6271000000000001"], index=[20]))
-    log.add_rows("warning", "odd_name", "Nama aneh.", rows(3), column="nama", values=pd.Series(["Ani"], index=[30]))
+    log.add_rows("odd_name", rows(3), column="nama", values=pd.Series(["Ani"], index=[30]))
     assert log.to_frame()["value"].tolist() == [HIDDEN_VALUE, HIDDEN_VALUE]
 
 
 def test_an_empty_log_has_no_errors_and_an_empty_frame():
     log = ProblemLog()
-    log.add_rows("error", "x", "y", rows().iloc[0:0])
+    log.add_rows("x", rows().iloc[0:0])
     assert not log.has_errors
     assert log.to_frame().empty and list(log.to_frame().columns)[:3] == ["level", "code", "file"]
 
 
 def test_format_problems_groups_by_kind_and_caps_the_listed_rows():
     log = ProblemLog()
-    log.add_rows("error", "unknown_status", "Status tidak dikenal.", rows(*range(2, 27)), column="status",
+    log.add_rows("unknown_status", rows(*range(2, 27)), column="status",
                  values=pd.Series(["?"] * 25, index=[n * 10 for n in range(2, 27)]))
-    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    log.add("missing_component", file="2025")
     text = format_problems(log.to_frame(), year=2025)
     lines = text.splitlines()
     assert lines[0] == "Ditemukan 26 kesalahan pada data tahun 2025:"
@@ -65,7 +80,7 @@ def test_format_problems_groups_by_kind_and_caps_the_listed_rows():
 
 def test_register_error_message_lists_the_errors():
     log = ProblemLog()
-    log.add("error", "missing_component", "Tidak ada x4.", file="2025")
+    log.add("missing_component", file="2025")
     error = RegisterError(log, 2025)
     assert error.log is log and error.year == 2025
     assert str(error).startswith("Ditemukan 1 kesalahan pada data tahun 2025:")

@@ -32,6 +32,8 @@ def where(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "load_pipeline", lambda: pipeline)
     (tmp_path / "raw" / "2025").mkdir(parents=True)
     (tmp_path / "raw" / "2025" / "x1.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "iku.yml").write_text("# fingerprinted by the manifest\n", encoding="utf-8")
     return ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
                        output_root=tmp_path / "outputs", config_dir=tmp_path / "config")
 
@@ -41,7 +43,7 @@ def test_every_stage_runs_in_order_and_the_year_is_published_whole(where):
     folder = build.build_report(2025, where, progress=lines.append, runner=runner)
     assert folder == where.output_root / "2025"
     assert runner.calls == [("01_a", 2025), ("02_b", 2025)]
-    assert sorted(p.name for p in folder.iterdir()) == ["01_a.txt", "02_b.txt", "notebooks"]
+    assert sorted(p.name for p in folder.iterdir()) == ["01_a.txt", "02_b.txt", "manifest.json", "notebooks"]
     assert [p.name for p in where.output_root.iterdir()] == ["2025"]  # no staging folder left
     assert lines[0] == "[2025] 1/2 satu …" and lines[2] == "[2025] 2/2 dua …"
     assert lines[-1] == f"[2025] laporan siap: {folder}"
