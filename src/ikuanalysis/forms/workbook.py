@@ -194,7 +194,7 @@ def _write_workbook(
     }
     refs = {key: _list_reference(index, len(values)) for index, (key, values) in enumerate(sources.items())}
     for component in components:
-        _write_component_sheet(workbook, formats, component, year, refs)
+        _write_component_sheet(workbook, formats, component, year, refs, sources)
     _write_lists(workbook, formats, sources)
     try:
         workbook.close()
@@ -226,7 +226,8 @@ def _write_lists(workbook, formats: dict, sources: dict[str, list[str]]) -> None
     sheet.hide()
 
 
-def _write_component_sheet(workbook, formats: dict, component: Component, year: int, refs: dict[str, str]) -> None:
+def _write_component_sheet(workbook, formats: dict, component: Component, year: int, refs: dict[str, str],
+                           sources: dict[str, list[str]]) -> None:
     """Write a component's sheet: title, header, formats and drop-down lists."""
     layout = layout_for(component)
     sheet = workbook.add_worksheet(component.id)
@@ -247,13 +248,13 @@ def _write_component_sheet(workbook, formats: dict, component: Component, year: 
 
     validate("kecamatan", {
         "validate": "list", "source": refs["kecamatan"], "error_type": "stop",
-        "input_title": "Kecamatan (wajib)", "input_message": "Pilih salah satu dari lima kecamatan.",
+        "input_title": "Kecamatan (wajib)", "input_message": f"Pilih salah satu dari {_count_word(len(sources['kecamatan']))} kecamatan.",
         "error_title": "Kecamatan tidak dikenal",
         "error_message": "Pilih kecamatan dari daftar (klik panah di kanan sel).",
     })
     validate("kelurahan", {
         "validate": "list", "source": refs["kelurahan"], "error_type": "warning",
-        "input_title": "Kelurahan", "input_message": "Pilih dari daftar 30 kelurahan (boleh kosong).",
+        "input_title": "Kelurahan", "input_message": f"Pilih dari daftar {len(sources['kelurahan'])} kelurahan (boleh kosong).",
         "error_title": "Kelurahan tidak ada di daftar",
         "error_message": "Kelurahan ini tidak ada di daftar; periksa ejaannya. Lanjutkan?",
     })
@@ -344,27 +345,7 @@ def _write_instructions(
     section("Kolom (baris 2 setiap sheet komponen adalah baris judul kolom)")
     required = set(vocab.required)
     line("Kolom", "Keterangan", "Wajib diisi?")
-    column_notes = {
-        "no": "Nomor urut. Boleh diisi atau dikosongkan; tidak dibaca program.",
-        "nik": (
-            "Nomor Induk Kependudukan: 16 angka, ditulis sebagai TEKS (kolom ini sudah berformat teks; bila "
-            "menempel dari berkas lain, tempel sebagai nilai/teks agar angka tidak berubah menjadi 6,27E+15). "
-            "Baris dengan NIK yang sama dihitung satu kasus. Kosongkan untuk lembaga atau bila tidak ada."
-        ),
-        "nama": "Nama orang, lembaga atau penerima. Tanpa NIK, orang yang sama dikenali dari nama dan kelurahan.",
-        "jenis": "Pilih dari daftar pilihan sheet itu (" + _jenis_per_component(iku.components)
-                 + "). Jenis di luar daftar tetap dihitung tetapi dicatat sebagai peringatan.",
-        "kecamatan": "Pilih salah satu dari: " + ", ".join(settings.geography.kecamatan) + ".",
-        "kelurahan": "Pilih dari daftar 30 kelurahan Kota Palangka Raya. Boleh dikosongkan.",
-        "tanggal": (
-            f"Tanggal asesmen, verifikasi, penyaluran atau kejadian. Isi sebagai tanggal Excel (kolom sudah "
-            f"berformat dd/mm/yyyy) atau teks dd/mm/yyyy, mis. 05/03/{year}; hari selalu ditulis lebih dulu. "
-            f"Baris bertanggal di luar tahun {year} tidak dihitung. Boleh dikosongkan."
-        ),
-        "status": "Ya bila kasus ini sudah ditangani: " + "; ".join(
-            f"{c.id}: {c.numerator}" for c in components
-        ) + ". Nilai yang diterima ada di bawah. Status kosong dihitung BELUM ditangani.",
-    }
+    column_notes = _column_notes(settings, components, year)
     sample = layout_for(components[0]).headers
     for canonical, header in zip(COLUMNS, sample, strict=True):
         label = {"nama": "Nama", "jenis": "Jenis", "tanggal": "Tanggal", "status": "Status"}.get(canonical, header)
@@ -391,17 +372,52 @@ def _write_instructions(
     line("Tidak ada kasus", "Komponen yang tidak punya kasus tahun ini: biarkan sheet-nya kosong (hanya baris "
                             "judul kolom) dan tetap kirim berkasnya. Komponen tanpa berkas sama sekali dianggap "
                             "kesalahan, bukan nol kasus; jangan mengirim templat kosong bila datanya belum ada.")
+    line("Menyimpan", _saving_text(components, year, split_name))
+    line("Mengirim", f"Berkas yang sudah diisi diletakkan oleh pengolah data di folder data/raw/{year}/. "
+                     "Berkas berisi data pribadi (NIK, nama): kirim hanya melalui saluran resmi dinas.")
+
+
+def _column_notes(settings: Settings, components: tuple[Component, ...], year: int) -> dict[str, str]:
+    """Return what to write in each canonical column, for the instructions sheet."""
+    iku = settings.iku
+    return {
+        "no": "Nomor urut. Boleh diisi atau dikosongkan; tidak dibaca program.",
+        "nik": (
+            "Nomor Induk Kependudukan: 16 angka, ditulis sebagai TEKS (kolom ini sudah berformat teks; bila "
+            "menempel dari berkas lain, tempel sebagai nilai/teks agar angka tidak berubah menjadi 6,27E+15). "
+            "Baris dengan NIK yang sama dihitung satu kasus. Kosongkan untuk lembaga atau bila tidak ada."
+        ),
+        "nama": "Nama orang, lembaga atau penerima. Tanpa NIK, orang yang sama dikenali dari nama dan kelurahan.",
+        "jenis": "Pilih dari daftar pilihan sheet itu (" + _jenis_per_component(iku.components)
+                 + "). Jenis di luar daftar tetap dihitung tetapi dicatat sebagai peringatan.",
+        "kecamatan": "Pilih salah satu dari: " + ", ".join(settings.geography.kecamatan) + ".",
+        "kelurahan": f"Pilih dari daftar {len(settings.geography.kelurahan)} kelurahan {iku.organization.city}. "
+                     "Boleh dikosongkan.",
+        "tanggal": (
+            f"Tanggal asesmen, verifikasi, penyaluran atau kejadian. Isi sebagai tanggal Excel (kolom sudah "
+            f"berformat dd/mm/yyyy) atau teks dd/mm/yyyy, mis. 05/03/{year}; hari selalu ditulis lebih dulu. "
+            f"Baris bertanggal di luar tahun {year} tidak dihitung. Boleh dikosongkan."
+        ),
+        "status": "Ya bila kasus ini sudah ditangani: " + "; ".join(
+            f"{c.id}: {c.numerator}" for c in components
+        ) + ". Nilai yang diterima ada di bawah. Status kosong dihitung BELUM ditangani.",
+    }
+
+
+def _saving_text(components: tuple[Component, ...], year: int, split_name: str | None) -> str:
+    """Return how to save the filled workbook: one file per component, named by its prefix."""
+    ids = ", ".join(c.id for c in components)
     if split_name:
         component_id, prefix = components[0].id, components[0].prefix
-        line("Menyimpan", (
+        return (
             f"Berkas ini hanya untuk komponen {component_id}. Simpan sebagai .xlsx dengan nama yang tetap "
             f"diawali '{prefix}_' (mis. {split_name}): awal nama berkas menentukan komponennya. Beberapa "
             f"berkas untuk satu komponen boleh (mis. {prefix}_bagian1.xlsx dan {prefix}_bagian2.xlsx)."
-        ))
+        )
     else:
         stem = "register"
-        count = _COUNT_WORDS.get(len(components), str(len(components)))
-        line("Menyimpan", (
+        count = _count_word(len(components))
+        return (
             "Program membaca setiap berkas sebagai SATU komponen menurut awal namanya, jadi buku kerja berisi "
             f"{count} komponen ini TIDAK dapat dikirim utuh. Setelah diisi, simpan setiap sheet {ids} sebagai "
             "berkas .xlsx tersendiri (klik kanan tab sheet → Pindahkan atau Salin → (buku baru) → centang "
@@ -409,9 +425,12 @@ def _write_instructions(
             + ", ".join(f"{c.prefix}_{stem}.xlsx" for c in components)
             + f". Lebih mudah: buat {count} berkas terpisah dengan perintah "
             f"ikuanalysis template --year {year} --output NAMA.xlsx --split."
-        ))
-    line("Mengirim", f"Berkas yang sudah diisi diletakkan oleh pengolah data di folder data/raw/{year}/. "
-                     "Berkas berisi data pribadi (NIK, nama): kirim hanya melalui saluran resmi dinas.")
+        )
+
+
+def _count_word(number: int) -> str:
+    """Return a small count in words ("lima"), larger ones in digits."""
+    return _COUNT_WORDS.get(number, str(number))
 
 
 def _jenis_per_component(components: tuple[Component, ...]) -> str:
