@@ -285,6 +285,34 @@ def _write_component_sheet(workbook, formats: dict, component: Component, year: 
     })
 
 
+class _InstructionSheet:
+    """Writes the instructions sheet row by row: labels in column A, texts in B, notes in C."""
+
+    def __init__(self, workbook, formats: dict):
+        self.sheet, self.formats, self.row = workbook.add_worksheet(INSTRUCTIONS_SHEET), formats, 0
+        self.sheet.set_column(0, 0, 24, formats["bold_wrap"])
+        self.sheet.set_column(1, 1, 110, formats["wrap"])
+        self.sheet.set_column(2, 2, 14, formats["wrap"])
+
+    def title(self, text: str) -> None:
+        """Write the sheet's title row."""
+        self.sheet.write_string(self.row, 0, text, self.formats["title"])
+        self.row += 1
+
+    def line(self, label: str = "", text: str = "", extra: str = "") -> None:
+        """Write one row (any of its cells may be empty)."""
+        for column, value in enumerate((label, text, extra)):
+            if value:
+                self.sheet.write_string(self.row, column, value)
+        self.row += 1
+
+    def section(self, title: str) -> None:
+        """Write a section heading across the three columns, after a blank row."""
+        self.row += 1
+        self.sheet.merge_range(self.row, 0, self.row, 2, title, self.formats["section"])
+        self.row += 1
+
+
 def _write_instructions(
     workbook, formats: dict, settings: Settings, year: int, components: tuple[Component, ...],
     split_name: str | None,
@@ -294,86 +322,86 @@ def _write_instructions(
     Column A holds short labels, column B the explanations; no row holds two column
     names, so the sheet is never taken for a register (it is skipped and logged).
     """
-    iku, vocab = settings.iku, settings.vocabulary
-    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
-    sheet.set_column(0, 0, 24, formats["bold_wrap"])
-    sheet.set_column(1, 1, 110, formats["wrap"])
-    sheet.set_column(2, 2, 14, formats["wrap"])
+    out = _InstructionSheet(workbook, formats)
+    _write_purpose(out, settings, year, components)
+    _write_columns(out, settings, year, components)
+    _write_status_values(out, settings, components)
+    _write_sending(out, components, year, split_name)
+
+
+def _write_purpose(out: _InstructionSheet, settings: Settings, year: int, components: tuple[Component, ...]) -> None:
+    """The title, what the workbook is for, and one line per component."""
+    iku = settings.iku
     ids = ", ".join(c.id for c in components)
-    row = 0
-
-    def line(label: str = "", text: str = "", extra: str = "") -> None:
-        nonlocal row
-        if label:
-            sheet.write_string(row, 0, label)
-        if text:
-            sheet.write_string(row, 1, text)
-        if extra:
-            sheet.write_string(row, 2, extra)
-        row += 1
-
-    def section(title: str) -> None:
-        nonlocal row
-        row += 1
-        sheet.merge_range(row, 0, row, 2, title, formats["section"])
-        row += 1
-
-    sheet.write_string(row, 0, f"PETUNJUK PENGISIAN REGISTER IKU TAHUN {year}", formats["title"])
-    row += 1
-    line(text=f"Indikator Kinerja Utama '{iku.indicator.name}', menurut Keputusan {iku.decree.issuer} "
+    out.title(f"PETUNJUK PENGISIAN REGISTER IKU TAHUN {year}")
+    out.line(text=f"Indikator Kinerja Utama '{iku.indicator.name}', menurut Keputusan {iku.decree.issuer} "
               f"Nomor {iku.decree.number}.")
 
-    section("Untuk apa buku kerja ini")
-    line(text=(
+    out.section("Untuk apa buku kerja ini")
+    out.line(text=(
         f"Buku kerja ini dipakai untuk mengumpulkan data kasus tahun {year} yang menjadi dasar perhitungan "
         f"IKU. Nilai IKU adalah rata-rata persentase komponen {', '.join(iku.component_ids)}; persentase tiap "
         "komponen = kasus yang "
         "ditangani ÷ seluruh kasus × 100. Isi satu baris untuk setiap orang atau unit (satu kasus); jumlah "
         "dan persentase dihitung oleh program, jadi jangan menulis baris jumlah atau total."
     ))
-    line(text=f"Berkas ini memuat komponen {ids}; setiap komponen diisi pada sheet dengan nama yang sama.")
+    out.line(text=f"Berkas ini memuat komponen {ids}; setiap komponen diisi pada sheet dengan nama yang sama.")
 
-    section("Komponen (satu sheet per komponen)")
+    out.section("Komponen (satu sheet per komponen)")
     for component in components:
         layout = layout_for(component)
-        line(f"Sheet {component.id}", (
+        out.line(f"Sheet {component.id}", (
             f"{component.label}. Bidang: {component.bidang}. Satu baris = satu {layout.unit}. "
             f"Dihitung: {component.numerator}, dibagi {component.denominator}. "
             f"Jenis dipilih dari daftar {_JENIS_NAMES[component.jenis_list]}."
         ))
 
-    section("Kolom (baris 2 setiap sheet komponen adalah baris judul kolom)")
+
+
+def _write_columns(out: _InstructionSheet, settings: Settings, year: int, components: tuple[Component, ...]) -> None:
+    """What to write in each column, and whether it is required."""
+    vocab = settings.vocabulary
+    out.section("Kolom (baris 2 setiap sheet komponen adalah baris judul kolom)")
     required = set(vocab.required)
-    line("Kolom", "Keterangan", "Wajib diisi?")
+    out.line("Kolom", "Keterangan", "Wajib diisi?")
     column_notes = _column_notes(settings, components, year)
     sample = layout_for(components[0]).headers
     for canonical, header in zip(COLUMNS, sample, strict=True):
         label = {"nama": "Nama", "jenis": "Jenis", "tanggal": "Tanggal", "status": "Status"}.get(canonical, header)
         wajib = "Wajib" if canonical in required else "Tidak wajib"
-        line(label, column_notes[canonical], wajib)
-    line(text=(
+        out.line(label, column_notes[canonical], wajib)
+    out.line(text=(
         ("Judul kolom sheet ini: " if len(components) == 1 else "Judul kolom berbeda menurut komponen: ")
         + "; ".join(f"{c.id}: " + ", ".join(layout_for(c).headers) for c in components)
         + ". Jangan mengubah, menghapus atau memindahkan baris judul kolom. Kolom tambahan (mis. Alamat, "
         "Keterangan) boleh ditambahkan di sebelah kanan; kolom itu tidak dibaca."
     ))
 
-    section("Nilai status yang diterima")
-    line("Sudah ditangani", ", ".join(vocab.status["handled"]) + ".")
-    line("Belum ditangani", ", ".join(vocab.status["not_handled"]) + ".")
-    line(text="Huruf besar/kecil dan spasi di awal/akhir tidak berpengaruh. Daftar pilihan di setiap sheet "
+
+
+def _write_status_values(out: _InstructionSheet, settings: Settings, components: tuple[Component, ...]) -> None:
+    """The status values the cleaning accepts."""
+    vocab = settings.vocabulary
+    out.section("Nilai status yang diterima")
+    out.line("Sudah ditangani", ", ".join(vocab.status["handled"]) + ".")
+    out.line("Belum ditangani", ", ".join(vocab.status["not_handled"]) + ".")
+    out.line(text="Huruf besar/kecil dan spasi di awal/akhir tidak berpengaruh. Daftar pilihan di setiap sheet "
               "memuat pasangan yang paling umum: " + "; ".join(
                   f"{c.id}: " + " / ".join(layout_for(c).status_values) for c in components) + ".")
 
-    section("Cara mengisi dan mengirim")
-    line("Mulai mengisi", "Dari baris 3, tepat di bawah baris judul kolom. Satu baris per orang/unit; "
+
+
+def _write_sending(out: _InstructionSheet, components: tuple[Component, ...], year: int, split_name: str | None) -> None:
+    """How to fill in, save and send the workbook."""
+    out.section("Cara mengisi dan mengirim")
+    out.line("Mulai mengisi", "Dari baris 3, tepat di bawah baris judul kolom. Satu baris per orang/unit; "
                           "kolom Kecamatan, Kelurahan, Jenis dan Status diisi dengan memilih dari daftar "
                           "(klik sel, lalu panah di kanannya).")
-    line("Tidak ada kasus", "Komponen yang tidak punya kasus tahun ini: biarkan sheet-nya kosong (hanya baris "
+    out.line("Tidak ada kasus", "Komponen yang tidak punya kasus tahun ini: biarkan sheet-nya kosong (hanya baris "
                             "judul kolom) dan tetap kirim berkasnya. Komponen tanpa berkas sama sekali dianggap "
                             "kesalahan, bukan nol kasus; jangan mengirim templat kosong bila datanya belum ada.")
-    line("Menyimpan", _saving_text(components, year, split_name))
-    line("Mengirim", f"Berkas yang sudah diisi diletakkan oleh pengolah data di folder data/raw/{year}/. "
+    out.line("Menyimpan", _saving_text(components, year, split_name))
+    out.line("Mengirim", f"Berkas yang sudah diisi diletakkan oleh pengolah data di folder data/raw/{year}/. "
                      "Berkas berisi data pribadi (NIK, nama): kirim hanya melalui saluran resmi dinas.")
 
 
