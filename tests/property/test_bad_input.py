@@ -1043,7 +1043,7 @@ def test_regression_workbook_without_header_after_another_error(tmp_path):
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="load.iter_spreadsheet_sheets: python-calamine's to_python() returns '' for error cells")
+                   reason="ingest.read.iter_spreadsheet_sheets: python-calamine's to_python() returns '' for error cells")
 def test_regression_excel_error_value_in_status_is_not_blank(tmp_path):
     """A formula error (#N/A from a failed VLOOKUP) in Status is not a blank status (§1.2: an error)."""
     folder = _tiny_year(tmp_path)
