@@ -265,13 +265,20 @@ def test_three_components_template_and_charts(three, tmp_path):
     assert charts.figure_to_svg(charts.plot_components(result)).startswith("<svg")
 
 
-def test_results_over_time_across_a_decree_change(three, tmp_path):
-    """Years computed under four, then three, then five components: one line per component."""
+@pytest.fixture()
+def decree_change(three, tmp_path):
+    """The year before under the three-component decree, this year under the five-component one."""
     settings3, folder = three
     result3 = compute_indicator(clean_year(folder, settings3, YEAR, key=b"k" * 32).aggregate, settings3.iku, YEAR - 1)
     _, settings5 = decree_config(tmp_path / "five", add_x5)
     (folder / "x5_anak.csv").write_text(X5_CSV, encoding="utf-8")
     result5 = compute_indicator(clean_year(folder, settings5, YEAR, key=b"k" * 32).aggregate, settings5.iku, YEAR)
+    return result3, result5
+
+
+def test_results_over_time_across_a_decree_change(decree_change):
+    """Years computed under four, then three, then five components: one line per component."""
+    result3, result5 = decree_change
     fig = charts.plot_results_over_time([result3, result5])
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert labels == ["IKU", "x1", "x2", "x3", "x5", "Target"]  # x4: no cases in either year, no line
@@ -318,14 +325,10 @@ def test_five_component_report_builds(tmp_path):
     assert "Anak terlantar yang mendapatkan pengasuhan" in html
 
 
-def test_index_table_has_a_column_per_component_of_any_year(three, tmp_path):
+def test_index_table_has_a_column_per_component_of_any_year(decree_change):
     from ikuanalysis.publish.index import multi_year_table, years_table
 
-    settings3, folder = three
-    result3 = compute_indicator(clean_year(folder, settings3, YEAR, key=b"k" * 32).aggregate, settings3.iku, YEAR - 1)
-    _, settings5 = decree_config(tmp_path / "five", add_x5)
-    (folder / "x5_anak.csv").write_text(X5_CSV, encoding="utf-8")
-    result5 = compute_indicator(clean_year(folder, settings5, YEAR, key=b"k" * 32).aggregate, settings5.iku, YEAR)
+    result3, result5 = decree_change
     html = str(years_table([YEAR - 1, YEAR], {YEAR - 1: result3, YEAR: result5}, {}))
     header = html[html.index("<thead"):html.index("</thead>")]
     assert [h for h in ("x1", "x2", "x3", "x4", "x5") if f">{h}</th>" in header] == ["x1", "x2", "x3", "x4", "x5"]
