@@ -70,4 +70,4 @@ def test_a_raw_file_changed_during_the_run_stops_publication(where):
 
 def test_a_stage_without_notebook_other_than_export_is_refused(tmp_path):
     with pytest.raises(build.ReportError, match="tahap 'lain' tanpa notebook tidak dikenal"):
-        build.run_export_stage(Stage(id="lain", title="lain"), tmp_path, 2025)
+        build.run_export_stage(Stage(id="lain", title="lain"), tmp_path / "03_report.ipynb", tmp_path, 2025)

@@ -29,6 +29,7 @@ LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "mess
 PERSONAL_COLUMNS = frozenset({"nik", "nama"})
 HIDDEN_VALUE = "(disembunyikan)"
 _MAX_LISTED_PER_GROUP = 20
+_LEVEL_NAMES = {"error": "kesalahan", "warning": "peringatan", "info": "catatan"}
 PROBLEM_TABLE = paths.PROJECT_ROOT / "docs" / "panduan" / "kode_masalah.md"
 
 
@@ -224,7 +225,7 @@ def format_problems(log: pd.DataFrame, *, year: int | None = None, level: Level 
     chosen = log[log["level"] == level]
     if chosen.empty:
         return f"Tidak ada masalah tingkat {level}."
-    noun = {"error": "kesalahan", "warning": "peringatan", "info": "catatan"}[level]
+    noun = _LEVEL_NAMES[level]
     head = f"Ditemukan {len(chosen)} {noun}" + (f" pada data tahun {year}" if year else "") + ":"
     lines = [head]
     for (code, message), group in chosen.groupby(["code", "message"], sort=False):
@@ -236,8 +237,6 @@ def format_problems(log: pd.DataFrame, *, year: int | None = None, level: Level 
             lines.append(f"  … dan {len(group) - _MAX_LISTED_PER_GROUP} baris lain dengan masalah yang sama.")
     return "\n".join(lines)
 
-
-_LEVEL_NAMES = {"error": "kesalahan", "warning": "peringatan", "info": "catatan"}
 
 
 def _cell(text: str) -> str:

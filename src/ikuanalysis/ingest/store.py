@@ -18,7 +18,8 @@ import pandas as pd
 from ikuanalysis import __version__
 from ikuanalysis.config import ConfigError, Settings
 from ikuanalysis.ingest.schema import check_processed
-from ikuanalysis.ingest.year import CleanResult
+from ikuanalysis.ingest.problems import RegisterError
+from ikuanalysis.ingest.year import CleanResult, clean_year
 from ikuanalysis.paths import hash_folder, remove_stale_staging, replace_dir
 
 CASES_FILE = "cases.csv"
@@ -136,9 +137,6 @@ def refresh_processed(raw_root: Path, processed_root: Path, settings: Settings, 
     year it compares from the processed store. A year whose registers have errors keeps its
     previous processed data; it is returned with a short reason (no value quoted).
     """
-    from ikuanalysis.ingest.problems import RegisterError
-    from ikuanalysis.ingest.year import clean_year
-
     problems: dict[int, str] = {}
     for year in years:
         raw_dir, processed_dir = Path(raw_root) / str(year), Path(processed_root) / str(year)

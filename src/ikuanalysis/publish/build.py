@@ -152,23 +152,33 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
                     say: Callable[[str], None]) -> None:
     """Run the stages ``pipeline.yml`` declares for a year, in order, with a progress line each."""
     stages = load_pipeline().year_stages
+    executed = None  # the last notebook run: the report the export stage turns into HTML and PDF
     for index, step in enumerate(stages, start=1):
         started = time.perf_counter()
         say(f"[{year}] {index}/{len(stages)} {step.title} …")
         if step.notebook:
-            runner.run(step.notebook, stage / "notebooks" / f"{step.notebook}.ipynb", parameters)
+            executed = stage / "notebooks" / f"{step.notebook}.ipynb"
+            runner.run(step.notebook, executed, parameters)
         else:
-            run_export_stage(step, stage, year)
+            run_export_stage(step, executed, stage, year)
         say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
 
 
-def run_export_stage(step: Stage, stage: Path, year: int) -> None:
-    """Run the export stage: the executed report notebook becomes the HTML page and the PDF."""
+def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int) -> None:
+    """Run the export stage: the executed report notebook becomes the HTML page and the PDF.
+
+    Args:
+        step: The stage as declared (``export``).
+        executed: The notebook of the stage before it, as executed.
+        stage: The year's staging folder.
+        year: The reporting year.
+    """
     from ikuanalysis.publish.export import export_html, print_pdf
 
-    if step.id != "export":
-        raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal.")
+    if step.id != "export" or executed is None:
+        raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal, atau tidak ada "
+                          "notebook laporan sebelum tahap ekspor.")
     base = paths.report_basename(year)
-    html = export_html(stage / "notebooks" / "03_report.ipynb", f"Laporan IKU {year}")
+    html = export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
     print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
