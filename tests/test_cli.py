@@ -68,3 +68,13 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as caught:
         cli.main(["--version"])
     assert caught.value.code == 0 and capsys.readouterr().out.strip() == f"ikuanalysis {__version__}"
+
+
+def test_a_missing_config_folder_is_wrong_use_with_an_indonesian_message(tmp_path, capsys):
+    assert cli.main(["validate", "--year", "2025", "--config", str(tmp_path / "nowhere")]) == 2
+    assert "Folder konfigurasi" in capsys.readouterr().err
+
+
+def test_config_may_name_iku_yml_itself(tmp_path, tiny_raw_root, capsys):
+    assert cli.main(["validate", "--year", "2025", "--raw-dir", str(tiny_raw_root),
+                 "--config", str(paths.CONFIG_DIR / "iku.yml")]) == 0

@@ -141,9 +141,25 @@ def run_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_config_folder(args: argparse.Namespace) -> str | None:
+    """Accept ``--config`` as the folder or as its ``iku.yml``; return a message when it is neither."""
+    config = paths.resolve(args.config, Path.cwd())
+    if config.is_file() and config.name == "iku.yml":
+        args.config = config.parent
+        return None
+    if not (config / "iku.yml").is_file():
+        return (f"Folder konfigurasi {config} tidak ditemukan atau tidak berisi iku.yml. Beri --config folder "
+                "konfigurasi proyek (mis. config) atau berkas config/iku.yml di dalamnya.")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ikuanalysis`` command."""
     args = build_parser().parse_args(argv)
+    problem = check_config_folder(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     handlers = {"report": run_report, "validate": run_validate, "template": run_template}
     return handlers[args.command](args)
 
