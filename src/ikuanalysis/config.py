@@ -22,6 +22,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    NonNegativeInt,
+    PositiveInt,
     ValidationError,
     field_validator,
     model_validator,
@@ -391,6 +393,30 @@ class ProblemCatalogue(_Frozen):
         return problems
 
 
+class Limits(_Frozen):
+    """Bounds on time and input size (``config/limits.yml``; every key optional).
+
+    Attributes:
+        cell_timeout_seconds: Longest a notebook cell may run.
+        notebook_timeout_seconds: Longest a whole notebook may run.
+        kernel_start_timeout_seconds: Longest to wait for the kernel to answer.
+        pdf_timeout_seconds: Longest the PDF printer may take.
+        lock_wait_seconds: How long a run waits for another run holding the same output folder.
+        workbook_max_uncompressed_mb: Largest total size of a workbook's parts once unzipped.
+        workbook_max_compression_ratio: Largest unzipped/zipped ratio of a big workbook part.
+        workbook_max_cells: Most filled cells one workbook may hold.
+    """
+
+    cell_timeout_seconds: PositiveInt = 600
+    notebook_timeout_seconds: PositiveInt = 1800
+    kernel_start_timeout_seconds: PositiveInt = 60
+    pdf_timeout_seconds: PositiveInt = 120
+    lock_wait_seconds: NonNegativeInt = 10
+    workbook_max_uncompressed_mb: PositiveInt = 512
+    workbook_max_compression_ratio: PositiveInt = 200
+    workbook_max_cells: PositiveInt = 20_000_000
+
+
 class Settings(_Frozen):
     """Everything under ``config/``, validated."""
 
@@ -399,6 +425,7 @@ class Settings(_Frozen):
     geography: Geography
     jenis: JenisLists
     config_dir: Path
+    limits: Limits = Limits()
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -488,7 +515,19 @@ def load_settings(config_dir: str | Path | None = None) -> Settings:
         geography=_load_geography(folder),
         jenis=_validate(JenisLists, _read_yaml(jenis_path), jenis_path),
         config_dir=folder,
+        limits=load_limits(folder),
     )
+
+
+def load_limits(config_dir: str | Path | None = None) -> Limits:
+    """Load ``limits.yml`` under ``config_dir`` (the defaults when the file is absent).
+
+    Raises:
+        ConfigError: The file is invalid (the message says where).
+    """
+    folder = paths.resolve(config_dir) if config_dir else paths.CONFIG_DIR
+    path = folder / "limits.yml"
+    return _validate(Limits, _read_yaml(path), path) if path.is_file() else Limits()
 
 
 def load_problem_catalogue(config_dir: str | Path | None = None) -> ProblemCatalogue:
