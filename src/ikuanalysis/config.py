@@ -360,6 +360,8 @@ class ProblemEntry(MessageTemplate):
         arti: What the problem means, for the user guide (Bahasa Indonesia).
         tindakan: What to do about it, for the user guide (Bahasa Indonesia).
         variants: Other messages of the same code, by name, for situations that differ.
+        is_usage_error: The problem is a wrong use of the tool (exit code 2), not an error in
+            the data (a symbolic link out of the year folder).
     """
 
     level: ProblemLevel
@@ -367,6 +369,7 @@ class ProblemEntry(MessageTemplate):
     arti: str = Field(min_length=1)
     tindakan: str = Field(min_length=1)
     variants: dict[str, MessageTemplate] = Field(default_factory=dict)
+    is_usage_error: bool = False
 
     def template(self, variant: str | None = None) -> MessageTemplate:
         """Return the message template of ``variant`` (the main one when None)."""

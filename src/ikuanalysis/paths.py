@@ -101,12 +101,30 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_link_outside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a symbolic link whose target is not a file or folder inside ``folder``.
+
+    A broken link, or a loop of links, counts as outside. The link is resolved, never opened.
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken link, or a loop of links
+        return True
+    return not target.is_relative_to(Path(folder).resolve())
+
+
 def hash_folder(folder: Path) -> dict[str, str]:
-    """Return name → SHA-256 of the files of a folder (hidden and Office lock files left out)."""
+    """Return name → SHA-256 of the files of a folder.
+
+    Hidden and Office lock files are left out, and so are symbolic links pointing outside the
+    folder (never read; the ingest stage refuses them).
+    """
     return {
         p.name: file_sha256(p)
         for p in sorted(Path(folder).iterdir())
-        if p.is_file() and not p.name.startswith(("~$", "."))
+        if p.is_file() and not p.name.startswith(("~$", ".")) and not is_link_outside(p, folder)
     }
 
 

@@ -134,7 +134,7 @@ def test_split_writes_one_file_per_component(tmp_path, settings):
 
 
 def test_instructions_and_lists_are_never_read_as_a_register(workbook_path, settings):
-    sheets = dict(iter_spreadsheet_sheets(workbook_path))
+    sheets = {sheet.name: sheet.rows for sheet in iter_spreadsheet_sheets(workbook_path)}
     lookup = settings.vocabulary.header_lookup
     assert find_header(sheets["Petunjuk"], lookup) is None
     assert find_header(sheets["Daftar"], lookup) is None

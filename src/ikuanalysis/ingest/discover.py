@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ikuanalysis.config import COMPONENT_ID_PATTERN, Component, load_settings
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.paths import is_link_outside
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
 TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
@@ -55,7 +56,9 @@ def discover_files(
     Files whose names start with a component's file prefix (``x1`` … by default) are
     registers of that component; ``rekap*`` files are aggregate input. Other files
     (``catatan.md``, ``anggaran.csv``, ...) are not registers. A register in an
-    unsupported format is an error.
+    unsupported format is an error. A symbolic link pointing outside the folder (or broken),
+    whatever its name, is a wrong use: it is logged (``symlink_outside_folder``) and never
+    followed.
 
     Args:
         raw_dir: The year folder.
@@ -64,10 +67,15 @@ def discover_files(
     """
     register_of = register_matcher(load_settings().iku.components if components is None else components)
     found: list[SourceFile] = []
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file()):
+    for path in sorted(raw_dir.iterdir()):
         name = path.name
         if name.startswith(("~$", ".")):
             continue  # Office lock files and hidden files
+        if is_link_outside(path, raw_dir):
+            log.add("symlink_outside_folder", folder=raw_dir.name, file=name)
+            continue
+        if not path.is_file():
+            continue
         register = register_of(name)
         rekap = _REKAP_NAME.match(name)
         if not (register or rekap):

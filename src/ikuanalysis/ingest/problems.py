@@ -181,6 +181,11 @@ class ProblemLog:
         """Whether any recorded problem is an error."""
         return self.error_count() > 0
 
+    def has_usage_errors(self) -> bool:
+        """Whether any recorded problem is a wrong use of the tool (catalogue ``is_usage_error``)."""
+        codes = {code for frame in self._frames for code in frame["code"].unique()}
+        return any(self.entry(code).is_usage_error for code in codes)
+
     def error_count(self) -> int:
         """Return the number of errors recorded so far."""
         return int(sum((f["level"] == "error").sum() for f in self._frames))

@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator, Mapping
+import zipfile
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ikuanalysis.config import CANONICAL_COLUMNS, Settings, normalize_key
+from ikuanalysis.config import CANONICAL_COLUMNS, Limits, Settings, normalize_key
 from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.workbook_scan import (
+    WorkbookTooLarge,
+    check_zip_sizes,
+    is_zip,
+    read_sparse_sheet,
+    scan_xlsx,
+)
 from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 
 HEADER_SEARCH_ROWS = 30
@@ -104,14 +114,18 @@ def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
 
 def _frame_from_block(
     block: pd.DataFrame, mapping: dict[int, str], first_row_number: int, file: str, sheet: str,
-    candidate: str,
+    candidate: str, row_numbers: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Turn the data rows below a header into a canonical frame with locations."""
+    """Turn the data rows below a header into a canonical frame with locations.
+
+    The rows are numbered from ``first_row_number`` on, or by ``row_numbers`` when given (a
+    sheet read over its occupied rows only).
+    """
     frame = pd.DataFrame({name: block[col] for col, name in mapping.items()}, index=block.index)
     frame["_first_text"] = _first_text(block, candidate)
     frame["_file"] = file
     frame["_sheet"] = sheet
-    frame["_row"] = range(first_row_number, first_row_number + len(frame))
+    frame["_row"] = range(first_row_number, first_row_number + len(frame)) if row_numbers is None else row_numbers
     return frame.reset_index(drop=True)
 
 
@@ -122,49 +136,111 @@ def _check_header(
     file: str,
     sheet: str,
     log: ProblemLog,
+    row_number: int | None = None,
+    column_numbers: Sequence[int] | None = None,
 ) -> bool:
-    """Log duplicated and missing required columns; return whether the header is usable."""
+    """Log duplicated and missing required columns; return whether the header is usable.
+
+    ``row_number`` is the header's spreadsheet row (its index + 1 when None) and
+    ``column_numbers`` the spreadsheet column of each column (the same index when None).
+    """
     index, mapping, duplicates = header
+    row = index + 1 if row_number is None else row_number
     ok = True
     for name, cols in duplicates:
-        letters = ", ".join(f"{column_letter(c)} ('{header_row[c]}')" for c in cols)
+        letters = ", ".join(
+            f"{column_letter(c if column_numbers is None else column_numbers[c])} ('{header_row[c]}')" for c in cols
+        )
         log.add(
             "duplicate_column", name=name, letters=letters,
-            file=file, sheet=sheet, row=index + 1, column=str(header_row[cols[1]]),
+            file=file, sheet=sheet, row=row, column=str(header_row[cols[1]]),
         )
         ok = False
     missing = [c for c in required if c not in mapping.values()]
     if missing:
         log.add(
-            "missing_column", missing=", ".join(missing), header_row=index + 1,
-            file=file, sheet=sheet, row=index + 1,
+            "missing_column", missing=", ".join(missing), header_row=row,
+            file=file, sheet=sheet, row=row,
         )
         ok = False
     return ok
 
 
-def iter_spreadsheet_sheets(path: Path) -> Iterator[tuple[str, list[list[object]]]]:
-    """Yield ``(sheet name, rows)`` of a workbook; row 0 is spreadsheet row 1."""
+class SheetRows(NamedTuple):
+    """One sheet of a workbook as read.
+
+    Attributes:
+        name: The sheet's name.
+        rows: Cell values, one list per row.
+        row_numbers: The spreadsheet row of each row; None when row ``i`` is row ``i + 1``.
+        column_numbers: The 0-based spreadsheet column of each column; None when column ``j`` is ``j``.
+    """
+
+    name: str
+    rows: list[list[object]]
+    row_numbers: list[int] | None = None
+    column_numbers: list[int] | None = None
+
+
+def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterator[SheetRows]:
+    """Yield the sheets of a workbook, within the input limits.
+
+    A zip-based workbook is first checked against ``limits`` (the defaults when None); the
+    sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over their
+    occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the others
+    from A1 (row 0 is spreadsheet row 1).
+
+    Raises:
+        WorkbookTooLarge: The workbook is over a limit; nothing of it is read.
+    """
     from python_calamine import (
         CalamineWorkbook,  # imported here: only needed for workbooks
     )
 
+    limits = Limits() if limits is None else limits
+    sparse = {}
+    if is_zip(path):
+        with zipfile.ZipFile(path) as archive:
+            is_xlsx = "xl/workbook.xml" in archive.namelist()
+            check_zip_sizes(archive, limits)
+        if is_xlsx:
+            scan = scan_xlsx(path, limits)
+            sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
     workbook = CalamineWorkbook.from_path(str(path))
     for name in workbook.sheet_names:
-        yield name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if name in sparse:
+            found = read_sparse_sheet(path, scan, sparse[name], limits)
+            yield SheetRows(name, found.rows, found.row_numbers, found.column_numbers)
+        else:
+            yield SheetRows(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+
+
+def _log_refused(refused: WorkbookTooLarge, file: str, log: ProblemLog) -> None:
+    """Log a workbook refused for its size (one literal code and variant per call, as catalogued)."""
+    if refused.code == "workbook_too_many_cells" and refused.variant == "scattered":
+        log.add("workbook_too_many_cells", variant="scattered", file=file, sheet=refused.sheet, **refused.params)
+    elif refused.code == "workbook_too_many_cells":
+        log.add("workbook_too_many_cells", file=file, **refused.params)
+    elif refused.variant == "ratio":
+        log.add("workbook_too_large", variant="ratio", file=file, **refused.params)
+    else:
+        log.add("workbook_too_large", file=file, **refused.params)
 
 
 def _read_workbook(
     path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable, candidate: str, own: str | None = None,
+    log: ProblemLog, table: RawTable, candidate: str, own: str | None = None, limits: Limits | None = None,
 ) -> list[pd.DataFrame]:
     frames = []
     try:
-        sheets = list(iter_spreadsheet_sheets(path))
+        sheets = list(iter_spreadsheet_sheets(path, limits))
+    except WorkbookTooLarge as refused:
+        _log_refused(refused, path.name, log)
+        return frames
     except Exception as exc:  # calamine raises several types for corrupt files
         log.add("unreadable_file", error_type=type(exc).__name__, file=path.name)
         return frames
-    for sheet, rows in sheets:
+    for sheet, rows, row_numbers, column_numbers in sheets:
         found = COMPONENT_NAME.match(sheet.strip())
         other = found.group(1).lower() if found else None
         if own and other and other != own:
@@ -174,19 +250,23 @@ def _read_workbook(
                 file=path.name, sheet=sheet,
             )
             continue
-        header = find_header(rows, lookup, min_matches)
+        # The header is looked for on spreadsheet rows 1-30, also when only occupied rows were read.
+        searched = rows if row_numbers is None else rows[: bisect_right(row_numbers, HEADER_SEARCH_ROWS)]
+        header = find_header(searched, lookup, min_matches)
         if header is None:
             log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
         index, mapping, _ = header
         header_row = rows[index]
-        if not _check_header(header, header_row, required, path.name, sheet, log):
+        row_number = index + 1 if row_numbers is None else row_numbers[index]
+        if not _check_header(header, header_row, required, path.name, sheet, log, row_number, column_numbers):
             continue
         block = pd.DataFrame(rows[index + 1:], dtype="object")
         if block.empty:
             block = pd.DataFrame(columns=range(len(header_row)), dtype="object")
         table.headers[(path.name, sheet)] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
-        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet, candidate))
+        data_numbers = None if row_numbers is None else row_numbers[index + 1:]
+        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet, candidate, data_numbers))
         table.sheets_read += 1
     return frames
 
@@ -342,6 +422,7 @@ def read_tables(
     files: list[SourceFile], lookup: Mapping[str, str], required: tuple[str, ...],
     columns: tuple[str, ...], log: ProblemLog, min_matches: int = 2,
     summary_prefixes: tuple[str, ...] = ("Jumlah", "Total", "Sub Total", "Grand Total", "Rekap"),
+    limits: Limits | None = None,
 ) -> RawTable:
     """Read and combine the rows of several files (one component, or all rekap files).
 
@@ -353,6 +434,8 @@ def read_tables(
         log: Where problems are recorded.
         min_matches: Matches that make a header row.
         summary_prefixes: Words that start a summary row (config ``summary_prefixes``).
+        limits: The input limits workbooks are checked against (``config/limits.yml``); the
+            defaults when None.
     """
     candidate = summary_pattern(summary_prefixes)
     table = RawTable(frame=pd.DataFrame())
@@ -363,7 +446,7 @@ def read_tables(
         else:
             before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate,
-                                         source.component))
+                                         source.component, limits))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
                 log.add("header_not_found", variant="workbook", file=source.path.name)
     if not frames:
@@ -388,16 +471,25 @@ def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog)
         if own:
             tables[component] = read_tables(
                 own, vocabulary.header_lookup, vocabulary.required, CANONICAL_COLUMNS, log,
-                summary_prefixes=vocabulary.summary_prefixes,
+                summary_prefixes=vocabulary.summary_prefixes, limits=settings.limits,
             )
     return tables
 
 
-def read_rekap(files: list[SourceFile], log: ProblemLog, summary_prefixes: tuple[str, ...]) -> RawTable | None:
-    """Read every rekap (aggregate) file of the year, or return None when there is none."""
+def read_rekap(
+    files: list[SourceFile], log: ProblemLog, summary_prefixes: tuple[str, ...], limits: Limits | None = None,
+) -> RawTable | None:
+    """Read every rekap (aggregate) file of the year, or return None when there is none.
+
+    Args:
+        files: The files of the year folder.
+        log: Where problems are recorded.
+        summary_prefixes: Words that start a summary row.
+        limits: The input limits (``settings.limits``); the defaults when None.
+    """
     own = [f for f in files if f.kind == "rekap"]
     if not own:
         return None
     lookup = {normalize_key(c): c for c in REKAP_COLUMNS}
     return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3,
-                       summary_prefixes=summary_prefixes)
+                       summary_prefixes=summary_prefixes, limits=limits)

@@ -64,13 +64,15 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         log.add("missing_year_folder", year=year, components=", ".join(settings.iku.component_ids), file=str(raw_dir))
         raise RegisterError(log, year)
     files = discover.discover_files(raw_dir, log, settings.iku.components)
+    if log.has_usage_errors():  # a link out of the folder: nothing of the folder is read
+        raise RegisterError(log, year)
     inputs = [
         {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
         for name, sha256 in paths.hash_folder(raw_dir).items()
     ]
     unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
     registers = read.read_registers(files, settings, log)
-    rekap_raw = read.read_rekap(files, log, settings.vocabulary.summary_prefixes)
+    rekap_raw = read.read_rekap(files, log, settings.vocabulary.summary_prefixes, settings.limits)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
     budget = read_budget(raw_dir, log)  # checked here so that `validate` reports its errors too
     notes = read_notes(raw_dir)
