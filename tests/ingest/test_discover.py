@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ikuanalysis.ingest.discover import discover_files
 from ikuanalysis.ingest.problems import ProblemLog
 
@@ -41,3 +43,41 @@ def test_a_register_in_an_unsupported_format_is_a_located_error(tmp_path):
     assert errors[["level", "code", "file"]].values.tolist() == [
         ["error", "unsupported_format", "rekap"], ["error", "unsupported_format", "x1_psks.xls"]]
     assert "'(tanpa ekstensi)'" in errors["message"][0] and "'.xls'" in errors["message"][1]
+
+
+def test_a_symlink_out_of_the_year_folder_is_a_wrong_use_and_never_followed(tmp_path):
+    """Issue 10: a link to a file outside the folder, or a broken link, whatever its name, is refused."""
+    folder, outside = tmp_path / "2025", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "x1_psks.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
+    (folder / "x1_psks.csv").symlink_to(outside / "x1_psks.csv")
+    (folder / "anggaran.csv").symlink_to(tmp_path / "missing.csv")  # broken
+    (folder / "x2_rehsos.csv").write_text("Nama;Kecamatan;Status\n", encoding="utf-8")
+    (folder / "x3_bansos.csv").symlink_to("x2_rehsos.csv")  # inside the folder: an ordinary file
+    log = ProblemLog()
+    found = [(f.path.name, f.kind) for f in discover_files(folder, log)]
+    assert found == [("x2_rehsos.csv", "register"), ("x3_bansos.csv", "register")]
+    errors = log.to_frame()
+    assert errors[["level", "code", "file"]].values.tolist() == [
+        ["error", "symlink_outside_folder", "anggaran.csv"], ["error", "symlink_outside_folder", "x1_psks.csv"]]
+    assert "ke luar folder data tahun 2025" in errors["message"][0] and "salin berkas aslinya" in errors["message"][0]
+    assert log.has_usage_errors()
+
+
+def test_clean_year_refuses_a_folder_with_a_link_out_of_it_before_reading_anything(tmp_path):
+    from ikuanalysis import paths
+    from ikuanalysis.config import load_settings
+    from ikuanalysis.ingest.problems import RegisterError
+    from ikuanalysis.ingest.year import clean_year
+    from tests.fixtures.tiny_year import YEAR, write_tiny_year
+
+    folder = write_tiny_year(tmp_path / "raw")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
+    (folder / "catatan.md").symlink_to(secret)
+    assert "catatan.md" not in paths.hash_folder(folder)  # the integrity hash does not read it either
+    with pytest.raises(RegisterError) as raised:
+        clean_year(folder, load_settings(), YEAR, key=b"k")
+    assert raised.value.log.has_usage_errors()
+    assert raised.value.log.to_frame()["code"].tolist() == ["symlink_outside_folder"]

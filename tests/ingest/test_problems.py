@@ -84,3 +84,24 @@ def test_register_error_message_lists_the_errors():
     error = RegisterError(log, 2025)
     assert error.log is log and error.year == 2025
     assert str(error).startswith("Ditemukan 1 kesalahan pada data tahun 2025:")
+
+
+def test_usage_errors_are_those_the_catalogue_marks():
+    catalogue = ProblemCatalogue.model_validate({"schema_version": 1, "problems": {
+        "bad_link": {"level": "error", "section": "§1.1", "message": "Tautan.", "arti": "-", "tindakan": "-",
+                     "is_usage_error": True},
+        "unknown_status": {"level": "error", "section": "§1.3", "message": "Status.", "arti": "-", "tindakan": "-"},
+    }})
+    log = _ProblemLog(catalogue=catalogue)
+    log.add("unknown_status", file="x1.csv", row=2)
+    assert log.has_errors and not log.has_usage_errors()
+    log.add("bad_link", file="x2.csv")
+    assert log.has_usage_errors()
+    assert not _ProblemLog().has_usage_errors()
+
+
+def test_the_project_catalogue_marks_a_link_out_of_the_folder_as_wrong_use():
+    from ikuanalysis.ingest.problems import load_catalogue
+
+    marked = sorted(code for code, entry in load_catalogue().problems.items() if entry.is_usage_error)
+    assert marked == ["symlink_outside_folder"]
