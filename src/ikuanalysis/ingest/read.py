@@ -20,6 +20,7 @@ import pandas as pd
 from ikuanalysis.config import CANONICAL_COLUMNS, Limits, Settings, normalize_key
 from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 from ikuanalysis.ingest.workbook_scan import (
     WorkbookTooLarge,
     check_zip_sizes,
@@ -27,7 +28,6 @@ from ikuanalysis.ingest.workbook_scan import (
     read_sparse_sheet,
     scan_xlsx,
 )
-from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 
 HEADER_SEARCH_ROWS = 30
 CSV_DELIMITERS = (";", ",", "\t")  # tried in this order; the first of equally good ones wins
@@ -198,7 +198,7 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
     )
 
     limits = Limits() if limits is None else limits
-    sparse = {}
+    scan, sparse = None, {}
     if is_zip(path):
         with zipfile.ZipFile(path) as archive:
             is_xlsx = "xl/workbook.xml" in archive.namelist()
