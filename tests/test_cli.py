@@ -22,7 +22,7 @@ def test_wrong_usage_exits_2(capsys):
 
 
 def test_all_and_year_together_exit_2_with_an_indonesian_message(capsys, tmp_path):
-    code, out, err = run(capsys, "report", "--all", "--year", "2025", "--raw-dir", str(tmp_path),
+    code, out, err = run(capsys, "report", "--all", "--year", "2025", "--raw-dir", str(tmp_path / "raw"),
                          "--output-dir", str(tmp_path / "out"), "--processed-dir", str(tmp_path / "p"))
     assert (code, out, err.strip()) == (2, "", "--all dan --year tidak dapat dipakai bersama.")
     assert not (tmp_path / "out").exists()

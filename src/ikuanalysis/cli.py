@@ -11,6 +11,15 @@ import sys
 from pathlib import Path
 
 from ikuanalysis import __version__, paths
+from ikuanalysis.disclosure import redact_message
+from ikuanalysis.failures import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    RunFailure,
+    RunInterrupted,
+    failure_from_os_error,
+    install_signal_handlers,
+)
 
 
 def _add_dirs(parser: argparse.ArgumentParser, *, outputs: bool) -> None:
@@ -62,27 +71,67 @@ def _report_paths(args: argparse.Namespace) -> paths.ReportPaths:
     )
 
 
+def check_folders(where: paths.ReportPaths) -> list[str]:
+    """Return why the folders of a report run are unsafe (contract §0), or nothing.
+
+    The raw folder is never written: the processed and output folders must not be it, lie
+    inside it or contain it; and they must not overlap each other (both hold year folders).
+    """
+    problems = []
+    named = {"--raw-dir": where.raw_root, "--processed-dir": where.processed_root, "--output-dir": where.output_root}
+    for first, second in (("--processed-dir", "--raw-dir"), ("--output-dir", "--raw-dir"),
+                          ("--output-dir", "--processed-dir")):
+        a, b = Path(named[first]).resolve(), Path(named[second]).resolve()
+        if a == b or a in b.parents or b in a.parents:
+            problems.append(
+                f"{first} ({a}) dan {second} ({b}) bertumpuk (sama, atau yang satu di dalam yang lain). "
+                "Data mentah tidak pernah ditulis, dan data bersih serta hasil laporan perlu folder sendiri: "
+                "pilih folder lain. Tidak ada yang ditulis."
+            )
+    return problems
+
+
+def check_year_links(raw_root: Path, years: list[int]) -> list[str]:
+    """Return a message for each file of the years' folders that links outside its folder (§0)."""
+    problems = []
+    for year in years:
+        folder = paths.year_dir(raw_root, year)
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if paths.is_link_outside(entry, folder):
+                problems.append(
+                    f"{folder.name}/{entry.name}: berkas ini adalah tautan (symlink) ke luar folder tahun {year}. "
+                    "Salin berkas aslinya ke folder itu sebagai ganti tautan, lalu jalankan lagi. Tidak ada yang ditulis."
+                )
+    return problems
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Build one year's report, or every year's (--all)."""
     from ikuanalysis.publish import batch
 
     where = _report_paths(args)
+    years = paths.list_years(where.raw_root) if args.all else [args.year or _latest_year(args.raw_dir)]
+    problems = check_folders(where) + check_year_links(where.raw_root, years)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_USAGE
     if args.all:
         if args.year:
             print("--all dan --year tidak dapat dipakai bersama.", file=sys.stderr)
-            return 2
-        outcome = batch.build_all(where, jobs=args.jobs, force=args.force)
-        return 1 if outcome.has_failures else 0
+            return EXIT_USAGE
+        return batch.build_all(where, jobs=args.jobs, force=args.force).exit_code
 
-    from ikuanalysis.publish.build import ReportError, build_report
-    from ikuanalysis.publish.export import ExportError
+    from ikuanalysis.publish.build import build_report
 
-    year = args.year or _latest_year(args.raw_dir)
+    year = years[0]
     try:
         folder = build_report(year, where)
-    except (ReportError, ExportError) as exc:
-        print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{exc}", file=sys.stderr)
-        return 1
+    except RunFailure as exc:
+        print(f"\nLaporan {year} TIDAK dibuat; data bersih dan hasil sebelumnya tidak diubah.\n\n{exc}",
+              file=sys.stderr)
+        return exc.exit_code
     base = paths.report_basename(year)
     print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))
     return 0
@@ -101,14 +150,14 @@ def run_validate(args: argparse.Namespace) -> int:
         result = clean_year(raw_dir, settings, year, key=b"validate-only")
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     except RegisterError as exc:
         print(str(exc), file=sys.stderr)
         warnings = exc.log.to_frame()
         print(f"\nRingkasan: {(warnings['level'] == 'error').sum()} kesalahan, "
               f"{(warnings['level'] == 'warning').sum()} peringatan. Perbaiki kesalahan lalu jalankan lagi.",
               file=sys.stderr)
-        return 1
+        return EXIT_USAGE if exc.log.has_usage_errors() else EXIT_DATA
     log = result.log.to_frame()
     n_warn = int((log["level"] == "warning").sum())
     if n_warn:
@@ -130,13 +179,13 @@ def run_template(args: argparse.Namespace) -> int:
     if raw_root in output.resolve().parents:  # data/raw holds only registers as received
         print(f"{output}: templat kosong tidak boleh ditulis di {raw_root} (data mentah hanya berisi "
               "register yang sudah diisi). Tulis di folder lain, isi, lalu salin ke sana.", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     try:
         settings = load_settings(paths.resolve(args.config, Path.cwd()))
         written = write_template(output, settings, args.year, split=args.split)
     except (ConfigError, TemplateError) as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     print("\n".join(str(path) for path in written))
     return 0
 
@@ -154,14 +203,46 @@ def check_config_folder(args: argparse.Namespace) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``ikuanalysis`` command."""
+    """Entry point of the ``ikuanalysis`` command: every failure is a message and an exit status."""
     args = build_parser().parse_args(argv)
     problem = check_config_folder(args)
     if problem:
         print(problem, file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     handlers = {"report": run_report, "validate": run_validate, "template": run_template}
-    return handlers[args.command](args)
+    install_signal_handlers()
+    try:
+        return handlers[args.command](args)
+    except RunInterrupted as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return exc.exit_code
+    except RunFailure as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        failure = failure_from_os_error(exc)
+        if failure is None:
+            return report_unexpected(exc)
+        print(f"\n{failure}", file=sys.stderr)
+        return failure.exit_code
+    except Exception as exc:  # noqa: BLE001 - the user sees a message, never a traceback
+        return report_unexpected(exc)
+
+
+DEBUG_ENV = "IKUANALYSIS_DEBUG"
+
+
+def report_unexpected(exc: Exception) -> int:
+    """Print an unexpected error as one Indonesian message (a traceback only with IKUANALYSIS_DEBUG=1)."""
+    import os
+
+    if os.environ.get(DEBUG_ENV) == "1":
+        raise exc
+    print(redact_message(
+        f"\nTerjadi kesalahan tak terduga ({type(exc).__name__}: {exc}). Tidak ada hasil yang diubah. "
+        f"Laporkan pesan ini ke pengembang; untuk rinciannya jalankan lagi dengan {DEBUG_ENV}=1."
+    ), file=sys.stderr)
+    return EXIT_DATA
 
 
 if __name__ == "__main__":

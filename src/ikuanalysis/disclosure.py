@@ -38,6 +38,7 @@ kecamatan's, published anyway) is reported in ``SuppressedTable.unprotected``.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -311,3 +312,11 @@ def _publish(table: pd.DataFrame, num: list[int], den: list[int], numerator: str
     out[f"{PERCENT}_text"] = [PERCENT_HIDDEN if h else format_percent(p)
                               for p, h in zip(percent, is_hidden, strict=True)]
     return out
+
+
+_LONG_DIGITS = re.compile(r"\d{8,}")
+
+
+def redact_message(text: str) -> str:
+    """Return ``text`` with every run of 8 or more digits withheld (data contract §1.5)."""
+    return _LONG_DIGITS.sub("[angka disembunyikan]", str(text))

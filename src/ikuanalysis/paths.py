@@ -6,6 +6,7 @@ Every other module asks here for a path instead of building one, so a different 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -80,16 +81,42 @@ class ReportPaths:
 
 
 def replace_dir(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an existing ``target`` (two renames).
+    """Move ``staging`` to ``target``, replacing an existing ``target``.
 
-    Both must be on the same file system; between the renames ``target`` is briefly absent
-    but never half-written.
+    On Linux the two folders are swapped in one atomic step (``renameat2`` with
+    ``RENAME_EXCHANGE``), so ``target`` is never absent; elsewhere two renames are used and
+    ``target`` is briefly absent but never half-written. Both must be on the same file system.
     """
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous target
+        return
     old = target.with_name(f".old-{target.name}-{os.getpid()}")
     if target.exists():
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2``; False where that is not available."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # file system or kernel without the exchange: fall back to two renames
+    raise OSError(number, os.strerror(number), str(second))
 
 
 def file_sha256(path: Path) -> str:
@@ -155,3 +182,28 @@ def remove_stale_staging(root: Path) -> list[Path]:
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def remove_leftovers(root: Path, names: tuple[str, ...] | None = None) -> list[Path]:
+    """Delete staging folders and files a killed run left in ``root``; return them.
+
+    Only the holder of the run lock of ``root`` calls this (no other run can be writing
+    there). ``names`` limits it to those entries (a worker of ``report --all`` clears only its
+    own year); otherwise every ``.staging-*``, ``.tmp-*`` and ``.old-*`` entry goes.
+    """
+    removed = []
+    if not Path(root).is_dir():
+        return removed
+    for entry in Path(root).iterdir():
+        is_leftover = entry.name in names if names is not None else entry.name.startswith(LEFTOVER_PREFIXES)
+        if not is_leftover:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+LEFTOVER_PREFIXES = (".staging-", ".tmp-", ".old-")

@@ -51,5 +51,5 @@ def test_a_failing_browser_is_an_export_error(tmp_path, monkeypatch):
     browser.chmod(0o755)
     monkeypatch.setenv(export.BROWSER_ENV, str(browser))
     (tmp_path / "a.html").write_text("<p>x</p>", encoding="utf-8")
-    with pytest.raises(export.ExportError, match=r"kode 3\): cannot print"):
+    with pytest.raises(export.ExportError, match=r"kode 3\);.*Pesan Chromium: cannot print"):
         export.print_pdf(tmp_path / "a.html", tmp_path / "a.pdf")

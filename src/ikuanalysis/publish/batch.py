@@ -5,6 +5,7 @@ nothing changed finishes quickly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ikuanalysis import paths
+from ikuanalysis.disclosure import redact_message
+from ikuanalysis.failures import EXIT_INTERRUPTED, RunFailure, RunInterrupted, failure_from_os_error
 from ikuanalysis.publish.manifest import decide, results_digest, shared_fingerprint
 
 STATUS_FILE = "build_status.json"
@@ -27,6 +30,7 @@ class YearResult:
     status: str  # "dibuat", "dilewati", "gagal"
     detail: str = ""
     seconds: float = 0.0
+    exit_code: int = 0  # of a failed year (contract §4): 1 data, 2 configuration, 3 machine
 
 
 class Progress:
@@ -80,23 +84,48 @@ def _worker_runner():
     return _WORKER_RUNNER
 
 
+_IS_BUILDING = False
+
+
+def _worker_signal(signal_number: int, _frame) -> None:
+    """Worker: a signal while building unwinds the build (staging removed, kernel killed);
+    an idle worker just ends, quietly."""
+    if _IS_BUILDING:
+        raise RunInterrupted(signal_number)
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _init_worker() -> None:
+    import signal
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, _worker_signal)
+
+
 def _build_one(year: int, where, as_of, queue) -> YearResult:
-    """Worker: build one year, reporting stages through ``queue``; never raises."""
-    global _WORKER_RUNNER
-    from ikuanalysis.publish.build import ReportError, build_report
-    from ikuanalysis.publish.export import ExportError
+    """Worker: build one year, reporting stages through ``queue``; raises only RunInterrupted."""
+    global _WORKER_RUNNER, _IS_BUILDING
+    from ikuanalysis.publish.build import build_report
 
     started = time.perf_counter()
+    _IS_BUILDING = True
     try:
         build_report(year, where, progress=lambda line: queue.put((year, line)), as_of=as_of,
-                     runner=_worker_runner())
-    except (ReportError, ExportError) as exc:
-        return YearResult(year, "gagal", str(exc), time.perf_counter() - started)
+                     runner=_worker_runner(), is_locked_by_caller=True)
+    except RunFailure as exc:
+        return YearResult(year, "gagal", redact_message(str(exc)), time.perf_counter() - started,
+                          exc.exit_code)
+    except OSError as exc:
+        failure = failure_from_os_error(exc) or RunFailure(f"{type(exc).__name__}: {exc}")
+        return YearResult(year, "gagal", redact_message(str(failure)), time.perf_counter() - started,
+                          failure.exit_code)
     except Exception as exc:  # noqa: BLE001 - one year's crash must not stop the others
         if _WORKER_RUNNER is not None:  # the kernel may be what broke: start afresh next time
             _WORKER_RUNNER.__exit__(None, None, None)
             _WORKER_RUNNER = None
-        return YearResult(year, "gagal", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        return YearResult(year, "gagal", redact_message(f"{type(exc).__name__}: {exc}"), time.perf_counter() - started)
+    finally:
+        _IS_BUILDING = False
     return YearResult(year, "dibuat", "", time.perf_counter() - started)
 
 
@@ -117,13 +146,17 @@ class WorkerPool:
         context = multiprocessing.get_context("spawn")
         self._manager = context.Manager()
         self.messages = self._manager.Queue()
-        self.executor = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context)
+        self.executor = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_init_worker)
 
     def __enter__(self) -> "WorkerPool":
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.executor.shutdown(wait=True)
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None:  # interrupted or failed: stop the workers (each cleans up its year)
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    process.terminate()
+        self.executor.shutdown(wait=True, cancel_futures=exc_type is not None)
         self._manager.shutdown()
 
     def build(self, years: list[int], where, progress: Progress, as_of=None) -> list[YearResult]:
@@ -159,7 +192,15 @@ class BatchResult:
     @property
     def has_failures(self) -> bool:
         """Whether any year failed."""
-        return any(r.status == "gagal" for r in self.years)
+        return any(r.status == "gagal" for r in self.years) or self.index_exit_code != 0
+
+    index_exit_code: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """The exit status of the whole run (contract §4): wrong use first, then the machine, then data."""
+        codes = {r.exit_code or 1 for r in self.years if r.status == "gagal"} | ({self.index_exit_code} - {0})
+        return next((code for code in (2, 3, 1) if code in codes), 0)
 
 
 def build_all(where, jobs: int | None = None, force: bool = False, stream: TextIO = sys.stderr,
@@ -173,6 +214,18 @@ def build_all(where, jobs: int | None = None, force: bool = False, stream: TextI
         stream: Where progress and the summary are written.
         as_of: Reference date for a year in progress.
     """
+    from ikuanalysis.publish.build import clear_after_killed_runs, load_run_limits
+    from ikuanalysis.publish.lock import hold_run_locks
+
+    limits = load_run_limits(where.config_dir)
+    with hold_run_locks([Path(where.output_root), Path(where.processed_root)], limits.lock_wait_seconds):
+        clear_after_killed_runs(where)
+        outcome = _build_all_locked(where, jobs, force, stream, as_of)
+    print_summary(outcome, stream)
+    return outcome
+
+
+def _build_all_locked(where, jobs: int | None, force: bool, stream: TextIO, as_of) -> BatchResult:
     years = paths.list_years(where.raw_root)
     shared = shared_fingerprint(where.config_dir)
     before = {year: [y for y in years if y < year] for year in years}
@@ -201,14 +254,13 @@ def build_all(where, jobs: int | None = None, force: bool = False, stream: TextI
         outcome.years = [results.get(y) or YearResult(y, "dilewati", decisions[y].reason) for y in years]
         write_status(where, outcome)
         outcome.index_built, outcome.index_reason = build_index_if_needed(where, outcome, shared, force, stream, pool)
-    print_summary(outcome, stream)
     return outcome
 
 
 def write_status(where, outcome: BatchResult) -> None:
     """Write ``outputs/build_status.json``: each year's result in this run (the index reads it)."""
     path = Path(where.output_root) / STATUS_FILE
-    data = {"years": [{"year": r.year, "status": r.status, "detail": r.detail} for r in outcome.years]}
+    data = {"years": [{"year": r.year, "status": r.status, "detail": redact_message(r.detail)} for r in outcome.years]}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return  # unchanged: keep its timestamp
@@ -240,7 +292,11 @@ def build_index_if_needed(
         print("indeks: dilewati (tidak berubah)", file=stream)
         return False, "tidak berubah"
     print("indeks: dibuat …", file=stream, flush=True)
-    pool.executor.submit(_build_index_task, where).result()  # a worker whose kernel is warm
+    try:
+        pool.executor.submit(_build_index_task, where).result()  # a worker whose kernel is warm
+    except RunFailure as exc:
+        outcome.index_exit_code = exc.exit_code
+        return False, redact_message(f"gagal: {exc}")
     marker.write_text(json.dumps(wanted, sort_keys=True), encoding="utf-8")
     return True, "dibuat"
 

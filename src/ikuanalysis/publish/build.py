@@ -1,8 +1,10 @@
 """Build a year's report: run the notebooks with papermill, export HTML and PDF, publish.
 
-Everything is written to a staging folder inside the output root and moved to
-``outputs/<year>`` only when every step succeeded, so a failed or killed run leaves the
-previous report untouched.
+Everything is written to staging folders and published only when every step succeeded
+(:mod:`ikuanalysis.publish.commit`), so a failed or killed run leaves the previous
+processed data and report untouched. One run at a time holds the folders
+(:mod:`ikuanalysis.publish.lock`); the notebooks run with bounded waits
+(:mod:`ikuanalysis.publish.notebooks`).
 """
 
 from __future__ import annotations
@@ -18,82 +20,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ikuanalysis import paths
-from ikuanalysis.paths import ReportPaths, replace_dir
+from ikuanalysis.config import ConfigError, Limits, load_limits
+from ikuanalysis.failures import DataFailure, UsageFailure
+from ikuanalysis.paths import ReportPaths
 from ikuanalysis.pipeline import Stage, load_pipeline
-from ikuanalysis.publish import manifest
+from ikuanalysis.publish import commit, manifest
+from ikuanalysis.publish.lock import hold_run_locks
+from ikuanalysis.publish.notebooks import NotebookRunner
 
 
-class ReportError(RuntimeError):
-    """A stage failed; the message is meant for the evaluator (located errors, what to do)."""
-
-
-class NotebookRunner:
-    """Executes notebooks one after the other in a single kernel (one start-up, imports once).
-
-    Parameters are injected the papermill way (a cell tagged ``injected-parameters`` after
-    the ``parameters`` cell); the executed notebook is saved even when a cell fails, for audit.
-    """
-
-    def __init__(self) -> None:
-        self._km = None
-        self._sockets: str | None = None
-
-    def __enter__(self) -> "NotebookRunner":
-        import tempfile
-
-        from jupyter_client.manager import KernelManager
-
-        # Local kernel over IPC sockets in a private folder: nothing listens on TCP, and
-        # kernels started at the same moment (report --all) never share a socket path.
-        self._sockets = tempfile.mkdtemp(prefix="ikuanalysis-kernel-")
-        self._km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "ipc"))
-        self._km.start_kernel(cwd=str(paths.PROJECT_ROOT))
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._km is not None:
-            self._km.shutdown_kernel(now=True)
-            self._km.cleanup_resources()
-            self._km = None
-        if self._sockets:
-            shutil.rmtree(self._sockets, ignore_errors=True)
-
-    def run(self, name: str, target: Path, parameters: dict) -> None:
-        """Execute ``notebooks/<name>.ipynb`` with ``parameters`` and save it to ``target``.
-
-        Raises:
-            ReportError: A cell raised; for data or configuration errors the message is the
-                evaluator-facing list of problems.
-        """
-        import nbformat
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
-        from papermill.iorw import load_notebook_node
-        from papermill.parameterize import parameterize_notebook
-
-        notebook = parameterize_notebook(load_notebook_node(str(paths.NOTEBOOK_DIR / f"{name}.ipynb")), parameters)
-        for cell in notebook.cells:  # papermill gives the injected cell a random id: reruns must be identical
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell["id"] = "injected-parameters"
-        client = NotebookClient(notebook, km=self._km, timeout=1800, kernel_name="python3",
-                                resources={"metadata": {"path": str(paths.PROJECT_ROOT)}})
-        try:
-            client.execute()
-        except CellExecutionError as exc:
-            if exc.ename in {"RegisterError", "ConfigError"}:
-                raise ReportError(exc.evalue) from None
-            raise ReportError(
-                f"Notebook {name} gagal ({exc.ename}: {exc.evalue}). Lihat notebook yang dieksekusi: {target}"
-            ) from None
-        finally:
-            nbformat.write(notebook, str(target))
+class ReportError(DataFailure):
+    """A stage failed on the data; the message is meant for the evaluator (located errors, what to do)."""
 
 
 def build_report(
     year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None,
-    as_of: dt.date | None = None, runner: NotebookRunner | None = None,
+    as_of: dt.date | None = None, runner: NotebookRunner | None = None, is_locked_by_caller: bool = False,
 ) -> Path:
     """Build the report of ``year`` and return its output folder.
+
+    Nothing is published unless every stage succeeded; then the processed data and the
+    report replace the old ones together (:mod:`ikuanalysis.publish.commit`).
 
     Args:
         year: The reporting year (a folder under ``where.raw_root``).
@@ -102,37 +49,65 @@ def build_report(
         as_of: Reference date for a year in progress ("s.d. Triwulan N"); today when omitted.
         runner: A started :class:`NotebookRunner` to reuse (``report --all`` keeps one kernel
             per worker across years); a new one is started and stopped when omitted.
+        is_locked_by_caller: The caller (``report --all``) holds the run locks of the
+            output and processed folders and has finished or cleared what a killed run left.
 
     Raises:
-        ReportError: A stage failed (the message lists the problems).
+        RunFailure: A stage failed (the message lists the problems; ``exit_code`` says how).
+        RunInterrupted: SIGTERM/SIGINT arrived; nothing was published.
     """
+    limits = load_run_limits(where.config_dir)
+    roots = [Path(where.output_root), Path(where.processed_root)]
+    with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
+        if not is_locked_by_caller:
+            clear_after_killed_runs(where)
+        return _build_locked(year, where, progress, as_of, runner, limits)
+
+
+def load_run_limits(config_dir: Path):
+    """Return the limits of a run (``config/limits.yml``) or fail as wrong configuration."""
+    try:
+        return load_limits(config_dir)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def clear_after_killed_runs(where: ReportPaths) -> None:
+    """Finish a publish step a killed run left half-done, then delete its staging folders.
+
+    Only the holder of the run locks calls this.
+    """
+    commit.finish_interrupted_publish(Path(where.output_root))
+    for root in (Path(where.output_root), Path(where.processed_root)):
+        paths.remove_leftovers(root)
+
+
+def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits) -> Path:
     from ikuanalysis.publish.export import make_exporter
 
     # Load nbconvert while the kernel works: the export then starts at once.
     threading.Thread(target=make_exporter, daemon=True, name="warm-exporter").start()
-
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-    output_root = Path(where.output_root)
+    output_root, processed_root = Path(where.output_root), Path(where.processed_root)
     output_root.mkdir(parents=True, exist_ok=True)
-    work_root = output_root / f".staging-{year}-{os.getpid()}"
+    processed_root.mkdir(parents=True, exist_ok=True)
+    # Fixed names (no PID): the executed notebooks quote these paths, and reruns must be identical.
+    work_root = output_root / commit.staging_name(year)
+    processed_stage = processed_root / commit.staging_name(year)
+    paths.remove_leftovers(output_root, (work_root.name,))
     stage = work_root / str(year)
-    (stage / "notebooks").mkdir(parents=True, exist_ok=True)
-    parameters = {
-        "year": int(year),
-        "raw_root": str(where.raw_root),
-        "processed_root": str(where.processed_root),
-        "work_root": str(work_root),
-        "config_dir": str(where.config_dir),
-        "as_of": as_of.isoformat() if as_of else "",
-    }
-    paths.remove_stale_staging(output_root)
+    (stage / "notebooks").mkdir(parents=True)
     raw_dir = Path(where.raw_root) / str(year)
     raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
     inputs = {"shared": manifest.shared_fingerprint(where.config_dir),
               "raw": manifest.raw_fingerprint(raw_dir) if raw_dir.is_dir() else {}}
     try:
-        with contextlib.nullcontext(runner) if runner else NotebookRunner() as active:
-            run_year_stages(active, year, stage, parameters, say)
+        commit.mirror_processed(processed_root, processed_stage)
+        parameters = {"year": int(year), "raw_root": str(where.raw_root), "processed_root": str(processed_stage),
+                      "work_root": str(work_root), "config_dir": str(where.config_dir),
+                      "as_of": as_of.isoformat() if as_of else ""}
+        with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
+            run_year_stages(active, year, stage, parameters, say, limits)
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
@@ -141,15 +116,18 @@ def build_report(
         earlier = [y for y in paths.list_years(where.raw_root) if y < year]
         manifest.write_manifest(year, where, inputs["shared"], inputs["raw"], earlier, stage)
         target = output_root / str(year)
-        replace_dir(stage, target)
+        moves = [(folder, processed_root / folder.name)
+                 for folder in commit.changed_processed_years(processed_stage, processed_root)]
+        commit.publish_together([*moves, (stage, target)], commit.journal_path(output_root, year))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
+        shutil.rmtree(processed_stage, ignore_errors=True)
     say(f"[{year}] laporan siap: {target}")
     return target
 
 
 def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: dict,
-                    say: Callable[[str], None]) -> None:
+                    say: Callable[[str], None], limits: Limits | None = None) -> None:
     """Run the stages ``pipeline.yml`` declares for a year, in order, with a progress line each."""
     stages = load_pipeline().year_stages
     executed = None  # the last notebook run: the report the export stage turns into HTML and PDF
@@ -160,11 +138,13 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
             executed = stage / "notebooks" / f"{step.notebook}.ipynb"
             runner.run(step.notebook, executed, parameters)
         else:
-            run_export_stage(step, executed, stage, year)
+            run_export_stage(step, executed, stage, year, limits or Limits(),
+                             Path(parameters["raw_root"]) / str(year))
         say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
 
 
-def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int) -> None:
+def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int, limits: Limits,
+                     raw_dir: Path | None = None) -> None:
     """Run the export stage: the executed report notebook becomes the HTML page and the PDF.
 
     Args:
@@ -172,8 +152,10 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int)
         executed: The notebook of the stage before it, as executed.
         stage: The year's staging folder.
         year: The reporting year.
+        limits: The run's limits (the printer's timeout).
+        raw_dir: The year's registers, whose newest date is stamped in the PDF.
     """
-    from ikuanalysis.publish.export import export_html, print_pdf
+    from ikuanalysis.publish.export import export_html, print_pdf, source_date
 
     if step.id != "export" or executed is None:
         raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal, atau tidak ada "
@@ -181,4 +163,5 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int)
     base = paths.report_basename(year)
     html = export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
-    print_pdf(stage / f"{base}.html", stage / f"{base}.pdf")
+    print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
+              document_date=source_date(raw_dir))

@@ -7,6 +7,7 @@ prints that same HTML (``--print-to-pdf``), so the PDF is the report as seen on 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -16,14 +17,15 @@ import tempfile
 from pathlib import Path
 
 from ikuanalysis import paths
+from ikuanalysis.failures import MachineFailure
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "IKUANALYSIS_BROWSER"
 _EXTERNAL = re.compile(r"""(?:src|href|action|data|poster)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
-class ExportError(RuntimeError):
-    """The HTML or PDF could not be produced; the message says what to install or check."""
+class ExportError(MachineFailure):
+    """The HTML or PDF could not be produced (printer missing, crashed or hung): exit 3."""
 
 
 @functools.cache
@@ -79,8 +81,15 @@ def find_browser() -> str:
     )
 
 
-def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:
-    """Print ``html_path`` to an A4 PDF with headless Chromium (offline, no header/footer)."""
+def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date: dt.datetime | None = None) -> None:
+    """Print ``html_path`` to an A4 PDF with headless Chromium (offline, no header/footer).
+
+    The PDF's dates are set to ``document_date`` (default: :func:`document_date`) and its ID
+    is derived from its content, so printing the same page twice gives the same bytes.
+
+    Raises:
+        ExportError: Chromium is missing, failed, or took longer than ``timeout`` seconds.
+    """
     browser = find_browser()
     with tempfile.TemporaryDirectory(prefix="ikuanalysis-chromium-") as profile:
         command = [
@@ -89,6 +98,50 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:
             "--no-first-run", "--disable-quic", f"--user-data-dir={profile}",
             "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri(),
         ]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportError(
+                f"Chromium tidak selesai mencetak PDF dalam {timeout} detik dan dihentikan; tidak ada hasil "
+                "yang diubah. Jalankan lagi; bila terulang, naikkan pdf_timeout_seconds di config/limits.yml."
+            ) from None
+        except OSError as exc:
+            raise ExportError(f"Chromium ({browser}) tidak dapat dijalankan: {exc.strerror}. Pasang ulang "
+                              "dengan 'make system-deps', lalu jalankan lagi.") from None
     if completed.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        raise ExportError(f"Chromium gagal mencetak PDF (kode {completed.returncode}): {completed.stderr[-800:]}")
+        raise ExportError(
+            f"Chromium gagal mencetak PDF (kode {completed.returncode}); tidak ada hasil yang diubah. "
+            f"Jalankan lagi; bila terulang, pasang ulang dengan 'make system-deps'. Pesan Chromium: "
+            f"{completed.stderr.strip()[-300:]}"
+        )
+    fix_pdf_metadata(pdf_path, document_date or source_date())
+
+
+def source_date(data_folder: Path | None = None) -> dt.datetime:
+    """Return the date stamped in documents, never the time of printing.
+
+    ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org convention); else the newest
+    modification time of the files in ``data_folder`` (the year's registers: the data's own
+    timestamp); else 1 January 2000 UTC. Two builds of the same inputs are then identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    times = [p.stat().st_mtime for p in Path(data_folder).iterdir() if p.is_file()] \
+        if data_folder is not None and Path(data_folder).is_dir() else []
+    return dt.datetime.fromtimestamp(int(max(times)) if times else 946684800, tz=dt.timezone.utc)
+
+
+def fix_pdf_metadata(pdf_path: Path, when: dt.datetime) -> None:
+    """Set a PDF's dates to ``when``, drop its XMP packet and derive its ID from its content."""
+    import pikepdf
+
+    stamp = when.strftime("D:%Y%m%d%H%M%SZ")
+    temporary = pdf_path.with_name(pdf_path.name + ".tmp")
+    with pikepdf.open(pdf_path) as pdf:
+        pdf.docinfo["/CreationDate"] = stamp
+        pdf.docinfo["/ModDate"] = stamp
+        if "/Metadata" in pdf.Root:
+            del pdf.Root["/Metadata"]
+        pdf.save(temporary, deterministic_id=True)
+    os.replace(temporary, pdf_path)

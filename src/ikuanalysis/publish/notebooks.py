@@ -1,0 +1,257 @@
+"""Run the pipeline's notebooks in one kernel, with every wait bounded.
+
+One kernel and one kernel client serve all notebooks of a run (imports paid once, no
+per-notebook ``wait_for_ready``). Parameters are injected the papermill way (a cell tagged
+``injected-parameters``). nbclient executes the cells; around it this module adds what a
+run needs to never hang (data contract §4):
+
+* a per-cell timeout (nbclient's own) and a per-notebook deadline, from ``config/limits.yml``;
+* a watchdog that notices a dead kernel (killed, out of memory, native abort) within a
+  quarter of a second, instead of waiting on the kernel's messages forever;
+* no signal handlers of nbclient's own: SIGTERM/SIGINT reach the caller as
+  :class:`ikuanalysis.failures.RunInterrupted`, and the kernel is killed on the way out.
+
+The executed notebook is written without timing metadata, so a rerun gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+from ikuanalysis import paths
+from ikuanalysis.config import Limits
+from ikuanalysis.disclosure import redact_message
+from ikuanalysis.failures import (
+    DataFailure,
+    MachineFailure,
+    RunInterrupted,
+    UsageFailure,
+    failure_from_error_text,
+)
+
+_WATCH_SECONDS = 0.25
+# Exceptions raised in a notebook whose message is already meant for the evaluator.
+_EVALUATOR_ERRORS = {"RegisterError": DataFailure, "ConfigError": UsageFailure, "UsageFailure": UsageFailure,
+                     "DataFailure": DataFailure, "MachineFailure": MachineFailure}
+
+
+class KernelDied(MachineFailure):
+    """The kernel process ended while a notebook ran."""
+
+
+class NotebookRunner:
+    """Executes notebooks one after the other in a single kernel.
+
+    Use as a context manager; :meth:`run` may be called many times. After a kernel death or
+    a timeout, the next :meth:`run` starts a new kernel.
+    """
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._km = None
+        self._kc = None
+        self._language_info: dict = {}
+        self._sockets: str | None = None
+
+    def __enter__(self) -> "NotebookRunner":
+        self._loop = asyncio.new_event_loop()
+        self._start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop()
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+
+    def run(self, name: str, target: Path, parameters: dict) -> None:
+        """Execute ``notebooks/<name>.ipynb`` with ``parameters`` and save it to ``target``.
+
+        Raises:
+            DataFailure, UsageFailure: A cell raised an evaluator-facing error (its message).
+            MachineFailure: The kernel died, a cell or the notebook ran past its limit, or
+                the disk refused a write inside the notebook.
+            RunInterrupted: SIGTERM/SIGINT arrived.
+        """
+        import nbformat
+
+        notebook = load_parameterized(name, parameters)
+        if self._km is None:
+            self._start()
+        try:
+            self._loop.run_until_complete(self._execute(notebook, name))
+        except BaseException:
+            self._cancel_pending()
+            raise
+        finally:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, str(target))
+
+    # -- kernel life -------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        try:
+            self._loop.run_until_complete(
+                asyncio.wait_for(self._start_async(), self.limits.kernel_start_timeout_seconds)
+            )
+        except (asyncio.TimeoutError, RuntimeError) as exc:
+            self._stop()
+            raise MachineFailure(
+                f"Kernel Python tidak siap dalam {self.limits.kernel_start_timeout_seconds} detik "
+                f"({type(exc).__name__}). Periksa bahwa paket ipykernel terpasang (make install), "
+                "lalu jalankan lagi."
+            ) from None
+
+    async def _start_async(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        # Local kernel over IPC sockets in a private folder: nothing listens on TCP, and
+        # kernels started at the same moment (report --all) never share a socket path.
+        self._sockets = tempfile.mkdtemp(prefix="ikuanalysis-kernel-")
+        self._km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                                      ip=os.path.join(self._sockets, "ipc"))
+        await self._km.start_kernel(cwd=str(paths.PROJECT_ROOT))
+        self._kc = self._km.client()
+        self._kc.start_channels()
+        await self._kc.wait_for_ready(timeout=self.limits.kernel_start_timeout_seconds)
+        self._kc.allow_stdin = False
+        reply = await self._kc.kernel_info(reply=True, timeout=self.limits.kernel_start_timeout_seconds)
+        self._language_info = reply["content"].get("language_info", {})
+
+    def _stop(self) -> None:
+        """Stop the client and the kernel; kill the kernel process if it does not stop at once."""
+        kc, km, self._kc, self._km = self._kc, self._km, None, None
+        if kc is not None:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        if km is not None:
+            process = getattr(km.provisioner, "process", None) if km.provisioner else None
+            if process is not None and process.poll() is None:
+                with contextlib.suppress(OSError):
+                    process.send_signal(signal.SIGKILL)
+                with contextlib.suppress(Exception):
+                    process.wait(timeout=5)
+            if self._loop is not None and not self._loop.is_closed():
+                with contextlib.suppress(Exception, RunInterrupted):
+                    self._loop.run_until_complete(asyncio.wait_for(km.shutdown_kernel(now=True), 5))
+            with contextlib.suppress(Exception):
+                km.cleanup_resources()
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
+
+    def _cancel_pending(self) -> None:
+        """Cancel the tasks a failed or interrupted notebook left in the loop."""
+        pending = [task for task in asyncio.all_tasks(self._loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(asyncio.wait(pending, timeout=2))
+
+    async def _is_alive(self) -> bool:
+        return self._km is not None and await self._km.is_alive()
+
+    async def _watch_kernel(self) -> None:
+        """Return as soon as the kernel process has ended."""
+        while await self._is_alive():
+            await asyncio.sleep(_WATCH_SECONDS)
+
+    # -- one notebook ------------------------------------------------------------------------
+
+    async def _execute(self, notebook, name: str) -> None:
+        from nbclient import NotebookClient
+
+        client = NotebookClient(
+            notebook, km=self._km, timeout=self.limits.cell_timeout_seconds, kernel_name="python3",
+            record_timing=False, resources={"metadata": {"path": str(paths.PROJECT_ROOT)}},
+        )
+        client.kc = self._kc
+        client.reset_execution_trackers()
+        notebook.metadata["language_info"] = self._language_info
+
+        async def execute_cells() -> None:
+            for index, cell in enumerate(notebook.cells):
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+        work = asyncio.ensure_future(execute_cells())
+        watch = asyncio.ensure_future(self._watch_kernel())
+        done, _ = await asyncio.wait({work, watch}, timeout=self.limits.notebook_timeout_seconds,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            watch.cancel()
+            await self._raise_for_outcome(work, name)
+            return
+        work.cancel()
+        watch.cancel()
+        await asyncio.gather(work, watch, return_exceptions=True)
+        if watch in done:
+            self._stop()
+            raise KernelDied(kernel_died_message(name))
+        self._stop()
+        raise MachineFailure(
+            f"Notebook {name} berjalan lebih dari {self.limits.notebook_timeout_seconds} detik dan "
+            "dihentikan; tidak ada hasil yang diubah. Bila datanya memang sangat besar, naikkan "
+            "notebook_timeout_seconds di config/limits.yml."
+        )
+
+    async def _raise_for_outcome(self, work: asyncio.Future, name: str) -> None:
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        try:
+            work.result()
+        except CellExecutionError as exc:
+            raise failure_from_cell_error(exc.ename, exc.evalue, name) from None
+        except CellTimeoutError:
+            self._stop()
+            raise MachineFailure(
+                f"Satu sel notebook {name} berjalan lebih dari {self.limits.cell_timeout_seconds} detik "
+                "dan dihentikan; tidak ada hasil yang diubah. Bila datanya memang sangat besar, naikkan "
+                "cell_timeout_seconds di config/limits.yml."
+            ) from None
+        except DeadKernelError:
+            self._stop()
+            raise KernelDied(kernel_died_message(name)) from None
+
+
+def load_parameterized(name: str, parameters: dict):
+    """Return ``notebooks/<name>.ipynb`` with ``parameters`` injected the papermill way."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    notebook = parameterize_notebook(load_notebook_node(str(paths.NOTEBOOK_DIR / f"{name}.ipynb")), parameters)
+    for cell in notebook.cells:  # papermill gives the injected cell a random id: reruns must be identical
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return notebook
+
+
+def kernel_died_message(name: str) -> str:
+    """Return the message for a kernel that ended while notebook ``name`` ran."""
+    return (f"Kernel Python berhenti mendadak saat menjalankan notebook {name} (kehabisan memori, "
+            "dihentikan dari luar, atau rusak). Tidak ada hasil yang diubah. Tutup program lain yang "
+            "memakan memori lalu jalankan lagi; bila terulang, laporkan ke pengembang.")
+
+
+def failure_from_cell_error(ename: str, evalue: str, name: str) -> BaseException:
+    """Return the failure a notebook cell's exception stands for."""
+    if ename in _EVALUATOR_ERRORS:
+        return _EVALUATOR_ERRORS[ename](evalue)
+    if ename == "KeyboardInterrupt":
+        return RunInterrupted(signal.SIGINT)
+    if ename == "MemoryError":
+        return MachineFailure(f"Memori tidak cukup untuk notebook {name}. Tutup program lain lalu jalankan lagi.")
+    machine = failure_from_error_text(evalue)
+    if machine is not None:
+        return machine
+    return DataFailure(redact_message(
+        f"Notebook {name} gagal ({ename}: {evalue}). Tidak ada hasil yang diubah. Jalankan notebook itu "
+        "di JupyterLab (make dev) untuk melihat rinciannya, atau laporkan ke pengembang."
+    ))
