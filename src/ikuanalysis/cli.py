@@ -74,6 +74,7 @@ def run_report(args: argparse.Namespace) -> int:
         outcome = batch.build_all(where, jobs=args.jobs, force=args.force)
         return 1 if outcome.has_failures else 0
 
+    from ikuanalysis.disclosure import redact_message
     from ikuanalysis.publish.build import ReportError, build_report
     from ikuanalysis.publish.export import ExportError
 
@@ -81,7 +82,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         folder = build_report(year, where)
     except (ReportError, ExportError) as exc:
-        print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{exc}", file=sys.stderr)
+        print(f"\nLaporan {year} TIDAK dibuat; hasil sebelumnya tidak diubah.\n\n{redact_message(exc)}", file=sys.stderr)
         return 1
     base = paths.report_basename(year)
     print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))

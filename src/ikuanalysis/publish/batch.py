@@ -1,6 +1,10 @@
 """Build every year's report: incremental (:mod:`ikuanalysis.publish.manifest` decides), in
 parallel worker processes, with progress. This module imports nothing heavy, so a run where
 nothing changed finishes quickly.
+
+Every text about a year that leaves this module (``YearResult.detail``, ``build_status.json``,
+the index manifest, the index page, the terminal) has passed
+:func:`ikuanalysis.disclosure.redact_message` (data contract §1.5).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ikuanalysis import paths
+from ikuanalysis.disclosure import redact_message
 from ikuanalysis.publish.manifest import decide, results_digest, shared_fingerprint
 
 STATUS_FILE = "build_status.json"
@@ -25,8 +30,11 @@ class YearResult:
 
     year: int
     status: str  # "dibuat", "dilewati", "gagal"
-    detail: str = ""
+    detail: str = ""  # redacted (see the module docstring)
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.detail = redact_message(self.detail)
 
 
 class Progress:
@@ -39,7 +47,7 @@ class Progress:
 
     def stage(self, year: int, text: str) -> None:
         """Show that ``year`` reached a stage."""
-        text = text.split("] ", 1)[-1].strip()
+        text = redact_message(text.split("] ", 1)[-1].strip())
         if self.is_tty:
             self.current[year] = text
             line = " | ".join(f"{y}: {t}" for y, t in sorted(self.current.items()))
@@ -208,7 +216,7 @@ def build_all(where, jobs: int | None = None, force: bool = False, stream: TextI
 def write_status(where, outcome: BatchResult) -> None:
     """Write ``outputs/build_status.json``: each year's result in this run (the index reads it)."""
     path = Path(where.output_root) / STATUS_FILE
-    data = {"years": [{"year": r.year, "status": r.status, "detail": r.detail} for r in outcome.years]}
+    data = {"years": [{"year": r.year, "status": r.status, "detail": redact_message(r.detail)} for r in outcome.years]}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return  # unchanged: keep its timestamp
@@ -227,7 +235,7 @@ def build_index_if_needed(
     """Rebuild ``outputs/index.html`` (and the multi-year tables) when any of its inputs changed."""
     output_root = Path(where.output_root)
     years = [r.year for r in outcome.years]
-    failures = {r.year: r.detail for r in outcome.years if r.status == "gagal"}
+    failures = {r.year: redact_message(r.detail) for r in outcome.years if r.status == "gagal"}
     wanted = {"results": results_digest(output_root, years), "failures": failures, **shared}
     marker = output_root / INDEX_MANIFEST
     try:
@@ -253,8 +261,8 @@ def print_summary(outcome: BatchResult, stream: TextIO) -> None:
         if result.status == "dibuat":
             line += f" ({result.seconds:.1f} d)"
         elif result.status == "dilewati":
-            line += f" ({result.detail})"
+            line += f" ({redact_message(result.detail)})"
         print(line, file=stream)
         if result.status == "gagal":
-            print("    " + result.detail.replace("\n", "\n    "), file=stream)
+            print("    " + redact_message(result.detail).replace("\n", "\n    "), file=stream)
     print(f"  indeks: {outcome.index_reason}", file=stream)
