@@ -44,8 +44,9 @@ def read_status(output_root: Path) -> dict[int, dict]:
     path = Path(output_root) / "build_status.json"
     if not path.is_file():
         return {}
-    return {item["year"]: {**item, "detail": redact_message(item.get("detail", ""))}
-            for item in json.loads(path.read_text(encoding="utf-8"))["years"]}
+    years = json.loads(path.read_text(encoding="utf-8"))["years"]
+    return {item["year"]: {**item, **({"detail": redact_message(item["detail"])} if "detail" in item else {})}
+            for item in years}
 
 
 def multi_year_table(results: dict[int, IndicatorResult]) -> pd.DataFrame:
