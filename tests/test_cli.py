@@ -33,13 +33,13 @@ def test_validate_of_the_tiny_year_exits_0_with_the_counts_and_writes_nothing(ca
     code, out, err = run(capsys, "validate", "--raw-dir", str(tiny_raw_root))  # the latest year: 2025
     assert code == 0, err
     assert out.splitlines()[-5:] == [
-        "Data 2025 lolos pemeriksaan: 0 kesalahan, 4 peringatan.",
+        "Data 2025 lolos pemeriksaan: 0 kesalahan, 7 peringatan.",
         "  x1: 3 dari 4 kasus ditangani (4 baris dibaca, 0 duplikat digabung).",
         "  x2: 3 dari 5 kasus ditangani (7 baris dibaca, 1 duplikat digabung).",  # one row dated 2024
         "  x3: 7 dari 8 kasus ditangani (8 baris dibaca, 0 duplikat digabung).",
         "  x4: 0 dari 0 kasus ditangani (0 baris dibaca, 0 duplikat digabung).",
     ]
-    assert out.startswith("Ditemukan 4 peringatan pada data tahun 2025:")
+    assert out.startswith("Ditemukan 7 peringatan pada data tahun 2025:")
     assert sorted(p.relative_to(tiny_raw_root) for p in tiny_raw_root.rglob("*")) == before
 
 

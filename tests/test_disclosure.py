@@ -324,3 +324,69 @@ def test_any_grid_is_safe(n_rows, n_columns, data):
     )
     result = suppress_small_counts(table, group=ROWS, cell="kecamatan", also_by=COLUMNS)
     assert_safe(result, table, [ROWS, COLUMNS])
+
+
+# --- Register text leaving data/raw (data contract §1.5) ---------------------------------------
+
+from ikuanalysis.disclosure import (  # noqa: E402 - the text rules, after the count rules above
+    HIDDEN_VALUE,
+    OTHER,
+    RegisterNames,
+    generalize_rare,
+    is_rare,
+    is_withheld,
+    quotable,
+    redact_message,
+)
+
+NIK = "3271012345678901"
+NAMES = RegisterNames.of(pd.Series(["Zulkarnaen Wibisono", "Ani", None, ""]))
+
+
+@pytest.mark.parametrize("value", [NIK, int(NIK), float(NIK[:15]), f"NIK {NIK}", "KK:32710123", "3271 0123 4567 8901",
+                                   "Zulkarnaen Wibisono", "  zulkarnaen   WIBISONO ", "ani"])
+def test_niks_digit_runs_and_register_names_are_withheld(value):
+    assert is_withheld(value, NAMES)
+
+
+@pytest.mark.parametrize("value", ["Kampung Baru", "1234567", "05/02/2025", "2025-03-01", "Ani Lestari", "", None, 12.0])
+def test_other_text_is_not_withheld(value):
+    assert not is_withheld(value, NAMES)
+
+
+def test_names_are_compared_as_given_by_an_iterable_too():
+    assert is_withheld("DEDI  saputra", ["Dedi Saputra"]) and not is_withheld("Dedi", ["Dedi Saputra"])
+
+
+@pytest.mark.parametrize(("value", "column", "expected"), [
+    ("Kapuas", "kecamatan", "Kapuas"), ("x" * 40, "jenis", "x" * 40), ("", "status", ""), (None, "", ""),
+    (12.0, "status", "12"), ("x" * 41, "jenis", None), ("Budi", "nama", None), ("Budi", "NIK", None),
+    ("123", "no_kk", None), (f"NIK {NIK}", "status", None), ("Ani", "status", None),
+])
+def test_quotable_follows_the_message_rule(value, column, expected):
+    assert quotable(value, column, NAMES) == expected
+
+
+def test_redact_message_removes_digit_runs_and_long_quoted_texts():
+    long_value = "Nama saya Zulkarnaen Wibisono, tinggal di gang ke tiga"
+    text = f"x1.csv, baris 3, kolom 'Status' — nilai: '{long_value}'\nNIK {NIK} dan \"{long_value}\"; ok 'Kapuas'"
+    redacted = redact_message(text)
+    assert NIK[:8] not in redacted and "Zulkarnaen" not in redacted
+    assert redacted == (f"x1.csv, baris 3, kolom 'Status' — nilai: '{HIDDEN_VALUE}'\nNIK {HIDDEN_VALUE} dan "
+                        f"'{HIDDEN_VALUE}'; ok 'Kapuas'")
+    assert redact_message("Ditemukan 3 kesalahan pada data tahun 2025:") == "Ditemukan 3 kesalahan pada data tahun 2025:"
+
+
+def test_rare_values_count_cases_not_rows():
+    values = pd.Series(["A", "A", "A", "B", "B", ""], index=[5, 6, 7, 8, 9, 10])
+    assert is_rare(values, 3).tolist() == [False, False, False, True, True, False]
+    assert is_rare(values, 3, cases=[1, 1, 2, 3, 4, 5]).tolist() == [True, True, True, True, True, False]
+    assert not is_rare(values, 0).any() and not is_rare(values, 1).any()
+
+
+def test_generalize_rare_replaces_withheld_and_rare_values_by_lainnya():
+    values = pd.Series(["Kampung Baru"] * 5 + [NIK] * 5 + ["ani"] * 5 + ["Kampung Lama", ""])
+    out = generalize_rare(values, 5, names=NAMES)
+    assert out.tolist() == ["Kampung Baru"] * 5 + [OTHER] * 11 + [""]
+    assert out.index.equals(values.index)
+    assert generalize_rare(values, 0, names=NAMES).tolist() == ["Kampung Baru"] * 5 + [OTHER] * 10 + ["Kampung Lama", ""]

@@ -129,7 +129,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         folder = build_report(year, where)
     except RunFailure as exc:
-        print(f"\nLaporan {year} TIDAK dibuat; data bersih dan hasil sebelumnya tidak diubah.\n\n{exc}",
+        print(f"\nLaporan {year} TIDAK dibuat; data bersih dan hasil sebelumnya tidak diubah.\n\n{redact_message(str(exc))}",
               file=sys.stderr)
         return exc.exit_code
     base = paths.report_basename(year)

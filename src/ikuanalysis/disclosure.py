@@ -1,4 +1,18 @@
-"""Disclosure control: small counts in detailed tables are hidden before a report leaves the office.
+"""Disclosure control: what register text may leave ``data/raw``, and small counts hidden.
+
+This module is the boundary of data contract §1.5 for register text:
+
+* :func:`is_withheld` — a value holding 8 or more consecutive digits (a NIK, a KK number,
+  also when a NIK is typed inside text or split by single spaces) or equal to a name of the
+  same register (case and spaces do not matter) is never written outside ``data/raw``.
+* :func:`generalize_rare` — values kept as written (an unknown jenis or kelurahan) are shown
+  as ``lainnya`` when withheld or shared by fewer than k cases.
+* :func:`quotable` — a problem message quotes a value only when it is not in a ``nik``/``nama``
+  column, is not withheld and is at most 40 characters long.
+* :func:`redact_message` — the last guard every outgoing message passes (build status,
+  index page, terminal): runs of 8+ digits and quoted texts over 40 characters are removed.
+
+The small-count rule of detailed tables follows.
 
 In any table or chart finer than component × kecamatan (kelurahan, jenis × wilayah,
 triwulan × wilayah) a count from 1 to k is shown as "< k+1" and its percentage is hidden;
@@ -40,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,6 +66,14 @@ HIDDEN = "×"  # a hidden count that is not at most k
 PERCENT_HIDDEN = MISSING
 NOT_HANDLED = "not_handled"
 PERCENT = "percent"
+
+OTHER = "lainnya"  # what a withheld or rare value kept as written is shown as
+HIDDEN_VALUE = "(disembunyikan)"  # what a message shows instead of a value it may not quote
+MAX_QUOTED_LENGTH = 40
+PERSONAL_COLUMNS = frozenset({"nik", "no_kk", "nama"})
+# 8+ digits, consecutive or split by single spaces ("3271 0123 4567 8901").
+_DIGIT_RUN = re.compile(r"\d(?:[ \u00a0]?\d){7,}")
+_QUOTED_LONG = re.compile("'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"" % (MAX_QUOTED_LENGTH + 1, MAX_QUOTED_LENGTH + 1))
 
 _FIELDS = ("numerator", "denominator", NOT_HANDLED)
 # One case moved: (change of the handled count, change of the not-handled count).
@@ -87,6 +109,140 @@ class SuppressedTable:
     def note(self) -> str:
         """The methodology sentence to print under the table, or "" when nothing is hidden."""
         return describe_rule(self.k) if self.any_suppressed else ""
+
+
+def name_key(text: object) -> str:
+    """Return the comparison key of a name: case-folded, without spaces."""
+    return "".join(str(text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class RegisterNames:
+    """The names (``nama`` column) of a register, as comparison keys; a value equal to one is withheld.
+
+    Attributes:
+        keys: The names' keys (see :func:`name_key`); blank names are left out.
+    """
+
+    keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: Iterable[object] | pd.Series) -> RegisterNames:
+        """Return the names of ``names`` (a column or any iterable of cells; blanks ignored)."""
+        if isinstance(names, pd.Series):
+            text = names.dropna().astype("str")
+            keys = text.str.replace(r"\s+", "", regex=True).str.casefold()
+            return cls(frozenset(k for k in keys.unique().tolist() if k))
+        return cls(frozenset(k for k in (name_key(n) for n in names if n is not None) if k))
+
+    def __or__(self, other: RegisterNames) -> RegisterNames:
+        return RegisterNames(self.keys | other.keys)
+
+    def __contains__(self, value: object) -> bool:
+        return bool(self.keys) and name_key(value) in self.keys
+
+
+def _as_names(names: RegisterNames | Iterable[object]) -> RegisterNames:
+    return names if isinstance(names, RegisterNames) else RegisterNames.of(names)
+
+
+def has_digit_run(text: object) -> bool:
+    """Whether ``text`` holds 8 or more digits in a row (single spaces between them allowed)."""
+    return _DIGIT_RUN.search(str(text)) is not None
+
+
+def is_withheld(value: object, names: RegisterNames | Iterable[object] = ()) -> bool:
+    """Whether register text ``value`` must never be written outside ``data/raw`` (contract §1.5).
+
+    Args:
+        value: A cell as text (or a number, read as its digits).
+        names: The names of the same register (a :class:`RegisterNames` or the ``nama`` cells).
+
+    Returns:
+        True when ``value`` holds 8 or more consecutive digits (a NIK or KK number, also inside
+        text) or equals one of ``names`` ignoring case and spaces.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return has_digit_run(value) or value in _as_names(names)
+
+
+def quotable(value: object, column: str = "", names: RegisterNames | Iterable[object] = ()) -> str | None:
+    """Return ``value`` as a message may quote it, or None when it may not (contract §1.5).
+
+    A value is quoted only when it is not in a ``nik``/``no_kk``/``nama`` column, is not
+    withheld (:func:`is_withheld`) and is at most 40 characters long.
+
+    Args:
+        value: The offending value.
+        column: Its canonical column ('' when not a register column).
+        names: The names of the same register.
+
+    Returns:
+        The value as text ('' for a blank value), or None.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if text == "":
+        return ""
+    if str(column).strip().lower() in PERSONAL_COLUMNS:
+        return None
+    if len(text) > MAX_QUOTED_LENGTH or is_withheld(text, names):
+        return None
+    return text
+
+
+def redact_message(text: object) -> str:
+    """Return an outgoing message with runs of 8+ digits and quoted texts over 40 characters removed.
+
+    The last guard before a message leaves the program (build status, index page, terminal):
+    values are checked where they are logged (:func:`quotable`); this also covers texts made
+    elsewhere, such as the message of an unexpected exception.
+    """
+    redacted = _QUOTED_LONG.sub(f"'{HIDDEN_VALUE}'", str(text))
+    return _DIGIT_RUN.sub(HIDDEN_VALUE, redacted)
+
+
+def is_rare(values: pd.Series, k: int, cases: Sequence[Hashable] | pd.Series | None = None) -> pd.Series:
+    """Return which values are shared by fewer than ``k`` cases (blank values never are).
+
+    Args:
+        values: Values kept as written, one per row.
+        k: The disclosure threshold (``settings.iku.policies.disclosure_k``); 0 or 1: none is rare.
+        cases: Each row's case (rows of one case count once); each row is a case when None.
+    """
+    _check_k(k)
+    text = values.astype("str")
+    if cases is None:
+        counts = text.map(text.value_counts())
+    else:
+        frame = pd.DataFrame({"value": text.to_numpy(), "case": pd.Series(cases).to_numpy()})
+        per_value = frame.drop_duplicates().groupby("value")["case"].size()
+        counts = text.map(per_value)
+    return (counts < k) & (text != "")
+
+
+def generalize_rare(
+    values: pd.Series, k: int, cases: Sequence[Hashable] | pd.Series | None = None,
+    names: RegisterNames | Iterable[object] = (),
+) -> pd.Series:
+    """Replace values kept as written that are withheld or shared by fewer than ``k`` cases by ``lainnya``.
+
+    Args:
+        values: Values kept as written (e.g. the unknown jenis of a register), one per row.
+        k: The disclosure threshold.
+        cases: Each row's case (see :func:`is_rare`).
+        names: The names of the same register (see :func:`is_withheld`).
+
+    Returns:
+        ``values`` (same index) with those values replaced by :data:`OTHER`; blanks stay blank.
+    """
+    names = _as_names(names)
+    withheld = values.map(lambda v: is_withheld(v, names)).astype(bool)
+    return values.where(~(withheld | is_rare(values, k, cases)), OTHER)
 
 
 def describe_rule(k: int = DEFAULT_K) -> str:
@@ -313,10 +469,3 @@ def _publish(table: pd.DataFrame, num: list[int], den: list[int], numerator: str
                               for p, h in zip(percent, is_hidden, strict=True)]
     return out
 
-
-_LONG_DIGITS = re.compile(r"\d{8,}")
-
-
-def redact_message(text: str) -> str:
-    """Return ``text`` with every run of 8 or more digits withheld (data contract §1.5)."""
-    return _LONG_DIGITS.sub("[angka disembunyikan]", str(text))

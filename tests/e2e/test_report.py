@@ -148,22 +148,29 @@ def test_report_error_for_a_missing_component(tmp_path):
     assert [p.name for p in (tmp_path / "outputs").iterdir()] == []
 
 
-def test_register_text_is_shown_as_text_never_as_markup(built):
+def test_register_text_is_never_markup_and_rare_values_read_lainnya(built):
+    """The fixture's markup jenis and formula kelurahan have one case each: fewer than k, so "lainnya".
+
+    That register text that does reach the report is escaped is shown by
+    ``tests/report/test_sections.py::test_register_text_is_escaped``.
+    """
     html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
     parser = _Elements()
     parser.feed(html)
     tags = [t for t, _ in parser.tags]
     assert "script" not in tags and "img" not in tags
     assert not [a for _, attrs in parser.tags for a in attrs if a.startswith("on")]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "alert(1)" not in html and "HYPERLINK" not in html
+    assert "<td>lainnya</td>" in html
 
 
 def test_formula_like_cells_are_neutralised_in_csv(built):
     where, _ = built
-    cases = (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8")
-    assert "'=HYPERLINK(" in cases
-    assert ",=HYPERLINK(" not in cases and '"=HYPERLINK(' not in cases
+    year_dir = where.processed_root / "2025"
+    assert "HYPERLINK" not in (year_dir / "cases.csv").read_text(encoding="utf-8")  # rare: "lainnya"
+    log = (year_dir / "quality_log.csv").read_text(encoding="utf-8")  # the warning quotes it
+    assert "'=HYPERLINK(" in log
+    assert ",=HYPERLINK(" not in log and '"=HYPERLINK(' not in log
 
 
 def test_kelurahan_tables_hide_small_counts_and_state_the_rule(built):

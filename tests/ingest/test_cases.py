@@ -84,20 +84,55 @@ def test_unknown_kecamatan_is_an_error(settings):
     assert log.loc[log["level"] == "error", "code"].tolist() == ["unknown_kecamatan"]
 
 
-def test_kelurahan_variants_resolve_and_unknown_ones_are_kept_with_a_warning(settings):
+def test_kelurahan_variants_resolve_and_an_unknown_rare_one_is_shown_as_lainnya(settings):
     rows = [person(1, kelurahan="Pahandut Sebrang"), person(2, kelurahan="Tangkling"),
             person(3, kelurahan="Kel. Menteng"), person(4, kelurahan="Kampung Baru")]
     kept, stats, log = clean(rows, settings)
-    assert kept["kelurahan"].tolist() == ["Pahandut Seberang", "Tangkiling", "Menteng", "Kampung Baru"]
+    assert kept["kelurahan"].tolist() == ["Pahandut Seberang", "Tangkiling", "Menteng", "lainnya"]
     assert stats.unknown_kelurahan == 1
-    assert log.loc[log["code"] == "unknown_kelurahan", "row"].tolist() == [5]
+    assert log.loc[log["code"] == "unknown_kelurahan", ["row", "value"]].values.tolist() == [[5, "Kampung Baru"]]
+    generalized = log[log["code"] == "kelurahan_generalized"]
+    assert generalized[["level", "row", "value"]].values.tolist() == [["warning", 5, ""]]
+    assert "kurang dari 5 kasus" in generalized["message"].iloc[0]
+
+
+def test_an_unknown_kelurahan_of_k_cases_is_kept_as_written(settings):
+    k = settings.iku.policies.disclosure_k
+    rows = [person(i, kelurahan="Kampung Baru") for i in range(k)]
+    rows += [person(k, kelurahan="Kampung Lama"), person(k + 1, nik=f"62710000000000{k:02d}", kelurahan="Kampung Lama")]
+    kept, _, log = clean(rows, settings)
+    # k cases share "Kampung Baru"; two rows but one case (same NIK) write "Kampung Lama".
+    assert kept["kelurahan"].tolist() == ["Kampung Baru"] * k + ["lainnya"] * 2
+    assert log.loc[log["code"] == "kelurahan_generalized", "row"].tolist() == [k + 2, k + 3]
 
 
 def test_jenis_terlantar_spelling_and_unknown_jenis(settings):
+    k = settings.iku.policies.disclosure_k
     rows = [person(1, jenis="Anak Terlantar"), person(2, jenis="lanjut usia terlantar"), person(3, jenis="Anak Hilang")]
+    rows += [person(10 + i, jenis="Anak Jalanan Baru") for i in range(k)]
     kept, stats, log = clean(rows, settings)
-    assert kept["jenis"].tolist() == ["Anak Telantar", "Lanjut Usia Telantar", "Anak Hilang"]
-    assert stats.unknown_jenis == 1
+    assert kept["jenis"].tolist() == ["Anak Telantar", "Lanjut Usia Telantar", "lainnya"] + ["Anak Jalanan Baru"] * k
+    assert stats.unknown_jenis == 1 + k
+    assert log.loc[log["code"] == "jenis_generalized", "row"].tolist() == [4]
+
+
+PLANTED_NIK = "3271012345678901"
+PLANTED_NAME = "Zulkarnaen Wibisono"
+
+
+@pytest.mark.parametrize("column", ["jenis", "kelurahan"])
+@pytest.mark.parametrize("planted", [PLANTED_NIK, f"NIK {PLANTED_NIK}", 327101234567890.0, " zulkarnaen  WIBISONO"])
+def test_a_nik_or_a_name_kept_as_written_is_never_kept_nor_quoted(settings, column, planted):
+    k = settings.iku.policies.disclosure_k
+    rows = [person(i, **{column: planted}) for i in range(k)] + [person(k, nama=PLANTED_NAME)]
+    kept, stats, log = clean(rows, settings)
+    assert kept[column].tolist()[:k] == ["lainnya"] * k  # shared by k cases, still withheld
+    generalized = log[log["code"] == f"{column}_generalized"]
+    assert generalized["row"].tolist() == list(range(2, k + 2))
+    assert "sama dengan nama" in generalized["message"].iloc[0]
+    text = log.to_csv()
+    assert PLANTED_NIK[:15] not in text and "zulkarnaen" not in text.lower()
+    assert set(log.loc[log["code"] == f"unknown_{column}", "value"]) == {"(disembunyikan)"}
 
 
 @pytest.mark.parametrize("cell", ["31/02/2025", "Maret 2025", "5 Marc 2025", "kemarin", 12.0])

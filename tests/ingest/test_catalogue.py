@@ -144,3 +144,11 @@ def test_generator_command_writes_the_table(tmp_path):
     assert problems.main(["--markdown", "--output", str(target)]) == 0
     text = target.read_text(encoding="utf-8")
     assert "| `missing_column` | kesalahan |" in text and "| Kode | Tingkat | Arti |" in text
+
+
+def test_every_message_parameter_is_known_as_raw_text_or_as_made_by_the_program():
+    """A parameter carrying register text is quoted only when quotable (ProblemLog applies it)."""
+    params = {name for entry in CATALOGUE.problems.values()
+              for template in (entry, *entry.variants.values()) for name in template.params}
+    assert not problems.RAW_TEXT_PARAMS & problems.PROGRAM_PARAMS
+    assert sorted(params - problems.RAW_TEXT_PARAMS - problems.PROGRAM_PARAMS) == []

@@ -105,3 +105,31 @@ def test_the_project_catalogue_marks_a_link_out_of_the_folder_as_wrong_use():
 
     marked = sorted(code for code, entry in load_catalogue().problems.items() if entry.is_usage_error)
     assert marked == ["symlink_outside_folder"]
+
+
+def test_a_value_or_a_raw_text_parameter_is_stored_only_when_quotable():
+    catalogue = ProblemCatalogue.model_validate({"schema_version": 1, "problems": {
+        "unknown_status": {"level": "error", "section": "§1.2", "message": "Status tidak dikenal.", "arti": "-",
+                           "tindakan": "-"},
+        "sheet_of_other_component": {"level": "error", "section": "§1.1", "message": "Sheet '{sheet_name}' milik {other}.",
+                                     "params": ["sheet_name", "other"], "arti": "-", "tindakan": "-"},
+    }})
+    log = _ProblemLog(catalogue=catalogue)
+    values = pd.Series(["NIK 3271012345678901", "x" * 41, "Zulkarnaen Wibisono", "Mungkin", "Dedi Saputra"],
+                       index=[20, 30, 40, 50, 60])
+    log.withhold_names(pd.Series(["zulkarnaen wibisono"]))
+    log.add_rows("unknown_status", rows(2, 3, 4, 5, 6), column="status", values=values)
+    log.add("unknown_status", file="x1_3271012345678901.csv", row=2, column="Status", value=3271012345678901)
+    log.add("sheet_of_other_component", sheet_name="Dedi Saputra", other="x2", file="x1.xlsx", sheet="Dedi Saputra")
+    log.withhold_names(pd.Series(["Dedi Saputra"]))  # a later register's names: checked again on output
+    frame = log.to_frame()
+    by_row = frame[frame["file"] == "x2.xlsx"].set_index("row")["value"].to_dict()
+    assert by_row == {2: HIDDEN_VALUE, 3: HIDDEN_VALUE, 4: HIDDEN_VALUE, 5: "Mungkin", 6: HIDDEN_VALUE}
+    assert frame.loc[frame["file"] == f"x1_{HIDDEN_VALUE}.csv", "value"].tolist() == [HIDDEN_VALUE]
+    assert frame.loc[frame["code"] == "sheet_of_other_component", "sheet"].tolist() == [HIDDEN_VALUE]
+    log.add("sheet_of_other_component", sheet_name="Dedi Saputra", other="x2", file="x1.xlsx")
+    messages = log.to_frame().query("code == 'sheet_of_other_component'")["message"].tolist()
+    assert messages == [f"Sheet '{HIDDEN_VALUE}' milik x2."] * 2  # logged before and after the name was known
+    text = format_problems(log.to_frame())
+    for leaked in ("3271012345678901", "Zulkarnaen", "Dedi", "x" * 41):
+        assert leaked not in text

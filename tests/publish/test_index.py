@@ -64,3 +64,7 @@ def test_read_status(tmp_path):
     (tmp_path / "build_status.json").write_text(json.dumps({"years": [{"year": 2025, "status": "gagal"}]}),
                                                 encoding="utf-8")
     assert index.read_status(tmp_path) == {2025: {"year": 2025, "status": "gagal"}}
+    detail = "x1.csv, baris 2, kolom 'Kecamatan' — nilai: '3271012345678901'"  # written by an older version
+    (tmp_path / "build_status.json").write_text(json.dumps({"years": [{"year": 2025, "status": "gagal",
+                                                                      "detail": detail}]}), encoding="utf-8")
+    assert index.read_status(tmp_path)[2025]["detail"] == "x1.csv, baris 2, kolom 'Kecamatan' — nilai: '(disembunyikan)'"

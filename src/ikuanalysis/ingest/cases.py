@@ -1,5 +1,9 @@
 """Turn a component's register rows into cases: skip blank and summary rows, apply the value
 rules, identify people, merge duplicates and count (data contract §1.4).
+
+Register text reaches the processed data only through :func:`generalize_as_written` (values kept
+as written: jenis, kelurahan) and :func:`ikuanalysis.disclosure.redact_message` (file and sheet
+names); every other text column written holds a canonical value (kecamatan) or is made here.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import Component, Settings, normalize_key
+from ikuanalysis.disclosure import OTHER, RegisterNames, is_rare, is_withheld, redact_message
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
@@ -73,6 +78,7 @@ def clean_register(
     frame = raw.frame
     problems = _RowProblems(log, raw.headers)
     text, nik = register_text(frame)
+    log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     data, is_blank, is_summary = skip_blank_and_summary_rows(
         frame, text, nik, settings.vocabulary.summary_prefixes, problems
     )
@@ -90,6 +96,15 @@ def clean_register(
     keep = ~values.other_year
     rows = rows[keep]
     duplicated, identities = group_duplicates(rows, identity[keep], problems)
+    k = settings.iku.policies.disclosure_k
+    rows, withheld, rare = generalize_as_written(rows, "jenis", values.unknown_jenis[keep], identities.codes, k, log.names)
+    problems.add_rows("jenis_generalized", rows[withheld], "jenis", variant="withheld")
+    problems.add_rows("jenis_generalized", rows[rare], "jenis", k=k)
+    rows, withheld, rare = generalize_as_written(
+        rows, "kelurahan", values.unknown_kelurahan[keep], identities.codes, k, log.names
+    )
+    problems.add_rows("kelurahan_generalized", rows[withheld], "kelurahan", variant="withheld")
+    problems.add_rows("kelurahan_generalized", rows[rare], "kelurahan", k=k)
     stats = ComponentStats(
         component=component.id,
         rows_in_files=len(frame),
@@ -230,6 +245,33 @@ def interpret_dates(
     return dates, blank_date, other_year
 
 
+def generalize_as_written(
+    rows: pd.DataFrame, column: str, as_written: pd.Series, cases: np.ndarray, k: int, names: RegisterNames,
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Show values kept as written as ``lainnya`` when withheld or shared by fewer than k cases (§1.5).
+
+    Args:
+        rows: The kept rows.
+        column: The column holding values kept as written (jenis, kelurahan).
+        as_written: Which of ``rows`` hold a value kept as written in ``column``.
+        cases: Each kept row's case number (rows of one case count once).
+        k: The disclosure threshold (``settings.iku.policies.disclosure_k``).
+        names: The names of the register (a value equal to one is withheld).
+
+    Returns:
+        ``(rows, withheld, rare)``: ``rows`` with those values replaced by ``lainnya``, and the
+        masks (over ``rows``) of the values replaced because withheld and because rare.
+    """
+    mask = as_written.to_numpy(dtype=bool)
+    written = rows.loc[mask, column].astype("str")
+    withheld = map_unique(written, lambda v: is_withheld(v, names)).astype(bool)
+    rare = ~withheld & is_rare(written, k, cases[mask])
+    rows = rows.copy()
+    rows.loc[written.index[(withheld | rare).to_numpy()], column] = OTHER
+    return (rows, withheld.reindex(rows.index, fill_value=False).astype(bool),
+            rare.reindex(rows.index, fill_value=False).astype(bool))
+
+
 def identify_cases(
     rows: pd.DataFrame, names: pd.Series, nik: pd.Series, kecamatan: pd.Series, kelurahan: pd.Series,
     problems: _RowProblems,
@@ -339,8 +381,8 @@ def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case
             "tanggal": first["tanggal"].to_numpy().astype("datetime64[s]"),
             "is_handled": identities.any_per_case(rows["is_handled"]),
             "row_count": np.bincount(identities.codes, minlength=count).astype("int64"),
-            "source_file": pd.Series(first["_file"].to_numpy(), dtype="str"),
-            "source_sheet": pd.Series(first["_sheet"].to_numpy(), dtype="str"),
+            "source_file": map_unique(pd.Series(first["_file"].to_numpy(), dtype="str"), redact_message).astype("str"),
+            "source_sheet": map_unique(pd.Series(first["_sheet"].to_numpy(), dtype="str"), redact_message).astype("str"),
             "source_row": first["_row"].to_numpy().astype("int64"),
         },
         columns=CASE_COLUMNS,

@@ -2,12 +2,16 @@
 
 Every check adds its findings here instead of raising at the first one, so one run lists
 every problem of a year (data contract §1.5). A finding says where (file, sheet,
-spreadsheet row, column), what (the value; never a NIK or a name) and what to do.
+spreadsheet row, column), what (the value, only when :func:`ikuanalysis.disclosure.quotable`
+allows it: never a NIK, a name or a long text) and what to do. The log itself applies that
+rule to every value and to every message parameter that carries register text, so a check
+cannot forget it.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import paths
+from ikuanalysis.disclosure import HIDDEN_VALUE, PERSONAL_COLUMNS, RegisterNames, quotable, redact_message
 from ikuanalysis.config import (
     ProblemCatalogue,
     ProblemEntry,
@@ -25,9 +30,15 @@ from ikuanalysis.config import (
 
 Level = ProblemLevel
 LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "message"]
-# Values of these columns identify a person: a log cites the row, never the value.
-PERSONAL_COLUMNS = frozenset({"nik", "nama"})
-HIDDEN_VALUE = "(disembunyikan)"
+# Message parameters that carry text from the raw files (quoted only when quotable); the
+# others are made by the program (configuration, counts). tests/ingest/test_catalogue.py checks
+# that every parameter of the catalogue is one or the other.
+RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail"})
+PROGRAM_PARAMS = frozenset({
+    "year", "components", "component", "label", "prefix", "jenis_list", "error_type", "other", "own",
+    "letters", "missing", "header_row", "known", "ids", "field", "found", "expected", "k",
+})
+_QUOTED = re.compile(r"'([^'\n]+)'")
 _MAX_LISTED_PER_GROUP = 20
 _LEVEL_NAMES = {"error": "kesalahan", "warning": "peringatan", "info": "catatan"}
 PROBLEM_TABLE = paths.PROJECT_ROOT / "docs" / "panduan" / "kode_masalah.md"
@@ -50,12 +61,38 @@ class ProblemLog:
     The level and message of each code come from the catalogue (``config/problems.yml``);
     callers give the code, the message's parameters and the location.
 
+    Values are stored only as :func:`ikuanalysis.disclosure.quotable` allows, else as
+    "(disembunyikan)"; file, sheet and column names pass
+    :func:`ikuanalysis.disclosure.redact_message`.
+
     Attributes:
         catalogue: The catalogue to use; the project's when None.
+        names: The names of the registers read so far (:meth:`withhold_names`): a value equal
+            to one is never stored. Values logged before a name was known are checked again
+            by :meth:`to_frame`.
     """
 
     _frames: list[pd.DataFrame] = field(default_factory=list)
     catalogue: ProblemCatalogue | None = field(default=None, repr=False)
+    names: RegisterNames = field(default_factory=RegisterNames, repr=False)
+
+    def withhold_names(self, names: pd.Series | RegisterNames) -> None:
+        """Add the names of a register (its ``nama`` cells): values equal to one are never quoted."""
+        self.names = self.names | (names if isinstance(names, RegisterNames) else RegisterNames.of(names))
+
+    def _shown(self, value: object, column: str = "") -> str:
+        """Return ``value`` as the log may store it (see :func:`ikuanalysis.disclosure.quotable`)."""
+        text = quotable(value, column, self.names)
+        return HIDDEN_VALUE if text is None else text
+
+    def _hide_quoted_names(self, message: str) -> str:
+        """Hide a quoted text of a message that is a name (raw-text parameters are quoted)."""
+        return _QUOTED.sub(lambda m: f"'{HIDDEN_VALUE}'" if m.group(1) in self.names else m.group(0), message)
+
+    def _location(self, text: object) -> str:
+        """Return a file, sheet or column name as the log may store it."""
+        text = "" if text is None else str(text)
+        return HIDDEN_VALUE if text and text in self.names else redact_message(text)
 
     def entry(self, code: str) -> ProblemEntry:
         """Return the catalogue entry of ``code``.
@@ -74,7 +111,8 @@ class ProblemLog:
 
     def _describe(self, code: str, variant: str | None, params: dict[str, object]) -> tuple[str, str]:
         entry = self.entry(code)
-        return entry.level, entry.template(variant).render(params)
+        safe = {name: self._shown(value) if name in RAW_TEXT_PARAMS else value for name, value in params.items()}
+        return entry.level, entry.template(variant).render(safe)
 
     def add(
         self,
@@ -96,7 +134,7 @@ class ProblemLog:
             sheet: Sheet name ('' for CSV files).
             row: Row number as the spreadsheet shows it.
             column: Column header as written.
-            value: The offending value (never a NIK or a name).
+            value: The offending value (stored only when quotable, else "(disembunyikan)").
             variant: Which of the code's messages to use (the main one when None).
             **params: The message's placeholders.
 
@@ -106,8 +144,8 @@ class ProblemLog:
         """
         level, message = self._describe(code, variant, params)
         record = {
-            "level": level, "code": code, "file": file, "sheet": sheet,
-            "row": row, "column": column, "value": "" if value is None else str(value),
+            "level": level, "code": code, "file": self._location(file), "sheet": self._location(sheet),
+            "row": row, "column": self._location(column), "value": self._shown(value, column),
             "message": message,
         }
         self._frames.append(pd.DataFrame([record], columns=LOG_COLUMNS))
@@ -129,7 +167,7 @@ class ProblemLog:
             rows: Rows carrying the location columns ``_file``, ``_sheet``, ``_row`` and,
                 when ``column`` names a canonical column, ``_header_<column>``.
             column: Canonical column concerned, if any.
-            values: The offending values, aligned with ``rows``.
+            values: The offending values, aligned with ``rows`` (stored only when quotable).
             variant: Which of the code's messages to use (the main one when None).
             **params: The message's placeholders.
 
@@ -144,16 +182,17 @@ class ProblemLog:
             shown = HIDDEN_VALUE if column in PERSONAL_COLUMNS else ""
             value_col = pd.Series(shown, index=rows.index, dtype="str")
         else:
-            value_col = values.loc[rows.index].astype("str")
+            value_col = _map_unique(values.loc[rows.index].astype("str"), lambda v: self._shown(v, column))
         header = rows.get(f"_header_{column}") if column else None
         frame = pd.DataFrame(
             {
                 "level": level,
                 "code": code,
-                "file": rows["_file"].astype("str"),
-                "sheet": rows["_sheet"].astype("str"),
+                "file": _map_unique(rows["_file"].astype("str"), self._location),
+                "sheet": _map_unique(rows["_sheet"].astype("str"), self._location),
                 "row": rows["_row"].astype("Int64"),
-                "column": header.astype("str") if header is not None else column,
+                "column": _map_unique(header.astype("str"), self._location) if header is not None
+                else self._location(column),
                 "value": value_col,
                 "message": message,
             },
@@ -168,6 +207,11 @@ class ProblemLog:
             return pd.DataFrame(columns=LOG_COLUMNS).astype({"row": "Int64"})
         log = pd.concat(frames, ignore_index=True)
         log["row"] = log["row"].astype("Int64")
+        if self.names.keys:  # names learnt after a value was logged (a later register)
+            for name in ("value", "file", "sheet", "column"):
+                log[name] = _map_unique(log[name].astype("str"),
+                                        lambda v: HIDDEN_VALUE if v and v in self.names else v)
+            log["message"] = _map_unique(log["message"].astype("str"), self._hide_quoted_names)
         order = log["level"].map({"error": 0, "warning": 1, "info": 2})
         return (
             log.assign(_order=order)
@@ -208,6 +252,13 @@ class RegisterError(Exception):
         self.log = log
         self.year = year
         super().__init__(format_problems(log.to_frame(), year=year))
+
+
+def _map_unique(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` once per distinct value of a text column (the log's columns repeat a lot)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = pd.Series([func(u) for u in uniques], dtype="object")
+    return pd.Series(mapped.to_numpy()[codes] if len(uniques) else [], index=values.index, dtype="object")
 
 
 def _location(row: pd.Series) -> str:

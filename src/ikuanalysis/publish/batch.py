@@ -1,6 +1,10 @@
 """Build every year's report: incremental (:mod:`ikuanalysis.publish.manifest` decides), in
 parallel worker processes, with progress. This module imports nothing heavy, so a run where
 nothing changed finishes quickly.
+
+Every text about a year that leaves this module (``YearResult.detail``, ``build_status.json``,
+the index manifest, the index page, the terminal) has passed
+:func:`ikuanalysis.disclosure.redact_message` (data contract §1.5).
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ class YearResult:
 
     year: int
     status: str  # "dibuat", "dilewati", "gagal"
-    detail: str = ""
+    detail: str = ""  # redacted (see the module docstring)
     seconds: float = 0.0
     exit_code: int = 0  # of a failed year (contract §4): 1 data, 2 configuration, 3 machine
+
+    def __post_init__(self) -> None:
+        self.detail = redact_message(self.detail)
 
 
 class Progress:
@@ -43,7 +50,7 @@ class Progress:
 
     def stage(self, year: int, text: str) -> None:
         """Show that ``year`` reached a stage."""
-        text = text.split("] ", 1)[-1].strip()
+        text = redact_message(text.split("] ", 1)[-1].strip())
         if self.is_tty:
             self.current[year] = text
             line = " | ".join(f"{y}: {t}" for y, t in sorted(self.current.items()))
@@ -279,7 +286,7 @@ def build_index_if_needed(
     """Rebuild ``outputs/index.html`` (and the multi-year tables) when any of its inputs changed."""
     output_root = Path(where.output_root)
     years = [r.year for r in outcome.years]
-    failures = {r.year: r.detail for r in outcome.years if r.status == "gagal"}
+    failures = {r.year: redact_message(r.detail) for r in outcome.years if r.status == "gagal"}
     wanted = {"results": results_digest(output_root, years), "failures": failures, **shared}
     marker = output_root / INDEX_MANIFEST
     try:
@@ -309,8 +316,8 @@ def print_summary(outcome: BatchResult, stream: TextIO) -> None:
         if result.status == "dibuat":
             line += f" ({result.seconds:.1f} d)"
         elif result.status == "dilewati":
-            line += f" ({result.detail})"
+            line += f" ({redact_message(result.detail)})"
         print(line, file=stream)
         if result.status == "gagal":
-            print("    " + result.detail.replace("\n", "\n    "), file=stream)
+            print("    " + redact_message(result.detail).replace("\n", "\n    "), file=stream)
     print(f"  indeks: {outcome.index_reason}", file=stream)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import paths
+from ikuanalysis.disclosure import redact_message
 from ikuanalysis.pipeline import load_pipeline
 from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_percent
@@ -35,11 +36,17 @@ def load_results(output_root: Path, years: list[int]) -> dict[int, IndicatorResu
 
 
 def read_status(output_root: Path) -> dict[int, dict]:
-    """Return this batch run's status per year (``build_status.json``), or {} when absent."""
+    """Return this batch run's status per year (``build_status.json``), or {} when absent.
+
+    The details are redacted again (:func:`ikuanalysis.disclosure.redact_message`): the index
+    page shows them, and the file may come from an older version.
+    """
     path = Path(output_root) / "build_status.json"
     if not path.is_file():
         return {}
-    return {item["year"]: item for item in json.loads(path.read_text(encoding="utf-8"))["years"]}
+    years = json.loads(path.read_text(encoding="utf-8"))["years"]
+    return {item["year"]: {**item, **({"detail": redact_message(item["detail"])} if "detail" in item else {})}
+            for item in years}
 
 
 def multi_year_table(results: dict[int, IndicatorResult]) -> pd.DataFrame:
