@@ -58,7 +58,7 @@ def test_a_raw_root_without_year_folders_is_a_message(capsys, tmp_path):
 
 def test_a_template_is_never_written_into_the_raw_data(capsys):
     code, out, err = run(capsys, "template", "--year", "2025", "--output", str(paths.RAW_DIR / "2025" / "kosong.xlsx"))
-    assert code == 1 and "templat kosong tidak boleh ditulis" in err
+    assert code == 2 and "templat kosong tidak boleh ditulis" in err
     assert not (paths.RAW_DIR / "2025" / "kosong.xlsx").exists()
 
 

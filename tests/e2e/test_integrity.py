@@ -79,8 +79,8 @@ def test_a_raw_file_changed_during_the_run_stops_publication(tmp_path, monkeypat
                               output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
     original = ikuanalysis.publish.export.print_pdf
 
-    def print_and_edit(html, pdf):
-        original(html, pdf)
+    def print_and_edit(html, pdf, **options):
+        original(html, pdf, **options)
         with (tmp_path / "raw" / "2025" / "x1_psks.csv").open("a", encoding="utf-8") as handle:
             handle.write("5;LKS Baru;LKS;Pahandut;Langkai;Ya\n")
 

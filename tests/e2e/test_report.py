@@ -11,7 +11,8 @@ import pytest
 
 from ikuanalysis import paths
 from ikuanalysis.cli import main
-from ikuanalysis.publish.build import ReportError, ReportPaths, build_report
+from ikuanalysis.failures import DataFailure
+from ikuanalysis.publish.build import ReportPaths, build_report
 from ikuanalysis.publish.export import find_external_references
 from tests.fixtures import tiny_year
 from tests.fixtures.leaks import LeakScanner
@@ -141,7 +142,7 @@ def test_report_error_for_a_missing_component(tmp_path):
     (tmp_path / "raw" / "2025" / "x4_bencana.xlsx").unlink()
     where = ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
                         output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
-    with pytest.raises(ReportError, match="missing_component"):
+    with pytest.raises(DataFailure, match="missing_component"):
         build_report(2025, where, progress=lambda _line: None)
     assert not (tmp_path / "outputs" / "2025").exists()
     assert not (tmp_path / "processed" / "2025").exists()

@@ -252,7 +252,7 @@ def test_command_line_writes_one_workbook_without_split(tmp_path, capsys):
 
 def test_command_line_refuses_the_raw_data_folder_and_wrong_names(tmp_path, capsys):
     inside_raw = paths.RAW_DIR / "9999" / "kosong.xlsx"
-    assert cli.main(["template", "--year", "9999", "--output", str(inside_raw), "--split"]) == 1
+    assert cli.main(["template", "--year", "9999", "--output", str(inside_raw), "--split"]) == 2
     assert not (paths.RAW_DIR / "9999").exists()
     assert cli.main(["template", "--year", str(YEAR), "--output", str(tmp_path / "t.ods")]) == 1
     assert ".xlsx" in capsys.readouterr().err

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ikuanalysis.config import Limits
 from ikuanalysis.paths import ReportPaths
 from ikuanalysis.pipeline import Pipeline, Stage
 from ikuanalysis.publish import build
@@ -21,6 +24,10 @@ class FakeRunner:
             self.during()
         if name == self.fail_at:
             raise build.ReportError(f"{name} gagal")
+        if name == "01_a":  # the cleaning stage writes the processed year
+            year_folder = Path(parameters["processed_root"]) / str(parameters["year"])
+            year_folder.mkdir(parents=True, exist_ok=True)
+            (year_folder / "cases.csv").write_text(f"run {len(self.calls)}\n", encoding="utf-8")
         target.write_text(name, encoding="utf-8")
         (target.parents[1] / f"{name}.txt").write_text(str(parameters["year"]), encoding="utf-8")
 
@@ -44,7 +51,9 @@ def test_every_stage_runs_in_order_and_the_year_is_published_whole(where):
     assert folder == where.output_root / "2025"
     assert runner.calls == [("01_a", 2025), ("02_b", 2025)]
     assert sorted(p.name for p in folder.iterdir()) == ["01_a.txt", "02_b.txt", "manifest.json", "notebooks"]
-    assert [p.name for p in where.output_root.iterdir()] == ["2025"]  # no staging folder left
+    assert sorted(p.name for p in where.output_root.iterdir()) == ["2025"]  # no staging folder left
+    assert sorted(p.name for p in where.processed_root.iterdir()) == ["2025"]
+    assert (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8") == "run 1\n"
     assert lines[0] == "[2025] 1/2 satu …" and lines[2] == "[2025] 2/2 dua …"
     assert lines[-1] == f"[2025] laporan siap: {folder}"
 
@@ -55,7 +64,22 @@ def test_a_failed_stage_leaves_the_previous_report(where):
     with pytest.raises(build.ReportError, match="02_b gagal"):
         build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(fail_at="02_b"))
     assert {p.name: p.read_bytes() for p in (where.output_root / "2025").iterdir() if p.is_file()} == before
-    assert [p.name for p in where.output_root.iterdir()] == ["2025"]
+    assert sorted(p.name for p in where.output_root.iterdir()) == ["2025"]
+    # The failed run's cleaning wrote "run 1" again into staging: the published processed year is untouched.
+    assert (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8") == "run 1\n"
+    assert sorted(p.name for p in where.processed_root.iterdir()) == ["2025"]
+
+
+def test_processed_data_are_published_with_the_report_and_unchanged_years_keep_their_files(where):
+    build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner())
+    (where.processed_root / "2024").mkdir()
+    (where.processed_root / "2024" / "cases.csv").write_text("old 2024\n", encoding="utf-8")
+    inode_2024 = (where.processed_root / "2024" / "cases.csv").stat().st_ino
+    runner = FakeRunner()
+    runner.calls.append(("earlier", 0))  # this run writes "run 2"
+    build.build_report(2025, where, progress=lambda _line: None, runner=runner)
+    assert (where.processed_root / "2025" / "cases.csv").read_text(encoding="utf-8") == "run 2\n"
+    assert (where.processed_root / "2024" / "cases.csv").stat().st_ino == inode_2024
 
 
 def test_a_raw_file_changed_during_the_run_stops_publication(where):
@@ -65,9 +89,10 @@ def test_a_raw_file_changed_during_the_run_stops_publication(where):
 
     with pytest.raises(build.ReportError, match="berubah selama laporan dibuat"):
         build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(during=edit))
-    assert list(where.output_root.iterdir()) == []
+    assert [p.name for p in where.output_root.iterdir()] == []
+    assert [p.name for p in where.processed_root.iterdir()] == []
 
 
 def test_a_stage_without_notebook_other_than_export_is_refused(tmp_path):
     with pytest.raises(build.ReportError, match="tahap 'lain' tanpa notebook tidak dikenal"):
-        build.run_export_stage(Stage(id="lain", title="lain"), tmp_path / "03_report.ipynb", tmp_path, 2025)
+        build.run_export_stage(Stage(id="lain", title="lain"), tmp_path / "03_report.ipynb", tmp_path, 2025, Limits())

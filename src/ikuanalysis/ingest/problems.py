@@ -33,10 +33,11 @@ LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "mess
 # Message parameters that carry text from the raw files (quoted only when quotable); the
 # others are made by the program (configuration, counts). tests/ingest/test_catalogue.py checks
 # that every parameter of the catalogue is one or the other.
-RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail"})
+RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail", "part"})
 PROGRAM_PARAMS = frozenset({
     "year", "components", "component", "label", "prefix", "jenis_list", "error_type", "other", "own",
     "letters", "missing", "header_row", "known", "ids", "field", "found", "expected", "k",
+    "cells", "column_count", "folder", "limit", "ratio", "row_count", "size",
 })
 _QUOTED = re.compile(r"'([^'\n]+)'")
 _MAX_LISTED_PER_GROUP = 20

@@ -1,9 +1,9 @@
 """One run at a time per output and processed folder (an advisory ``flock``).
 
 A second run on the same folders waits ``lock_wait_seconds`` (``config/limits.yml``) and then
-stops with a message naming the run that holds them (its PID, command and start time). The
-lock belongs to the process: it is released when the run ends, however it ends (even by
-SIGKILL), so a stale lock never blocks anyone.
+stops (exit 3) with a message naming the run that holds them (its PID, command and start
+time). The lock belongs to the process: it is released when the run ends, however it ends
+(even by SIGKILL), so a stale lock never blocks anyone.
 """
 
 from __future__ import annotations
@@ -35,36 +35,43 @@ def describe_holder(lock_path: Path) -> str:
 
 @contextlib.contextmanager
 def hold_folder_lock(folder: Path, wait_seconds: float) -> Iterator[Path]:
-    """Hold the run lock of ``folder`` for the block (created if missing).
+    """Hold the run lock of ``folder`` for the block (the folder is created if missing).
+
+    The lock is a ``flock`` on the folder itself, so no file is left behind; while it is held,
+    ``.ikuanalysis.lock`` in the folder says who holds it, and is removed on release.
 
     Raises:
         MachineFailure: Another run held it for longer than ``wait_seconds``.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK_FILE
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    holder = folder / LOCK_FILE
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise MachineFailure(
-                        f"Folder {folder} sedang dipakai oleh run lain ({describe_holder(path)}). "
-                        f"Sudah ditunggu {wait_seconds:g} detik. Tunggu sampai run itu selesai, lalu "
-                        "jalankan lagi; tidak ada yang diubah."
-                    ) from None
-                time.sleep(_POLL_SECONDS)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "command": " ".join(["ikuanalysis", *sys.argv[1:]])[:200],
-                                 "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}))
-        handle.flush()
-        yield path
+        _acquire(descriptor, folder, holder, wait_seconds)
+        holder.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(["ikuanalysis", *sys.argv[1:]])[:200],
+                                      "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}), encoding="utf-8")
+        try:
+            yield holder
+        finally:
+            holder.unlink(missing_ok=True)
     finally:
-        handle.close()  # releases the lock
+        os.close(descriptor)  # releases the lock
+
+
+def _acquire(descriptor: int, folder: Path, holder: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise MachineFailure(
+                    f"Folder {folder} sedang dipakai oleh run lain ({describe_holder(holder)}). "
+                    f"Sudah ditunggu {wait_seconds:g} detik. Tunggu sampai run itu selesai, lalu "
+                    "jalankan lagi; tidak ada yang diubah."
+                ) from None
+            time.sleep(_POLL_SECONDS)
 
 
 @contextlib.contextmanager

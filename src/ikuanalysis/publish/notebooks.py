@@ -139,10 +139,9 @@ class NotebookRunner:
                 with contextlib.suppress(Exception):
                     process.wait(timeout=5)
             if self._loop is not None and not self._loop.is_closed():
+                # Also removes the connection file and closes the manager's sockets.
                 with contextlib.suppress(Exception, RunInterrupted):
                     self._loop.run_until_complete(asyncio.wait_for(km.shutdown_kernel(now=True), 5))
-            with contextlib.suppress(Exception):
-                km.cleanup_resources()
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
