@@ -254,5 +254,5 @@ def test_command_line_refuses_the_raw_data_folder_and_wrong_names(tmp_path, caps
     inside_raw = paths.RAW_DIR / "9999" / "kosong.xlsx"
     assert cli.main(["template", "--year", "9999", "--output", str(inside_raw), "--split"]) == 2
     assert not (paths.RAW_DIR / "9999").exists()
-    assert cli.main(["template", "--year", str(YEAR), "--output", str(tmp_path / "t.ods")]) == 1
+    assert cli.main(["template", "--year", str(YEAR), "--output", str(tmp_path / "t.ods")]) == 2
     assert ".xlsx" in capsys.readouterr().err
