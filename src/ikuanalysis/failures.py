@@ -61,8 +61,9 @@ class RunInterrupted(BaseException):
 
     def __str__(self) -> str:
         name = "SIGTERM" if self.signal_number == signal.SIGTERM else "Ctrl+C (SIGINT)"
-        return (f"Proses dihentikan ({name}). Tidak ada hasil yang diubah; folder sementara sudah "
-                "dibersihkan. Jalankan lagi perintah yang sama bila ingin melanjutkan.")
+        return (f"Proses dihentikan ({name}). Laporan yang sedang dibuat tidak diterbitkan dan data bersih "
+                "serta hasil sebelumnya tetap seperti semula; folder sementara sudah dibersihkan. Jalankan lagi "
+                "perintah yang sama bila ingin melanjutkan.")
 
 
 _MACHINE_ERRNOS = {

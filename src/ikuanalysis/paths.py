@@ -6,6 +6,7 @@ Every other module asks here for a path instead of building one, so a different 
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
 import os
@@ -117,6 +118,26 @@ def _exchange(first: Path, second: Path) -> bool:
     if number in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
         return False  # file system or kernel without the exchange: fall back to two renames
     raise OSError(number, os.strerror(number), str(second))
+
+
+SOURCE_DATE_ENV = "SOURCE_DATE_EPOCH"
+_FALLBACK_EPOCH = 946684800  # 1 January 2000 UTC
+
+
+def source_date(*folders: Path | None) -> dt.datetime:
+    """Return the date stamped in documents (PDF dates, report footer), never the time of building.
+
+    ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org convention); else the newest
+    modification time of the files in ``folders`` (the registers: the data's own timestamp,
+    also in year folders below them); else 1 January 2000 UTC. Two builds of the same inputs
+    are then identical byte for byte.
+    """
+    epoch = os.environ.get(SOURCE_DATE_ENV, "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    times = [entry.stat().st_mtime for folder in folders if folder is not None and Path(folder).is_dir()
+             for entry in Path(folder).rglob("*") if entry.is_file() and not entry.is_symlink()]
+    return dt.datetime.fromtimestamp(int(max(times)) if times else _FALLBACK_EPOCH, tz=dt.timezone.utc)
 
 
 def file_sha256(path: Path) -> str:

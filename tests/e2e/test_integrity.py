@@ -3,8 +3,8 @@ intact, raw files are never changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -25,12 +25,10 @@ def cli(root, *extra):
             "--processed-dir", str(root / "processed"), "--output-dir", str(root / "outputs"), *extra]
 
 
-def snapshot(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def without_timestamp(html: bytes) -> bytes:
-    return re.sub(rb"Dibuat pada [^<]*? dengan", b"", html)
+def snapshot(folder, only=None):
+    """Path (relative to ``folder``) → bytes of every file below it, or below its ``only`` subfolders."""
+    tops = [folder / name for name in only] if only else [folder]
+    return {p.relative_to(folder): p.read_bytes() for top in tops for p in sorted(top.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +39,31 @@ def root(tmp_path_factory):
     return root
 
 
-def test_a_rerun_gives_identical_json_processed_data_and_html(root):
+def test_a_rerun_gives_identical_bytes_in_every_file_pdf_and_notebooks_included(root):
     raw_before = snapshot(root / "raw")
-    first = {**snapshot(root / "processed"), **snapshot(root / "outputs" / "2025")}
+    first = snapshot(root, ("processed", "outputs"))
     subprocess.run(cli(root), env=ENV, check=True, capture_output=True)
-    second = {**snapshot(root / "processed"), **snapshot(root / "outputs" / "2025")}
-    assert first.keys() == second.keys()
-    for name in first:
-        if name.suffix in {".csv", ".json"}:
-            assert first[name] == second[name], name
-    html = Path("iku_2025.html")
-    assert without_timestamp(first[html]) == without_timestamp(second[html])
+    second = snapshot(root, ("processed", "outputs"))
+    assert sorted(map(str, first)) == sorted(map(str, second))
+    assert [str(name) for name in first if first[name] != second[name]] == []
+    assert {Path("outputs/2025/iku_2025.pdf"), Path("outputs/2025/notebooks/03_report.ipynb")} <= set(second)
     assert snapshot(root / "raw") == raw_before  # raw files untouched by two runs
+
+
+def test_the_pdf_is_dated_by_the_data_or_source_date_epoch(root, tmp_path):
+    import pikepdf
+
+    newest = max(p.stat().st_mtime for p in (root / "raw" / "2025").iterdir())
+    stamp = dt.datetime.fromtimestamp(int(newest), tz=dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    with pikepdf.open(root / "outputs" / "2025" / "iku_2025.pdf") as pdf:
+        assert (str(pdf.docinfo["/CreationDate"]), str(pdf.docinfo["/ModDate"])) == (stamp, stamp)
+        assert "/Metadata" not in pdf.Root  # no XMP packet with the time of printing
+    other = tmp_path / "other"
+    subprocess.run([*cli(root)[:-6], "--raw-dir", str(root / "raw"), "--processed-dir", str(other / "processed"),
+                    "--output-dir", str(other / "outputs")], env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"},
+                   check=True, capture_output=True)
+    with pikepdf.open(other / "outputs" / "2025" / "iku_2025.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20260101000000Z"
 
 
 def test_a_killed_run_leaves_the_previous_report_intact(root):

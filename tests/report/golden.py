@@ -21,7 +21,7 @@ BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "tr", "td", "th", "div", "capti
               "footer", "blockquote", "ul", "ol", "nav", "table", "figure", "figcaption", "details", "summary",
               "pre", "math", "br"}
 SKIPPED_TAGS = {"style", "script", "svg", "head", "title"}
-GENERATED_AT = re.compile(r"Dibuat pada \d{1,2} \w+ \d{4} pukul \d{2}\.\d{2}")
+GENERATED_AT = re.compile(r"berkas register per [^.]*? pukul \d\d\.\d\d")  # the fixture files are written at test time
 
 
 class _Text(HTMLParser):
@@ -52,7 +52,7 @@ def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
-    return GENERATED_AT.sub("Dibuat pada <tanggal>", "\n".join(line for line in lines if line)) + "\n"
+    return GENERATED_AT.sub("berkas register per <tanggal>", "\n".join(line for line in lines if line)) + "\n"
 
 
 def build_fixture_report(root: Path, config_dir: Path | None = None) -> Path:

@@ -155,7 +155,7 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
         limits: The run's limits (the printer's timeout).
         raw_dir: The year's registers, whose newest date is stamped in the PDF.
     """
-    from ikuanalysis.publish.export import export_html, print_pdf, source_date
+    from ikuanalysis.publish.export import export_html, print_pdf
 
     if step.id != "export" or executed is None:
         raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal, atau tidak ada "
@@ -164,4 +164,4 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
     html = export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
     print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
-              document_date=source_date(raw_dir))
+              document_date=paths.source_date(raw_dir))

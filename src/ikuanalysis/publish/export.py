@@ -114,22 +114,7 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date
             f"Jalankan lagi; bila terulang, pasang ulang dengan 'make system-deps'. Pesan Chromium: "
             f"{completed.stderr.strip()[-300:]}"
         )
-    fix_pdf_metadata(pdf_path, document_date or source_date())
-
-
-def source_date(data_folder: Path | None = None) -> dt.datetime:
-    """Return the date stamped in documents, never the time of printing.
-
-    ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org convention); else the newest
-    modification time of the files in ``data_folder`` (the year's registers: the data's own
-    timestamp); else 1 January 2000 UTC. Two builds of the same inputs are then identical.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    times = [p.stat().st_mtime for p in Path(data_folder).iterdir() if p.is_file()] \
-        if data_folder is not None and Path(data_folder).is_dir() else []
-    return dt.datetime.fromtimestamp(int(max(times)) if times else 946684800, tz=dt.timezone.utc)
+    fix_pdf_metadata(pdf_path, document_date or paths.source_date())
 
 
 def fix_pdf_metadata(pdf_path: Path, when: dt.datetime) -> None:

@@ -154,6 +154,9 @@ class NotebookRunner:
         if pending:
             with contextlib.suppress(BaseException):
                 self._loop.run_until_complete(asyncio.wait(pending, timeout=2))
+        for task in pending:  # retrieved, so asyncio does not log "exception was never retrieved"
+            if task.done() and not task.cancelled():
+                task.exception()
 
     async def _is_alive(self) -> bool:
         return self._km is not None and await self._km.is_alive()

@@ -113,7 +113,14 @@ def methodology_section(settings: Settings, year: int, history_years: list[int])
 
 
 def footer(settings: Settings, parameters: dict, generated: dt.datetime | None = None) -> Html:
-    """Return the footer: generation date, version, config folder and parameters."""
+    """Return the footer: the data's date, version, config folder and parameters.
+
+    Args:
+        settings: The configuration.
+        parameters: The run's parameters, listed.
+        generated: The date of the data (``paths.source_date``: the newest register, or
+            ``SOURCE_DATE_EPOCH``), not the time of building, so reruns are identical.
+    """
     generated = generated or dt.datetime.now()
     return _render("footer.html.j2", settings, date=format_date(generated.date()), time=f"{generated:%H.%M}",
                    version=__version__, config_name=settings.config_dir.name,
