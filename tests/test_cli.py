@@ -78,3 +78,36 @@ def test_a_missing_config_folder_is_wrong_use_with_an_indonesian_message(tmp_pat
 def test_config_may_name_iku_yml_itself(tmp_path, tiny_raw_root, capsys):
     assert cli.main(["validate", "--year", "2025", "--raw-dir", str(tiny_raw_root),
                  "--config", str(paths.CONFIG_DIR / "iku.yml")]) == 0
+
+
+@pytest.mark.parametrize("option, where", [
+    ("--output-dir", "raw"), ("--processed-dir", "raw"),          # the same folder: the registers were replaced
+    ("--output-dir", "raw/2025/hasil"), ("--processed-dir", "raw/bersih"),  # inside the raw folder
+    ("--output-dir", "."),                                         # containing it
+    ("--output-dir", "processed"),                                 # processed and outputs both hold year folders
+])
+def test_overlapping_folders_exit_2_and_leave_the_registers_alone(capsys, tmp_path, option, where):
+    (tmp_path / "raw" / "2025").mkdir(parents=True)
+    register = tmp_path / "raw" / "2025" / "x1_psks.csv"
+    register.write_text("no;nama\n1;A\n", encoding="utf-8")
+    folders = {"--raw-dir": tmp_path / "raw", "--processed-dir": tmp_path / "processed", "--output-dir": tmp_path / "out"}
+    folders[option] = tmp_path / where
+    argv = ["report", "--year", "2025", *(str(part) for pair in folders.items() for part in pair)]
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert "bertumpuk" in err and "Tidak ada yang ditulis" in err and "Traceback" not in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert register.read_text(encoding="utf-8") == "no;nama\n1;A\n"
+
+
+def test_a_register_linking_outside_its_year_folder_stops_report_with_exit_2(capsys, tmp_path):
+    (tmp_path / "raw" / "2025").mkdir(parents=True)
+    (tmp_path / "elsewhere.csv").write_text("no;nama\n1;A\n", encoding="utf-8")
+    (tmp_path / "raw" / "2025" / "x1_psks.csv").symlink_to(tmp_path / "elsewhere.csv")
+    code, out, err = run(capsys, "report", "--year", "2025", "--raw-dir", str(tmp_path / "raw"),
+                         "--processed-dir", str(tmp_path / "processed"), "--output-dir", str(tmp_path / "out"))
+    assert code == 2 and "x1_psks.csv: berkas ini adalah tautan (symlink) ke luar folder tahun 2025" in err
+    assert not (tmp_path / "processed").exists() and not (tmp_path / "out").exists()
+    code, _, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tmp_path / "raw"))
+    assert code == 2 and "symlink_outside_folder" in err

@@ -17,10 +17,11 @@ import tempfile
 from pathlib import Path
 
 from ikuanalysis import paths
-from ikuanalysis.failures import MachineFailure
+from ikuanalysis.failures import MachineFailure, describe_os_error
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "IKUANALYSIS_BROWSER"
+_WRITE_FAILED = re.compile(r"Failed to write file (.+?): [^\n]*\((\d+)\)")
 _EXTERNAL = re.compile(r"""(?:src|href|action|data|poster)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
@@ -108,6 +109,10 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date
         except OSError as exc:
             raise ExportError(f"Chromium ({browser}) tidak dapat dijalankan: {exc.strerror}. Pasang ulang "
                               "dengan 'make system-deps', lalu jalankan lagi.") from None
+    refused = _WRITE_FAILED.search(completed.stderr or "")
+    if refused:  # Chromium exits 0 when it cannot write the file (disk full, no permission)
+        raise describe_os_error(int(refused.group(2)), refused.group(1)) or ExportError(
+            f"Chromium tidak dapat menulis {refused.group(1)}. Periksa folder hasil, lalu jalankan lagi.")
     if completed.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         raise ExportError(
             f"Chromium gagal mencetak PDF (kode {completed.returncode}); tidak ada hasil yang diubah. "

@@ -28,7 +28,7 @@ def describe_holder(lock_path: Path) -> str:
     """Return who holds ``lock_path`` as written in it (PID, command, since when)."""
     try:
         holder = json.loads(lock_path.read_text(encoding="utf-8"))
-        return f"PID {holder['pid']}, perintah '{holder['command']}', sejak {holder['since']}"
+        return f"PID {holder['pid']}, sejak {holder['since']}, perintah: {holder['command']}"
     except (OSError, ValueError, KeyError, TypeError):
         return "proses lain"
 

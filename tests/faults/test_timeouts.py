@@ -1,0 +1,79 @@
+"""Bounded waits: a cell, a notebook or the printer that stops answering; a missing or
+crashing printer; a second run on the same folders. Each ends with exit 3 within its bound,
+no traceback, and the previous processed data and outputs unchanged."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.faults.conftest import Project, kill_quietly, write_project
+
+pytestmark = pytest.mark.e2e
+SHORT = {"cell_timeout_seconds": 3, "notebook_timeout_seconds": 6, "pdf_timeout_seconds": 3, "lock_wait_seconds": 1}
+SLACK_SECONDS = 8  # kernel start, the stages before the hold point, cleaning up
+
+
+@pytest.fixture(scope="module")
+def short(tmp_path_factory) -> Project:
+    home = write_project(tmp_path_factory.mktemp("timeouts"), limits=SHORT)
+    project = Project(home, home / "data" / "processed", home / "outputs")
+    first = project.run()
+    assert first.returncode == 0, first.stderr
+    return project
+
+
+def timed(project, **env):
+    started = time.monotonic()
+    finished = project.run(**env)
+    return finished, time.monotonic() - started
+
+
+def check_unchanged(project, before, finished):
+    assert "Traceback" not in finished.stderr
+    assert project.state() == before
+    assert project.leftovers() == []
+
+
+def test_a_cell_past_its_timeout_ends_the_run_with_exit_3(short):
+    before = short.state()
+    finished, seconds = timed(short, IKU_FAULT_STAGE="02_indicator")
+    assert finished.returncode == 3, finished.stderr
+    assert "Satu sel notebook 02_indicator berjalan lebih dari 3 detik" in finished.stderr
+    assert "cell_timeout_seconds" in finished.stderr
+    assert seconds < SHORT["cell_timeout_seconds"] + SLACK_SECONDS
+    check_unchanged(short, before, finished)
+
+
+def test_a_notebook_past_its_timeout_ends_the_run_with_exit_3(tmp_path):
+    limits = {**SHORT, "cell_timeout_seconds": 60, "notebook_timeout_seconds": 4}
+    home = write_project(tmp_path, limits=limits)
+    project = Project(home, home / "data" / "processed", home / "outputs")
+    finished, seconds = timed(project, IKU_FAULT_STAGE="01_clean")
+    assert finished.returncode == 3, finished.stderr
+    assert "Notebook 01_clean berjalan lebih dari 4 detik" in finished.stderr
+    assert seconds < limits["notebook_timeout_seconds"] + SLACK_SECONDS
+    assert project.state() == {} and project.leftovers() == []
+
+
+def test_a_printer_that_hangs_is_stopped_at_its_timeout(short):
+    before = short.state()
+    finished, seconds = timed(short, IKUANALYSIS_BROWSER=str(short.home / "slow_printer"))
+    kill_quietly(int((short.home / "reached").read_text()))
+    assert finished.returncode == 3, finished.stderr
+    assert "Chromium tidak selesai mencetak PDF dalam 3 detik" in finished.stderr
+    assert seconds < SHORT["pdf_timeout_seconds"] + SLACK_SECONDS + 6  # the three notebooks run first
+    check_unchanged(short, before, finished)
+
+
+@pytest.mark.parametrize("printer, message", [
+    ("crashing_printer", "Chromium gagal mencetak PDF (kode -11)"),
+    ("no_such_printer", "tidak dapat dijalankan"),
+])
+def test_a_crashing_or_missing_printer_is_exit_3(short, printer, message):
+    before = short.state()
+    finished = short.run(IKUANALYSIS_BROWSER=str(short.home / printer))
+    assert finished.returncode == 3, finished.stderr
+    assert message in finished.stderr
+    check_unchanged(short, before, finished)
