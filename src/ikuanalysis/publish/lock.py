@@ -68,7 +68,7 @@ def _acquire(descriptor: int, folder: Path, holder: Path, wait_seconds: float) -
             if time.monotonic() >= deadline:
                 raise MachineFailure(
                     f"Folder {folder} sedang dipakai oleh run lain ({describe_holder(holder)}). "
-                    f"Sudah ditunggu {wait_seconds:g} detik. Tunggu sampai run itu selesai, lalu "
+                    f"Sudah ditunggu {f'{wait_seconds:g}'.replace('.', ',')} detik. Tunggu sampai run itu selesai, lalu "
                     "jalankan lagi; tidak ada yang diubah."
                 ) from None
             time.sleep(_POLL_SECONDS)
