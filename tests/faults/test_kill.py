@@ -7,6 +7,7 @@ status of contract §4, within a bound; and the next run leaves no staging behin
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 
 import pytest
@@ -96,6 +97,23 @@ def test_a_second_run_on_the_same_folders_waits_then_names_the_first(project):
     assert waited < LIMITS["lock_wait_seconds"] + 5
     assert "Traceback" not in second.stderr
     assert {k: v for k, v in project.state().items() if ".staging-" not in k and ".ikuanalysis.lock" not in k} == before
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_report_all_stops_its_workers_cleanly_with_130(project, number):
+    before = published(project)
+    argv = [part for part in project.argv("--all", "--force", "--jobs", "1") if part not in ("--year", "2025")]
+    (project.home / "reached").unlink(missing_ok=True)
+    process = subprocess.Popen(argv, env=project.env(IKU_FAULT_STAGE="02_indicator"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    kernel = project.wait_reached(process)
+    process.send_signal(number)
+    _, err = process.communicate(timeout=SIGNAL_BOUND_SECONDS)
+    kill_quietly(kernel)
+    assert process.returncode == 130, err
+    assert "Proses dihentikan" in err and "Traceback" not in err
+    assert published(project) == before
+    assert project.leftovers() == []
 
 
 def test_after_the_faults_the_next_run_succeeds_and_leaves_no_staging(project):
