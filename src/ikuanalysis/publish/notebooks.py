@@ -89,6 +89,8 @@ class NotebookRunner:
             self._loop.run_until_complete(self._execute(notebook, name))
         except BaseException:
             self._cancel_pending()
+            if not self._kernel_process_alive():
+                self._stop()  # killed, dead or timed out: the next notebook starts a new kernel
             raise
         finally:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,19 +127,31 @@ class NotebookRunner:
         reply = await self._kc.kernel_info(reply=True, timeout=self.limits.kernel_start_timeout_seconds)
         self._language_info = reply["content"].get("language_info", {})
 
+    def _kernel_process(self):
+        provisioner = self._km.provisioner if self._km is not None else None
+        return getattr(provisioner, "process", None)
+
+    def _kernel_process_alive(self) -> bool:
+        process = self._kernel_process()
+        return process is not None and process.poll() is None
+
+    def _kill_kernel(self) -> None:
+        """Kill the kernel process at once (it hangs, or a bound was reached)."""
+        process = self._kernel_process()
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                process.wait(timeout=5)
+
     def _stop(self) -> None:
-        """Stop the client and the kernel; kill the kernel process if it does not stop at once."""
+        """Stop the client and the kernel (killed if it is still running); not from inside the loop."""
+        self._kill_kernel()
         kc, km, self._kc, self._km = self._kc, self._km, None, None
         if kc is not None:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
         if km is not None:
-            process = getattr(km.provisioner, "process", None) if km.provisioner else None
-            if process is not None and process.poll() is None:
-                with contextlib.suppress(OSError):
-                    process.send_signal(signal.SIGKILL)
-                with contextlib.suppress(Exception):
-                    process.wait(timeout=5)
             if self._loop is not None and not self._loop.is_closed():
                 # Also removes the connection file and closes the manager's sockets.
                 with contextlib.suppress(Exception, RunInterrupted):
@@ -194,10 +208,9 @@ class NotebookRunner:
         work.cancel()
         watch.cancel()
         await asyncio.gather(work, watch, return_exceptions=True)
+        self._kill_kernel()  # dead already, or past its deadline
         if watch in done:
-            self._stop()
             raise KernelDied(kernel_died_message(name))
-        self._stop()
         raise MachineFailure(
             f"Notebook {name} berjalan lebih dari {self.limits.notebook_timeout_seconds} detik dan "
             "dihentikan; tidak ada hasil yang diubah. Bila datanya memang sangat besar, naikkan "
@@ -212,14 +225,13 @@ class NotebookRunner:
         except CellExecutionError as exc:
             raise failure_from_cell_error(exc.ename, exc.evalue, name) from None
         except CellTimeoutError:
-            self._stop()
+            self._kill_kernel()  # still busy with the cell
             raise MachineFailure(
                 f"Satu sel notebook {name} berjalan lebih dari {self.limits.cell_timeout_seconds} detik "
                 "dan dihentikan; tidak ada hasil yang diubah. Bila datanya memang sangat besar, naikkan "
                 "cell_timeout_seconds di config/limits.yml."
             ) from None
         except DeadKernelError:
-            self._stop()
             raise KernelDied(kernel_died_message(name)) from None
 
 
