@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ikuanalysis import paths
 from ikuanalysis.publish import export
 
 
@@ -53,3 +54,39 @@ def test_a_failing_browser_is_an_export_error(tmp_path, monkeypatch):
     (tmp_path / "a.html").write_text("<p>x</p>", encoding="utf-8")
     with pytest.raises(export.ExportError, match=r"kode 3\);.*Pesan Chromium: cannot print"):
         export.print_pdf(tmp_path / "a.html", tmp_path / "a.pdf")
+
+
+PRINT_CSS = (paths.TEMPLATE_DIR / "ikureport" / "report.css").read_text(encoding="utf-8")
+
+
+def print_report_like_page(tmp_path, settings, is_sample):
+    """Print a page shaped like the report (its CSS and title block, then 40 paragraphs) and
+    return the text of each PDF page."""
+    from types import SimpleNamespace
+
+    import pypdf
+
+    from ikuanalysis.report.sections import title_block
+
+    title = title_block(settings, SimpleNamespace(year=2025), is_sample)
+    body = "".join(f"<p>Paragraf {n}. " + "Isi laporan yang cukup panjang. " * 40 + "</p>" for n in range(40))
+    html = tmp_path / "r.html"
+    html.write_text(f"<html><head><style>{PRINT_CSS}</style></head><body><main class='report'>{title}{body}"
+                    "</main></body></html>", encoding="utf-8")
+    export.print_pdf(html, tmp_path / "r.pdf")
+    return [page.extract_text() for page in pypdf.PdfReader(tmp_path / "r.pdf").pages]
+
+
+def test_every_printed_page_has_the_running_header_and_its_number_of_all(tmp_path, settings):
+    pages = print_report_like_page(tmp_path, settings, is_sample=True)
+    assert len(pages) >= 3
+    header = f"{settings.iku.indicator.name} · TA 2025"
+    for number, text in enumerate(pages, start=1):
+        assert header in text, number
+        assert f"Halaman {number} dari {len(pages)}" in text, number
+        assert "DATA CONTOH (SINTETIS)" in text, number  # the mark on every page, not only the first
+
+
+def test_real_data_print_without_the_synthetic_mark(tmp_path, settings):
+    pages = print_report_like_page(tmp_path, settings, is_sample=False)
+    assert all("SINTETIS" not in text and "Halaman" in text for text in pages)

@@ -39,9 +39,24 @@ def sample_banner(is_sample: bool, settings: Settings | None = None) -> Html:
 
 
 def title_block(settings: Settings, result: IndicatorResult, is_sample: bool) -> Html:
-    """Return the report's title, subtitle and, for sample data, the banner."""
+    """Return the report's title, subtitle and, for sample data, the banner.
+
+    It also sets the printed page's margin boxes: a running header (indicator, TA), "Halaman N
+    dari M", and on every page the synthetic-data mark when the data are samples.
+    """
     return _render("judul.html.j2", settings, year=result.year, indicator_name=settings.iku.indicator.name,
-                   organization=_org(settings), banner=sample_banner(is_sample, settings))
+                   organization=_org(settings), banner=sample_banner(is_sample, settings),
+                   running_header=css_string(f"{settings.iku.indicator.name} · TA {result.year}"),
+                   sample_mark=css_string("DATA CONTOH (SINTETIS)") if is_sample else "")
+
+
+def css_string(text: str) -> Markup:
+    """Return ``text`` as a quoted CSS string, every character outside plain letters escaped.
+
+    Config text reaches a ``<style>`` element, where HTML escaping does not apply.
+    """
+    escaped = "".join(ch if ch.isalnum() or ch in " .,·-()/%" else f"\\{ord(ch):x} " for ch in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def summary_section(result: IndicatorResult, settings: Settings | None = None) -> Html:
