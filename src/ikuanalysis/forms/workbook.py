@@ -44,7 +44,10 @@ from ikuanalysis.config import (
 )
 from ikuanalysis.ingest.read import column_letter
 
-TEMPLATE_ROWS = 1000
+EXCEL_MAX_ROWS = 1_048_576
+# Drop-downs and checks reach the sheet's last row: a data validation is one range, so the
+# workbook stays as small and quick to open for a 10^6-row DTKS register as for 1.000 rows.
+TEMPLATE_ROWS = EXCEL_MAX_ROWS - 2  # below the title and header rows
 INSTRUCTIONS_SHEET = "Petunjuk"
 LISTS_SHEET = "Daftar"
 TITLE_ROW = 0  # 0-based: spreadsheet row 1
