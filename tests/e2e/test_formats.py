@@ -1,0 +1,98 @@
+"""The chapter in its three forms: HTML, PDF and Word carry the same sections and numbers.
+
+Built for 2025 (four components) and 2022 (x4 had no cases: three components) from the
+project's sample data. Charts are left out of the comparison: in all three they are pictures
+(SVG paths, no text).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from ikuanalysis import paths
+
+pytestmark = pytest.mark.e2e
+# A number as the report writes it: 1.225 · 93,06 · 93,06% · +3,30 · Rp1.850.000.000
+NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+")
+# What only the printed page adds: its margin boxes.
+PAGE_FURNITURE = re.compile(r"Halaman \d+ dari \d+|· TA \d{4}")
+
+
+class _Text(HTMLParser):
+    """The visible text of the report HTML and its h2 headings (style, script, svg left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.headings, self._skip, self._in_h2 = [], [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script", "svg", "title")
+        self._in_h2 = self._in_h2 or tag == "h2"
+        if tag == "h2":
+            self.headings.append("")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script", "svg", "title")
+        self._in_h2 = self._in_h2 and tag != "h2"
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+            if self._in_h2:
+                self.headings[-1] += data
+
+
+def html_text(path):
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.parts), [h.strip() for h in parser.headings]
+
+
+def pdf_text(path):
+    import pypdf
+
+    return PAGE_FURNITURE.sub(" ", " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+
+
+def docx_text(path):
+    import docx
+
+    document = docx.Document(path)
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    headings = [p.text.strip() for p in document.paragraphs if p.style.name == "Heading 2"]
+    return " ".join(parts), headings
+
+
+def numbers(text):
+    return Counter(NUMBER.findall(re.sub(r"\s+", " ", text)))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("formats")
+    for year in (2025, 2022):
+        done = subprocess.run([sys.executable, "-m", "ikuanalysis.cli", "report", "--year", str(year),
+                               "--raw-dir", str(paths.RAW_DIR), "--processed-dir", str(root / "processed"),
+                               "--output-dir", str(root / "outputs")], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    return root / "outputs"
+
+
+@pytest.mark.parametrize("year", [2025, 2022])
+def test_html_pdf_and_docx_carry_the_same_sections_and_numbers(built, year):
+    folder = built / str(year)
+    html, html_headings = html_text(folder / f"iku_{year}.html")
+    word, word_headings = docx_text(folder / f"iku_{year}.docx")
+    printed = pdf_text(folder / f"iku_{year}.pdf")
+    assert len(html_headings) >= 10 and word_headings == html_headings
+    assert all(heading.split(". ", 1)[-1] in printed for heading in html_headings)
+    expected = numbers(html)
+    assert numbers(word) == expected
+    assert numbers(printed) == expected
