@@ -42,8 +42,30 @@ def test_summary_states_value_capaian_and_kategori_of_each_band(settings, catego
 def test_weakest_component_and_people_not_handled(settings):
     result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2)), settings.iku, 2025)
     text = " ".join(describe_result(result))
-    assert "Komponen terendah adalah x4 (Korban bencana yang mendapatkan bantuan) sebesar 50,00%: 1 dari 2 belum ditangani" in text
-    assert "Secara keseluruhan 6 orang/unit" in text  # 3 + 1 + 1 + 1
+    assert ("Komponen terendah adalah x4 (Korban bencana yang mendapatkan bantuan) sebesar 50,00%: 1 dari 2 korban "
+            "bencana belum menerima bantuan.") in text
+    # per component, each with its own meaning, never summed across components
+    assert ("Yang belum ditangani menurut komponen: 3 lembaga/orang PSKS tidak aktif (x1), 1 orang PPKS belum terpenuhi "
+            "kebutuhan dasarnya sesuai standar (x2), 1 penerima bantuan sosial belum terverifikasi tepat sasaran (x3) "
+            "dan 1 korban bencana belum menerima bantuan (x4).") in text
+    assert "orang/unit" not in text
+
+
+def test_not_handled_columns_say_what_not_handled_means_per_component(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.measurement_section(settings, result)
+    assert '<td class="num">3 tidak aktif</td>' in html
+    assert '<td class="num">1 belum terpenuhi kebutuhan dasarnya sesuai standar</td>' in html
+    by_jenis = analysis.breakdown(aggregate(x1=(21, 24), x3=(9, 10)), "jenis")
+    tables = sections.jenis_tables(by_jenis, settings)
+    assert '<th class="num">Tidak aktif</th>' in tables and '<th class="num">Belum terverifikasi tepat sasaran</th>' in tables
+
+
+def test_component_unit_and_meaning_default_when_omitted():
+    from ikuanalysis.config import Component
+
+    component = Component(id="x9", label="L", bidang="B", jenis_list="ppks", numerator="n", denominator="d")
+    assert (component.unit, component.not_handled_label) == ("kasus", "belum ditangani sesuai standar")
 
 
 def test_analysis_sentences_name_gaps_change_and_places(settings):
@@ -57,7 +79,7 @@ def test_analysis_sentences_name_gaps_change_and_places(settings):
     # previous: (83.333 + 50 + 90) / 3 = 74.444; now 84.167: +9.72 points
     assert "Dibanding TA 2024 (74,44%), realisasi naik 9,72 poin menjadi 84,17%." in text
     assert "Selisih 15,83 poin terhadap target terbagi menurut komponen: x2 8,33 poin (52,6%), x1 4,17 poin (26,3%), x3 3,33 poin (21,1%)" in text
-    assert "x1: Pahandut (87,50%, 3 belum ditangani)" in text
+    assert "x1: Pahandut (87,50%, 3 lembaga/orang PSKS tidak aktif)" in text
 
 
 def test_first_year_says_there_is_no_previous_year(settings):

@@ -17,7 +17,7 @@ from ikuanalysis.disclosure import HIDDEN, PERCENT_HIDDEN
 from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
 from ikuanalysis.indicator.compute import IndicatorResult
 from ikuanalysis.report.html import QUARTERS, Html
-from ikuanalysis.report.narrative import describe_result, split_items
+from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, split_items
 from ikuanalysis.report.render import default_settings, render_macro, render_section, render_text
 
 MACROS = "_macros.html.j2"
@@ -81,7 +81,8 @@ def measurement_section(settings: Settings, result: IndicatorResult) -> Html:
     """Return the standard LKjIP table, the components table and the rating bands."""
     components = [{"id": c.id, "label": c.label, "numerator": format_number(c.numerator),
                    "denominator": format_number(c.denominator), "percent": format_percent(c.percent),
-                   "included": c.included, "not_handled": format_number(c.not_handled_count)}
+                   "included": c.included, "not_handled": format_number(c.not_handled_count),
+                   "not_handled_label": meaning(c.id, settings)[1], "computable": c.percent is not None}
                   for c in result.components]
     return _render("pengukuran.html.j2", settings, year=result.year, indicator=settings.iku.indicator.model_dump(),
                    target=format_percent(result.target), value=format_percent(result.value),
@@ -211,10 +212,15 @@ def jenis_rows(by_jenis, settings: Settings) -> list[dict]:
         own = by_jenis[by_jenis["component"] == component.id].sort_values(["denominator", "jenis"],
                                                                           ascending=[False, True])
         if not own.empty:
-            parts.append({"component": component.id, "rows": [
+            parts.append({"component": component.id, "not_handled_header": _capitalized(component.not_handled_label),
+                          "rows": [
                 (r.jenis, format_number(r.denominator), format_number(r.numerator), format_percent(r.percent),
                  format_number(r.not_handled)) for r in own.itertuples(index=False)]})
     return parts
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def jenis_tables(by_jenis, settings: Settings) -> Html:
@@ -275,8 +281,10 @@ def _points(value: float) -> str:
     return format_points(value).lstrip("+")
 
 
-def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, furthest, gaps) -> dict:
+def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, furthest, gaps,
+                     settings: Settings | None = None) -> dict:
     """Return the formatted figures the analysis sentences speak of."""
+    settings = settings or default_settings()
     computable = sorted((c for c in result.components if c.percent is not None), key=lambda c: c.percent)
     shares = sorted((g for g in gaps if g.share_percent is not None), key=lambda g: -g.gap_points)
     comparable = previous is not None and previous.value is not None and result.value is not None
@@ -285,7 +293,9 @@ def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, 
         "order": [{"id": c.id, "percent": format_percent(c.percent), "gap": _points(c.percent - result.target)}
                   for c in computable],
         "furthest": [{"component": r.component, "kecamatan": r.kecamatan, "percent": format_percent(r.percent),
-                      "not_handled": format_number(r.not_handled)} for r in furthest.itertuples(index=False)],
+                      "not_handled": format_number(r.not_handled),
+                      "not_handled_text": not_handled_text(r.not_handled, r.component, settings)}
+                     for r in furthest.itertuples(index=False)],
         "previous": {"year": previous.year, "value": format_percent(previous.value)} if comparable else None,
         "change": {"delta": "up" if delta > 0 else "down" if delta < 0 else "same",
                    "amount": _points(abs(delta)) if delta else ""},
@@ -301,7 +311,7 @@ def analysis_sentences(result: IndicatorResult, previous: IndicatorResult | None
                        settings: Settings | None = None) -> list[str]:
     """Return the generated sentences of the analysis (HTML; every figure from the arguments)."""
     settings = settings or default_settings()
-    html = render_text("analisis_kalimat.html.j2", analysis_context(result, previous, furthest, gaps),
+    html = render_text("analisis_kalimat.html.j2", analysis_context(result, previous, furthest, gaps, settings),
                        settings.config_dir)
     return split_items(html, "li")
 
