@@ -122,3 +122,37 @@ def test_notes_go_under_their_headings_and_missing_ones_say_what_belongs_there()
 def test_efficiency_without_budget_says_which_file_to_add(settings):
     result = compute_indicator(BAND_YEARS["Tinggi"], settings.iku, 2025)
     assert "data/raw/2025/anggaran.csv" in sections.efficiency_section(None, None, result)
+
+
+def test_comparison_states_trend_best_worst_component_changes_and_first_kategori(settings):
+    earlier = [YearOutcome(2021, compute_indicator(aggregate(x1=(60, 100), x2=(6, 10), x3=(6, 10), x4=(1, 2)), settings.iku, 2021)),
+               YearOutcome(2022, compute_indicator(aggregate(x1=(80, 100), x2=(8, 10), x3=(8, 10), x4=(2, 2)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(90, 100), x2=(8, 10), x3=(9, 10), x4=(2, 2)), settings.iku, 2023)
+    html = sections.comparison_section(result, earlier, settings)
+    # 2021: (60+60+60+50)/4 = 57.5; 2022: (80+80+80+100)/4 = 85; 2023: (90+80+90+100)/4 = 90
+    assert ("Sejak TA 2021 (57,50%), realisasi IKU naik 32,50 poin menjadi 90,00% pada TA 2023 "
+            "(+32,50 poin sejak 2021).") in html
+    assert "Realisasi tertinggi pada TA 2023 (90,00%) dan terendah pada TA 2021 (57,50%)." in html
+    assert "IKU pertama kali mencapai kategori Tinggi atau lebih tinggi pada TA 2022." in html
+    assert ("Dibanding TA 2022, x1 naik 10,00 poin (80,00% → 90,00%), x2 tetap, x3 naik 10,00 poin "
+            "(80,00% → 90,00%) dan x4 tetap.") in html
+    assert "tidak sepenuhnya sebanding" not in html
+
+
+def test_comparison_when_a_component_had_no_cases_gives_the_figure_on_common_components(settings):
+    earlier = [YearOutcome(2022, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5)), settings.iku, 2023)
+    html = sections.comparison_section(result, earlier, settings)
+    # 2022: 70,00 on x1..x3; 2023: 80,00 on x1..x4, 73,33 on x1..x3
+    assert "+10,00 poin (komponen berbeda; pada komponen yang sama +3,33 poin)" in html
+    assert "<td class=\"num\">+10,00 poin</td>" not in html
+    assert "x4 tidak dapat dibandingkan (tidak ada kasus pada TA 2022)" in html
+    assert ("Komponen yang dihitung pada TA 2023 berbeda dari TA 2022: x4 memiliki kasus pada TA 2023 tetapi tidak "
+            "pada TA 2022, sehingga perubahan +10,00 poin tidak sepenuhnya sebanding. Pada komponen yang sama "
+            "(x1, x2 dan x3), realisasi naik 3,33 poin dari 70,00% menjadi 73,33% (+3,33 poin).") in html
+    assert "TA 2023 adalah tahun pertama IKU mencapai kategori Tinggi atau lebih tinggi." in html
+    sentences = " ".join(sections.analysis_sentences(result, earlier[0].result, analysis.furthest_from_target(
+        analysis.breakdown(aggregate(x1=(7, 10)), "kecamatan"), 100), analysis.gap_shares(result)))
+    assert ("Dibanding TA 2022 (70,00%), realisasi naik 10,00 poin menjadi 80,00%. Komponen yang dihitung berbeda "
+            "dari TA 2022, sehingga perubahan ini tidak sepenuhnya sebanding; pada komponen yang sama (x1, x2 dan x3) "
+            "realisasi naik 3,33 poin dari 70,00% menjadi 73,33%.") in sentences

@@ -15,6 +15,7 @@ from ikuanalysis import __version__
 from ikuanalysis.config import Settings
 from ikuanalysis.disclosure import HIDDEN, PERCENT_HIDDEN
 from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
+from ikuanalysis.indicator import analysis
 from ikuanalysis.indicator.compute import IndicatorResult
 from ikuanalysis.report.html import QUARTERS, Html
 from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, split_items
@@ -140,6 +141,46 @@ def quality_section(summary: dict, settings: Settings | None = None) -> Html:
 
 # --- 5. Perbandingan ----------------------------------------------------------------------
 
+def _direction(delta: float | None) -> dict:
+    """Return a change as words for ``_macros.change_words``: delta up/down/same/none and amount (points)."""
+    if delta is None:
+        return {"delta": "none", "amount": ""}
+    rounded = round(delta, 2)
+    return {"delta": "up" if rounded > 0 else "down" if rounded < 0 else "same",
+            "amount": _points(abs(delta)) if rounded else ""}
+
+
+def change_context(change: analysis.YearChange | None) -> dict | None:
+    """Return the formatted figures of one year against an earlier one (see ``analysis.year_change``)."""
+    if change is None:
+        return None
+    return {
+        "previous_year": change.previous_year, "year": change.year, "previous": format_percent(change.previous),
+        "current": format_percent(change.current), "points": format_points(change.delta),
+        **_direction(change.delta), "comparable": change.comparable, "added": list(change.added),
+        "dropped": list(change.dropped), "unit_changed": change.unit_changed, "common": list(change.common),
+        "common_previous": format_percent(change.common_previous), "common_current": format_percent(change.common_current),
+        "common_points": format_points(change.common_delta), "common_change": _direction(change.common_delta),
+        "components": [{"id": c.component, **_direction(c.delta), "previous": format_percent(c.previous),
+                        "current": format_percent(c.current), "no_cases_before": c.previous is None,
+                        "no_cases_now": c.current is None} for c in change.components],
+    }
+
+
+def trend_context(result: IndicatorResult, history: list, settings: Settings) -> dict | None:
+    """Return the formatted trend of the reporting year (``analysis.trend``), or None without earlier years."""
+    computed = [o.result for o in history if o.result is not None]
+    if not computed or result.value is None:
+        return None
+    found = analysis.trend([*computed, result], settings.iku.rating_bands)
+    return {"year": result.year, "value": format_percent(result.value), "category": result.category,
+            "since_first": change_context(found.since_first), "since_previous": change_context(found.since_previous),
+            "best": {"year": found.best[0], "value": format_percent(found.best[1])},
+            "worst": {"year": found.worst[0], "value": format_percent(found.worst[1])},
+            "first_in_category": found.first_in_category, "years": found.years,
+            "top_category": result.category == settings.iku.rating_bands[0].label}
+
+
 def _year_rows(result: IndicatorResult, history: list) -> list[dict]:
     rows, previous = [], None
     for outcome in [*history, None]:
@@ -148,11 +189,12 @@ def _year_rows(result: IndicatorResult, history: list) -> list[dict]:
         if current is None:
             rows.append({"label": label, "failed": True, "problem": outcome.problem})
             continue
-        change = "–" if previous is None or current.value is None else format_points(current.value - previous)
+        change = None if previous is None else change_context(analysis.year_change(previous, current))
         rows.append({"label": label, "failed": False, "target": format_percent(current.target),
                      "value": format_percent(current.value), "achievement": format_percent(current.achievement),
                      "category": current.category or "–", "change": change})
-        previous = current.value
+        if current.value is not None:
+            previous = current
     return rows
 
 
@@ -163,6 +205,7 @@ def comparison_section(result: IndicatorResult, history: list, settings: Setting
     return _render("perbandingan.html.j2", settings, year=result.year, previous_year=result.year - 1,
                    component_ids=[c.id for c in settings.iku.components], years=_year_rows(result, history),
                    component_years=component_years, has_history=bool(history), chart=Markup(chart_svg),
+                   trend=trend_context(result, history, settings),
                    renstra=_renstra(result, settings), spm=_spm(result, settings))
 
 
@@ -297,6 +340,7 @@ def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, 
                       "not_handled_text": not_handled_text(r.not_handled, r.component, settings)}
                      for r in furthest.itertuples(index=False)],
         "previous": {"year": previous.year, "value": format_percent(previous.value)} if comparable else None,
+        "comparison": change_context(analysis.year_change(previous, result)) if comparable else None,
         "change": {"delta": "up" if delta > 0 else "down" if delta < 0 else "same",
                    "amount": _points(abs(delta)) if delta else ""},
         "value": format_percent(result.value),
