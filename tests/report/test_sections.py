@@ -156,3 +156,25 @@ def test_comparison_when_a_component_had_no_cases_gives_the_figure_on_common_com
     assert ("Dibanding TA 2022 (70,00%), realisasi naik 10,00 poin menjadi 80,00%. Komponen yang dihitung berbeda "
             "dari TA 2022, sehingga perubahan ini tidak sepenuhnya sebanding; pada komponen yang sama (x1, x2 dan x3) "
             "realisasi naik 3,33 poin dari 70,00% menjadi 73,33%.") in sentences
+
+
+def test_renstra_and_spm_end_with_a_conclusion_in_words(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.comparison_section(result, [], settings)
+    # 84,17% in 2025; 15,83 points to go in the 4 years to 2029: 3,96 a year
+    assert ("Dengan demikian, target akhir Renstra belum tercapai: diperlukan kenaikan rata-rata 3,96 poin per tahun "
+            "hingga 2029.") in html
+    assert ("Dengan demikian, x2 belum memenuhi standar (kurang 25,00 poin); x4 tidak dapat dinilai karena tidak ada "
+            "kasus.") in html
+    full = compute_indicator(aggregate(x1=(24, 24), x2=(4, 4), x3=(10, 10), x4=(2, 2)), settings.iku, 2025)
+    html = sections.comparison_section(full, [], settings)
+    assert "Dengan demikian, realisasi TA 2025 sudah sejalan dengan target akhir Renstra." in html
+    assert "Dengan demikian, semua komponen yang sejalan dengan SPM memenuhi standar 100%." in html
+
+
+def test_placeholder_sources_speak_to_the_evaluator(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.comparison_section(result, [], settings) + sections.methodology_section(settings, 2025, [])
+    assert "Sumber: Target Renstra belum diisi di config/iku.yml" in html
+    assert "repositori" not in html and "Ganti dengan" not in html and "Asumsi:" not in html
+    assert "Target tahun ini belum diisi di config/iku.yml" in sections.identity_section(settings, 2024)

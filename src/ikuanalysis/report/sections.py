@@ -215,11 +215,12 @@ def _renstra(result: IndicatorResult, settings: Settings) -> dict | None:
     if result.value is None:
         return None
     remaining = renstra.end_target - result.value
-    return {"document": renstra.document, "period_start": renstra.period_start, "period_end": renstra.period_end,
+    years_left = renstra.period_end - result.year
+    return {"per_year": _points(remaining / years_left) if remaining > 0 and years_left > 0 else None,"document": renstra.document, "period_start": renstra.period_start, "period_end": renstra.period_end,
             "end_target": format_percent(renstra.end_target), "value": format_percent(result.value),
             "share": format_percent(result.value / renstra.end_target * 100),
             "remaining": format_points(remaining).lstrip("+") if remaining > 0 else None,
-            "years_left": renstra.period_end - result.year, "source": renstra.source,
+            "years_left": years_left, "source": renstra.source,
             "within": renstra.period_start <= result.year <= renstra.period_end}
 
 
@@ -230,7 +231,12 @@ def _spm(result: IndicatorResult, settings: Settings) -> dict:
              "standard": format_percent(standard.value),
              "gap": None if c.percent is None else format_points(c.percent - standard.value)}
             for c in result.components if c.id in standard.components]
-    return {"name": standard.name, "basis": standard.basis, "value": format_percent(standard.value, 0), "rows": rows}
+    own = [c for c in result.components if c.id in standard.components]
+    return {"name": standard.name, "basis": standard.basis, "value": format_percent(standard.value, 0), "rows": rows,
+            "met": [c.id for c in own if c.percent is not None and c.percent >= standard.value],
+            "short": [{"id": c.id, "gap": _points(standard.value - c.percent)}
+                      for c in own if c.percent is not None and c.percent < standard.value],
+            "no_cases": [c.id for c in own if c.percent is None]}
 
 
 # --- 6. Sebaran ---------------------------------------------------------------------------
