@@ -56,6 +56,17 @@ def test_quarterly_progress_is_cumulative_and_undated_cases_count_in_the_fourth(
     assert progress["percent"].tolist() == [20.0, 40.0, 40.0, 80.0]
 
 
+def test_a_register_without_dates_has_no_progress_before_the_fourth_quarter():
+    undated = pd.DataFrame({"component": ["x1"] * 3, "tanggal": pd.to_datetime([None, None, None]),
+                            "is_handled": [True, False, True]})
+    progress = analysis.quarterly_progress(pd.concat([CASES, undated]), 2025, dt.date(2026, 1, 15))
+    own = progress[progress["component"] == "x1"]
+    assert own["dated"].tolist() == [False] * 4 and own["handled_cumulative"].tolist() == [0, 0, 0, 2]
+    assert own["percent"].isna().tolist() == [True, True, True, False]
+    assert own["percent"].tolist()[3] == pytest.approx(200 / 3)
+    assert progress.loc[progress["component"] == "x2", "dated"].all()
+
+
 def test_a_year_in_progress_stops_at_the_current_quarter():
     assert analysis.last_quarter(2025, dt.date(2025, 8, 15)) == 3
     assert analysis.last_quarter(2025, dt.date(2026, 1, 1)) == 4

@@ -178,3 +178,15 @@ def test_placeholder_sources_speak_to_the_evaluator(settings):
     assert "Sumber: Target Renstra belum diisi di config/iku.yml" in html
     assert "repositori" not in html and "Ganti dengan" not in html and "Asumsi:" not in html
     assert "Target tahun ini belum diisi di config/iku.yml" in sections.identity_section(settings, 2024)
+
+
+def test_quarters_of_a_register_without_dates_say_tanpa_tanggal(settings):
+    import datetime as dt
+
+    cases = pd.DataFrame({"component": ["x1", "x1", "x2", "x2"],
+                          "tanggal": pd.to_datetime([None, None, "2025-02-10", "2025-08-20"]),
+                          "is_handled": [True, False, True, True]})
+    pivot = sections.quarter_pivot(analysis.quarterly_progress(cases, 2025, dt.date(2026, 1, 1)), 4)
+    assert pivot["rows"] == [["I", "tanpa tanggal", "50,00% (1)"], ["II", "tanpa tanggal", "50,00% (1)"],
+                             ["III", "tanpa tanggal", "100,00% (2)"], ["IV", "50,00% (1)", "100,00% (2)"]]
+    assert pivot["undated"] == ["x1"]

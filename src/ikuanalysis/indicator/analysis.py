@@ -79,10 +79,12 @@ def quarterly_progress(cases: pd.DataFrame, year: int, as_of: dt.date) -> pd.Dat
     """Cumulative handled cases by the end of each triwulan, per component.
 
     The percentage is of the year's cases (the component's denominator), so triwulan IV
-    equals the component's value. Cases without a date count from triwulan IV only.
+    equals the component's value. Cases without a date count from triwulan IV only. A
+    component whose register has no dates at all (``dated`` False) has no progress to show
+    before triwulan IV: its ``percent`` there is None, not 0.
 
     Returns:
-        Columns component, quarter (1–4), handled_cumulative, cases, percent; only the
+        Columns component, quarter (1–4), handled_cumulative, cases, percent, dated; only the
         quarters that have started by ``as_of``.
     """
     upto = last_quarter(year, as_of)
@@ -90,15 +92,16 @@ def quarterly_progress(cases: pd.DataFrame, year: int, as_of: dt.date) -> pd.Dat
     rows = []
     for component, own in cases.assign(quarter=quarter).groupby("component", sort=True):
         total = len(own)
+        dated = bool(own["tanggal"].notna().any())
         handled_by_quarter = own[own["is_handled"]].groupby("quarter").size()
         cumulative = 0
         for q in range(1, upto + 1):
             cumulative += int(handled_by_quarter.get(q, 0))
             rows.append({
                 "component": component, "quarter": q, "handled_cumulative": cumulative, "cases": total,
-                "percent": cumulative / total * 100 if total else None,
+                "percent": cumulative / total * 100 if total and (dated or q == 4) else None, "dated": dated,
             })
-    return pd.DataFrame(rows, columns=["component", "quarter", "handled_cumulative", "cases", "percent"])
+    return pd.DataFrame(rows, columns=["component", "quarter", "handled_cumulative", "cases", "percent", "dated"])
 
 
 @dataclass(frozen=True)

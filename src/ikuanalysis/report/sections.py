@@ -301,16 +301,28 @@ def quarter_label(year: int, upto: int, settings: Settings | None = None) -> str
     return str(render_macro(MACROS, "quarter_label", settings.config_dir, year, upto, QUARTERS))
 
 
+UNDATED = "tanpa tanggal"  # a triwulan of a component whose register has no dates
+
+
+def _quarter_cell(row) -> str:
+    if "dated" in row.index and not row["dated"] and row["quarter"] < 4:
+        return UNDATED
+    return f"{format_percent(row['percent'])} ({format_number(row['handled_cumulative'])})"
+
+
 def quarter_pivot(progress, upto: int) -> dict:
-    """Return the cumulative percentage handled per component at the end of each triwulan."""
+    """Return the cumulative percentage handled per component at the end of each triwulan.
+
+    A component whose register has no dates shows "tanpa tanggal" before triwulan IV
+    (its cases count from triwulan IV), not 0%.
+    """
     components = sorted(progress["component"].unique())
     rows = []
     for q in range(1, upto + 1):
-        own = progress[progress["quarter"] == q].set_index("component")
-        rows.append([QUARTERS[q - 1], *[
-            f"{format_percent(own.loc[c, 'percent'])} ({format_number(own.loc[c, 'handled_cumulative'])})"
-            if c in own.index else "–" for c in components]])
-    return {"components": components, "rows": rows}
+        own = progress[progress["quarter"] == q].set_index("component", drop=False)
+        rows.append([QUARTERS[q - 1], *[_quarter_cell(own.loc[c]) if c in own.index else "–" for c in components]])
+    return {"components": components, "rows": rows, "undated": sorted(
+        progress.loc[~progress["dated"].astype(bool), "component"].unique()) if "dated" in progress else []}
 
 
 def distribution_section(by_kecamatan, by_jenis, progress, year: int, upto: int, settings: Settings,
