@@ -190,3 +190,18 @@ def test_quarters_of_a_register_without_dates_say_tanpa_tanggal(settings):
     assert pivot["rows"] == [["I", "tanpa tanggal", "50,00% (1)"], ["II", "tanpa tanggal", "50,00% (1)"],
                              ["III", "tanpa tanggal", "100,00% (2)"], ["IV", "50,00% (1)", "100,00% (2)"]]
     assert pivot["undated"] == ["x1"]
+
+
+def test_sensitivity_says_coinciding_scenarios_in_one_sentence(settings):
+    frame = aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2))
+    result = compute_indicator(frame, settings.iku, 2025)
+    html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
+    # every component has cases: the three no-case policies give (87,5 + 75 + 90 + 50) / 4 = 75,63%
+    assert ("Skenario A, B dan C memberi nilai yang sama (75,63%, kategori Sedang) karena setiap komponen memiliki "
+            "kasus, sehingga kebijakan untuk komponen tanpa kasus tidak berpengaruh.") in html
+    assert html.count("75,63%") == 2 + 1  # one row (value, capaian) and the sentence
+    assert "<td>A, B, C</td>" in html and "<td>D</td>" in html and "<td>E</td>" in html
+    frame = aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0))
+    result = compute_indicator(frame, settings.iku, 2025)
+    html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
+    assert "memberi nilai yang sama" not in html

@@ -421,12 +421,32 @@ def efficiency_section(budget, totals: dict | None, result: IndicatorResult, set
 
 # --- 9. Sensitivitas ----------------------------------------------------------------------
 
+def sensitivity_groups(scenarios) -> list[dict]:
+    """Return the scenarios lettered A, B, … and grouped where their formatted figures coincide.
+
+    Each group: ``letters``, ``keys`` (the ways, see ``analysis.Scenario``), ``value``,
+    ``achievement``, ``category``; in the order of the first scenario of each group.
+    """
+    groups: dict[tuple, dict] = {}
+    for index, s in enumerate(scenarios):
+        figures = (format_percent(s.value), format_percent(s.achievement), s.category or "–")
+        group = groups.setdefault(figures, {"letters": [], "keys": [], "value": figures[0],
+                                            "achievement": figures[1], "category": figures[2]})
+        group["letters"].append(chr(ord("A") + index))
+        group["keys"].append(s.key)
+    return list(groups.values())
+
+
 def sensitivity_section(scenarios, result: IndicatorResult, settings: Settings | None = None) -> Html:
-    """Return the IKU under alternative calculations and whether the kategori changes."""
+    """Return the IKU under alternative calculations and whether the kategori changes.
+
+    Calculations giving the same figures share one row and one sentence; when the no-case
+    policies coincide, the sentence says why (every component has cases).
+    """
     settings = settings or default_settings()
-    rows = [{"key": s.key, "value": format_percent(s.value), "achievement": format_percent(s.achievement),
-             "category": s.category or "–"} for s in scenarios]
     changed = [{"key": s.key, "category": s.category} for s in scenarios
                if s.category and s.category != result.category]
-    return _render("sensitivitas.html.j2", settings, scenarios=rows, changed=changed, policy=result.policy,
-                   n_components=len(settings.iku.components))
+    return _render("sensitivitas.html.j2", settings, groups=sensitivity_groups(scenarios), changed=changed,
+                   policy=result.policy, n_components=len(settings.iku.components),
+                   all_have_cases=all(c.percent is not None for c in result.components),
+                   policies=list(analysis.POLICIES))
