@@ -138,3 +138,17 @@ def test_trend_since_first_year_best_worst_and_first_year_in_kategori(settings):
     # Tinggi is reached first by 2022's Sangat Tinggi, the higher kategori
     assert analysis.trend(years[:3], bands).first_in_category == 2022
     assert analysis.trend(years[:1], bands).since_first is None
+
+
+def test_efficiency_per_programme_linked_to_a_component(settings):
+    result = compute_indicator(COMPONENTS, settings.iku, 2025)  # x1 87.5, x2 75, x3 90, x4 none
+    budget = pd.DataFrame({"program": ["Rehsos", "Bencana", "Umum"], "pagu": [1000, 400, 500],
+                           "realisasi": [800, 200, 500], "komponen": ["x2", "x4", ""]})
+    table, totals = analysis.budget_table(budget, result.achievement, analysis.component_achievements(result))
+    assert table["percent"].tolist() == [80.0, 50.0, 100.0]
+    assert table["achievement"].tolist()[0] == 75.0 and table["achievement"].isna().tolist() == [False, True, True]
+    assert table["efficiency"].tolist()[0] == pytest.approx(75 / 80)
+    assert table["efficiency"].isna().tolist() == [False, True, True]
+    assert totals["percent"] == pytest.approx(1500 / 1900 * 100)
+    plain, _ = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
+    assert "efficiency" not in plain

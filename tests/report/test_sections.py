@@ -205,3 +205,18 @@ def test_sensitivity_says_coinciding_scenarios_in_one_sentence(settings):
     result = compute_indicator(frame, settings.iku, 2025)
     html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
     assert "memberi nilai yang sama" not in html
+
+
+def test_efficiency_per_programme_names_component_capaian_and_ratio(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    budget = pd.DataFrame({"program": ["Rehsos", "Bencana", "Umum"], "pagu": [1000, 400, 500],
+                           "realisasi": [800, 200, 500], "komponen": ["x2", "x4", ""]})
+    rows, totals = analysis.budget_table(budget, result.achievement, analysis.component_achievements(result))
+    html = sections.efficiency_section(rows, totals, result, settings)
+    # x2 75% against 80% spent: 0,94
+    assert ("Program Rehsos (x2): capaian komponen 75,00% dengan realisasi anggaran 80,00%, rasio efisiensi 0,94; "
+            "capaian lebih rendah daripada penyerapan anggaran.") in html
+    assert "Program Bencana (x4): efisiensinya tidak dapat dinilai karena komponen x4 tidak memiliki kasus" in html
+    assert "Program Umum (" not in html and "<caption>Efisiensi per program" in html
+    plain, totals = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
+    assert "Efisiensi per program" not in sections.efficiency_section(plain, totals, result, settings)

@@ -15,6 +15,7 @@ import pandas as pd
 from ikuanalysis.config import IkuConfig, RatingBand
 from ikuanalysis.indicator.compute import (
     IndicatorResult,
+    compute_achievement,
     compute_indicator,
     rate_achievement,
 )
@@ -164,18 +165,33 @@ def _scenario(key: str, value: float | None, target: float, config: IkuConfig) -
     return Scenario(key, value, achievement, rate_achievement(achievement, config.rating_bands))
 
 
-def budget_table(budget: pd.DataFrame, achievement: float | None) -> tuple[pd.DataFrame, dict]:
+def component_achievements(result: IndicatorResult, direction: str = "positive") -> dict[str, float | None]:
+    """Return the capaian (%) of each component against the IKU's target (None without cases)."""
+    return {c.id: compute_achievement(c.percent, result.target, direction) for c in result.components}
+
+
+def budget_table(budget: pd.DataFrame, achievement: float | None,
+                 component_achievement: dict[str, float | None] | None = None) -> tuple[pd.DataFrame, dict]:
     """Return budget realisation per program and the efficiency of the year.
 
     Args:
-        budget: Columns program, pagu, realisasi (rupiah).
+        budget: Columns program, pagu, realisasi (rupiah), optionally komponen (the id of
+            the component a programme serves, "" for none).
         achievement: Capaian kinerja of the IKU (%).
+        component_achievement: Capaian of each component (:func:`component_achievements`),
+            for the efficiency of the programmes linked to a component.
 
     Returns:
-        The per-program table (with ``percent``) and totals with ``efficiency`` =
+        The per-program table (with ``percent``; with ``komponen``, also ``achievement``:
+        the linked component's capaian, and ``efficiency`` = that capaian ÷ the programme's
+        realisasi, NaN where not linked or not computable) and totals with ``efficiency`` =
         capaian kinerja ÷ realisasi anggaran (> 1: more performance than budget spent).
     """
     table = budget.assign(percent=budget["realisasi"] / budget["pagu"].where(budget["pagu"] > 0) * 100)
+    if "komponen" in table:
+        own = component_achievement or {}
+        linked = table["komponen"].map(lambda cid: own.get(cid) if cid else None).astype("float64")
+        table = table.assign(achievement=linked, efficiency=linked / table["percent"].where(table["percent"] > 0))
     pagu, realisasi = int(budget["pagu"].sum()), int(budget["realisasi"].sum())
     spent = realisasi / pagu * 100 if pagu else None
     efficiency = achievement / spent if achievement is not None and spent else None

@@ -400,22 +400,37 @@ def analysis_section(sentences: list[str], notes: dict[str, str], year: int, set
 
 # --- 8. Efisiensi -------------------------------------------------------------------------
 
+def _verdict(ratio: float, settings: Settings) -> str:
+    bands = settings.iku.efficiency
+    return "higher" if ratio > bands.balanced_max else "lower" if ratio < bands.balanced_min else "balanced"
+
+
 def efficiency_section(budget, totals: dict | None, result: IndicatorResult, settings: Settings | None = None) -> Html:
-    """Return budget realisation per program and capaian kinerja ÷ realisasi anggaran."""
+    """Return budget realisation per program and capaian kinerja ÷ realisasi anggaran.
+
+    With ``efficiency`` in ``budget`` (programmes linked to components by the ``komponen``
+    column of ``anggaran.csv``), also each linked programme's component, capaian and ratio.
+    """
     settings = settings or default_settings()
     context = {"year": result.year, "budget": None, "achievement": format_percent(result.achievement),
-               "ratio": None, "verdict": ""}
+               "ratio": None, "verdict": "", "programmes": []}
     if budget is not None:
         context["budget"] = {
             "rows": [(r.program, format_rupiah(r.pagu), format_rupiah(r.realisasi), format_percent(r.percent))
                      for r in budget.itertuples(index=False)],
             "total": {"pagu": format_rupiah(totals["pagu"]), "realisasi": format_rupiah(totals["realisasi"]),
                       "percent": format_percent(totals["percent"])}}
-        ratio, bands = totals["efficiency"], settings.iku.efficiency
+        if "efficiency" in budget:
+            context["programmes"] = [
+                {"program": r.program, "component": r.komponen, "spent": format_percent(r.percent),
+                 "achievement": None if r.achievement != r.achievement else format_percent(r.achievement),
+                 "ratio": None if r.efficiency != r.efficiency else format_number(r.efficiency, 2),
+                 "verdict": "" if r.efficiency != r.efficiency else _verdict(r.efficiency, settings)}
+                for r in budget.itertuples(index=False) if r.komponen]
+        ratio = totals["efficiency"]
         if ratio is not None:
             context["ratio"] = format_number(ratio, 2)
-            context["verdict"] = ("higher" if ratio > bands.balanced_max else
-                                  "lower" if ratio < bands.balanced_min else "balanced")
+            context["verdict"] = _verdict(ratio, settings)
     return _render("efisiensi.html.j2", settings, **context)
 
 
