@@ -220,3 +220,40 @@ def test_efficiency_per_programme_names_component_capaian_and_ratio(settings):
     assert "Program Umum (" not in html and "<caption>Efisiensi per program" in html
     plain, totals = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
     assert "Efisiensi per program" not in sections.efficiency_section(plain, totals, result, settings)
+
+
+def _sentences(html) -> list[str]:
+    import re
+
+    from tests.report.golden import visible_text
+
+    body = visible_text(str(html)).split("\n", 1)[1]  # without the heading
+    return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if s]
+
+
+def test_executive_summary_has_at_most_five_sentences_with_iku_kategori_trend_and_weakest(settings):
+    earlier = [YearOutcome(2021, compute_indicator(aggregate(x1=(60, 100), x2=(6, 10), x3=(6, 10), x4=(1, 2)), settings.iku, 2021)),
+               YearOutcome(2022, compute_indicator(aggregate(x1=(80, 100), x2=(8, 10), x3=(8, 10), x4=(0, 0)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(90, 100), x2=(6, 10), x3=(9, 10), x4=(2, 2)), settings.iku, 2023)
+    html = sections.executive_summary(result, earlier, settings)
+    assert html.startswith('<section id="ringkasan"><h2>Ringkasan</h2>')
+    sentences = _sentences(html)
+    assert len(sentences) <= 5
+    # (90 + 60 + 90 + 100) / 4 = 85; 2022: 80 on x1..x3 (x4 without cases), 2023 on x1..x3: 80
+    assert sentences[0] == ("Pada TA 2023, IKU “Persentase PPKS yang ditangani sesuai standar” terealisasi 85,00% dari "
+                            "target 100,00%: capaian 85,00%, kategori Tinggi.")
+    assert sentences[1] == ("Dibanding TA 2022, realisasi naik 5,00 poin (komponen yang dihitung berbeda; pada komponen "
+                            "yang sama ±0,00 poin); sejak TA 2021 naik 27,50 poin.")
+    assert sentences[2] == ("Komponen terlemah adalah x2 (PPKS yang mendapatkan layanan dan bantuan kebutuhan dasar "
+                            "Rehabilitasi Sosial) sebesar 60,00%: 4 dari 10 orang PPKS belum terpenuhi kebutuhan dasarnya "
+                            "sesuai standar.")
+    assert "Untuk mencapai target akhir Renstra pada 2029 diperlukan kenaikan rata-rata 2,50 poin per tahun." in sentences
+    assert "Komponen x2 belum memenuhi SPM." in sentences
+
+
+def test_executive_summary_of_a_first_year(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    sentences = _sentences(sections.executive_summary(result, [], settings))
+    assert len(sentences) <= 5
+    assert "Belum ada data tahun sebelumnya, sehingga kecenderungan antartahun belum dapat dinilai." in sentences
+    assert any("kategori Tinggi" in s for s in sentences) and any(s.startswith("Komponen terlemah adalah x2") for s in sentences)

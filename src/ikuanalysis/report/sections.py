@@ -18,7 +18,7 @@ from ikuanalysis.formatting import format_date, format_number, format_percent, f
 from ikuanalysis.indicator import analysis
 from ikuanalysis.indicator.compute import IndicatorResult
 from ikuanalysis.report.html import QUARTERS, Html
-from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, split_items
+from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, result_context, split_items
 from ikuanalysis.report.render import default_settings, render_macro, render_section, render_text
 
 MACROS = "_macros.html.j2"
@@ -51,6 +51,22 @@ def summary_section(result: IndicatorResult, settings: Settings | None = None) -
     return _render("ikhtisar.html.j2", settings, year=result.year, value=format_percent(result.value),
                    target=format_percent(result.target), achievement=format_percent(result.achievement),
                    category=result.category or "–", paragraphs=paragraphs)
+
+
+def executive_summary(result: IndicatorResult, history: list, settings: Settings) -> Html:
+    """Return the Ringkasan for the Kepala Dinas: at most five sentences.
+
+    The IKU with its kategori, the trend (against the previous and the first year), the
+    weakest component, what the Renstra target still needs and the SPM components below
+    standard; every figure from ``result`` and ``history``.
+    """
+    context = result_context(result, settings)
+    spm = _spm(result, settings)
+    return _render("ringkasan.html.j2", settings, year=result.year, indicator=result.indicator,
+                   value=context["value"], target=context["target"], achievement=context["achievement"],
+                   category=context["category"], trend=trend_context(result, history, settings),
+                   weakest=context["weakest"], all_full=context["all_full"], renstra=_renstra(result, settings),
+                   spm_short=[c["id"] for c in spm["short"]], spm_name="SPM")
 
 
 def identity_section(settings: Settings, year: int) -> Html:
