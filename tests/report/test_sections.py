@@ -257,3 +257,15 @@ def test_executive_summary_of_a_first_year(settings):
     assert len(sentences) <= 5
     assert "Belum ada data tahun sebelumnya, sehingga kecenderungan antartahun belum dapat dinilai." in sentences
     assert any("kategori Tinggi" in s for s in sentences) and any(s.startswith("Komponen terlemah adalah x2") for s in sentences)
+
+
+def test_quality_section_names_reasons_by_their_meaning_not_their_code(settings):
+    summary = {"year": 2025, "components": [], "inputs": [],
+               "log_counts": [{"level": "warning", "code": "date_other_year", "count": 3,
+                               "message": "Tanggal di luar tahun 2025: baris tidak dihitung untuk tahun ini."}]}
+    html = sections.quality_section(summary, settings)
+    from ikuanalysis.ingest.problems import load_catalogue
+
+    assert f"<td>{load_catalogue().problems['date_other_year'].arti}</td>" in html
+    assert "date_other_year" not in html and "<th>Arti</th>" in html
+    assert '<td class="num">3</td>' in html

@@ -8,15 +8,17 @@ lives in the templates. ``03_report`` displays the sections one per cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from markupsafe import Markup
 
 from ikuanalysis import __version__
-from ikuanalysis.config import Settings
+from ikuanalysis.config import ConfigError, Settings
 from ikuanalysis.disclosure import HIDDEN, PERCENT_HIDDEN
 from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
 from ikuanalysis.indicator import analysis
 from ikuanalysis.indicator.compute import IndicatorResult
+from ikuanalysis.ingest.problems import load_catalogue
 from ikuanalysis.report.html import QUARTERS, Html
 from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, result_context, split_items
 from ikuanalysis.report.render import default_settings, render_macro, render_section, render_text
@@ -145,11 +147,26 @@ def footer(settings: Settings, parameters: dict, generated: dt.datetime | None =
                    parameters=", ".join(f"{k} = {v}" for k, v in parameters.items()))
 
 
+def _reader_text(arti: str) -> str:
+    """Return a catalogue meaning without its cross-references to other codes (Markdown in the guide)."""
+    return re.sub(r"\s*\(lihat `[a-z0-9_]+`\)", "", arti).replace("`", "")
+
+
 def quality_section(summary: dict, settings: Settings | None = None) -> Html:
-    """Return the data-quality section: counts per component and per reason, and input files."""
+    """Return the data-quality section: counts per component and per reason, and input files.
+
+    Each reason is named by its meaning (``arti`` in ``config/problems.yml``), not its code.
+    """
+    settings = settings or default_settings()
+    try:
+        catalogue = load_catalogue(settings.config_dir).problems
+    except ConfigError:  # a configuration folder without problems.yml: the package's meanings
+        catalogue = load_catalogue().problems
     counts = [c for c in summary["log_counts"] if c["level"] != "info" or c["code"] != "sheet_skipped"]
     stats = [{k: (v if k == "component" else format_number(v)) for k, v in s.items()} for s in summary["components"]]
-    reasons = [{**c, "count": format_number(c["count"])} for c in counts]
+    reasons = [{**c, "count": format_number(c["count"]),
+                "meaning": _reader_text(catalogue[c["code"]].arti) if c["code"] in catalogue else c["message"]}
+               for c in counts]
     files = [{"file": f["file"], "bytes": format_number(f["bytes"]), "sha256": f["sha256"][:16]}
              for f in summary["inputs"]]
     return _render("kualitas.html.j2", settings, year=summary["year"], stats=stats, reasons=reasons, files=files)
