@@ -332,7 +332,7 @@ def test_index_table_has_a_column_per_component_of_any_year(decree_change):
     html = str(years_table([YEAR - 1, YEAR], {YEAR - 1: result3, YEAR: result5}, {}))
     header = html[html.index("<thead"):html.index("</thead>")]
     assert [h for h in ("x1", "x2", "x3", "x4", "x5") if f">{h}</th>" in header] == ["x1", "x2", "x3", "x4", "x5"]
-    assert header.count("</th>") == 4 + 5 + 2
+    assert header.count("</th>") == 5 + 5 + 2
     table = multi_year_table({YEAR - 1: result3, YEAR: result5})
     assert table.loc[0, "x5_persen"] != table.loc[0, "x5_persen"]  # NaN: 2024 had no x5
     assert table.loc[1, "x5_persen"] == 50.0

@@ -99,6 +99,11 @@ class Component(_Frozen):
             when omitted.
         template: The layout of its sheet in the Excel template; a default layout from the
             canonical columns when omitted.
+        unit: What is counted, as the report's sentences name it ("orang", "lembaga/orang
+            PSKS"); "kasus" when omitted.
+        not_handled_label: What "not handled" means for this component, after the count and
+            unit ("tidak aktif", "belum menerima bantuan"); "belum ditangani sesuai standar"
+            when omitted.
     """
 
     id: ComponentId
@@ -109,6 +114,8 @@ class Component(_Frozen):
     denominator: str
     file_prefix: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")] | None = None
     template: SheetTemplate = Field(default_factory=SheetTemplate)
+    unit: Annotated[str, Field(min_length=1)] = "kasus"
+    not_handled_label: Annotated[str, Field(min_length=1)] = "belum ditangani sesuai standar"
 
     @property
     def prefix(self) -> str:

@@ -56,6 +56,17 @@ def test_quarterly_progress_is_cumulative_and_undated_cases_count_in_the_fourth(
     assert progress["percent"].tolist() == [20.0, 40.0, 40.0, 80.0]
 
 
+def test_a_register_without_dates_has_no_progress_before_the_fourth_quarter():
+    undated = pd.DataFrame({"component": ["x1"] * 3, "tanggal": pd.to_datetime([None, None, None]),
+                            "is_handled": [True, False, True]})
+    progress = analysis.quarterly_progress(pd.concat([CASES, undated]), 2025, dt.date(2026, 1, 15))
+    own = progress[progress["component"] == "x1"]
+    assert own["dated"].tolist() == [False] * 4 and own["handled_cumulative"].tolist() == [0, 0, 0, 2]
+    assert own["percent"].isna().tolist() == [True, True, True, False]
+    assert own["percent"].tolist()[3] == pytest.approx(200 / 3)
+    assert progress.loc[progress["component"] == "x2", "dated"].all()
+
+
 def test_a_year_in_progress_stops_at_the_current_quarter():
     assert analysis.last_quarter(2025, dt.date(2025, 8, 15)) == 3
     assert analysis.last_quarter(2025, dt.date(2026, 1, 1)) == 4
@@ -84,3 +95,60 @@ def test_budget_realisation_and_efficiency():
     table, totals = analysis.budget_table(budget, achievement=84.15)
     assert table["percent"].tolist() == [90.0, 80.0]
     assert totals == {"pagu": 4000, "realisasi": 3300, "percent": 82.5, "efficiency": pytest.approx(84.15 / 82.5)}
+
+
+def _year(settings, year, **counts):
+    rows = [(cid, "A", "", "register", num, den) for cid, (num, den) in counts.items()]
+    frame = pd.DataFrame(rows, columns=["component", "kecamatan", "jenis", "source", "numerator", "denominator"])
+    return compute_indicator(frame, settings.iku, year)
+
+
+def test_year_change_on_the_same_components_is_comparable(settings):
+    before = _year(settings, 2024, x1=(6, 10), x2=(8, 10), x3=(9, 10), x4=(1, 2))   # 70.0
+    now = _year(settings, 2025, x1=(8, 10), x2=(7, 10), x3=(9, 10), x4=(2, 2))      # 85.0
+    change = analysis.year_change(before, now)
+    assert change.comparable and change.delta == pytest.approx(15.0)
+    assert [(c.component, c.delta) for c in change.components] == [
+        ("x1", pytest.approx(20.0)), ("x2", pytest.approx(-10.0)), ("x3", pytest.approx(0.0)), ("x4", pytest.approx(50.0))]
+
+
+def test_year_change_when_a_component_had_no_cases_gives_the_common_figure(settings):
+    before = _year(settings, 2022, x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0))   # 70.0 on x1..x3
+    now = _year(settings, 2023, x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5))      # (70+80+70+100)/4 = 80.0
+    change = analysis.year_change(before, now)
+    assert not change.comparable and change.added == ("x4",) and change.dropped == ()
+    assert change.delta == pytest.approx(10.0)
+    assert change.common == ("x1", "x2", "x3")
+    assert (change.common_previous, change.common_current) == (pytest.approx(70.0), pytest.approx(73.3333333))
+    assert change.common_delta == pytest.approx(3.3333333)
+    assert change.components[3].delta is None
+
+
+def test_trend_since_first_year_best_worst_and_first_year_in_kategori(settings):
+    bands = settings.iku.rating_bands
+    years = [_year(settings, 2021, x1=(60, 100), x2=(6, 10), x3=(6, 10), x4=(0, 0)),      # 60  Rendah
+             _year(settings, 2022, x1=(92, 100), x2=(9, 10), x3=(10, 10), x4=(0, 0)),     # 94  Sangat Tinggi
+             _year(settings, 2023, x1=(80, 100), x2=(8, 10), x3=(8, 10), x4=(0, 0)),      # 80  Tinggi
+             _year(settings, 2024, x1=(90, 100), x2=(9, 10), x3=(10, 10), x4=(0, 0))]     # 93.33 Sangat Tinggi
+    result = analysis.trend(years, bands)
+    assert result.since_first.previous_year == 2021 and result.since_first.delta == pytest.approx(33.3333333)
+    assert result.since_previous.previous_year == 2023
+    assert result.best == (2022, pytest.approx(94.0)) and result.worst == (2021, pytest.approx(60.0))
+    assert result.first_in_category == 2022 and result.years == 4
+    # Tinggi is reached first by 2022's Sangat Tinggi, the higher kategori
+    assert analysis.trend(years[:3], bands).first_in_category == 2022
+    assert analysis.trend(years[:1], bands).since_first is None
+
+
+def test_efficiency_per_programme_linked_to_a_component(settings):
+    result = compute_indicator(COMPONENTS, settings.iku, 2025)  # x1 87.5, x2 75, x3 90, x4 none
+    budget = pd.DataFrame({"program": ["Rehsos", "Bencana", "Umum"], "pagu": [1000, 400, 500],
+                           "realisasi": [800, 200, 500], "komponen": ["x2", "x4", ""]})
+    table, totals = analysis.budget_table(budget, result.achievement, analysis.component_achievements(result))
+    assert table["percent"].tolist() == [80.0, 50.0, 100.0]
+    assert table["achievement"].tolist()[0] == 75.0 and table["achievement"].isna().tolist() == [False, True, True]
+    assert table["efficiency"].tolist()[0] == pytest.approx(75 / 80)
+    assert table["efficiency"].isna().tolist() == [False, True, True]
+    assert totals["percent"] == pytest.approx(1500 / 1900 * 100)
+    plain, _ = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
+    assert "efficiency" not in plain

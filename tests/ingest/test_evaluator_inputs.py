@@ -31,3 +31,22 @@ def test_notes_by_heading(tmp_path):
     (tmp_path / "catatan.md").write_text(
         "Pengantar.\n\n## Penyebab Keberhasilan\nA\n\n## SOLUSI\nB\n\n## Lain-lain\nC\n", encoding="utf-8")
     assert read_notes(tmp_path) == {"intro": "Pengantar.", "Penyebab keberhasilan": "A", "Solusi": "B", "Lain-lain": "C"}
+
+
+def test_budget_komponen_column_is_optional_and_checked(tmp_path):
+    (tmp_path / "anggaran.csv").write_text(
+        "program,pagu,realisasi,komponen\nRehsos,1000,900,X2\nUmum,500,500,\n", encoding="utf-8")
+    log = ProblemLog()
+    budget = read_budget(tmp_path, log, ("x1", "x2", "x3", "x4"))
+    assert budget.values.tolist() == [["Rehsos", 1000, 900, "x2"], ["Umum", 500, 500, ""]]
+    assert not log.has_errors
+
+
+def test_budget_unknown_komponen_is_a_located_error(tmp_path):
+    (tmp_path / "anggaran.csv").write_text(
+        "program,pagu,realisasi,komponen\nRehsos,1000,900,x9\n", encoding="utf-8")
+    log = ProblemLog()
+    assert read_budget(tmp_path, log, ("x1", "x2")) is None
+    found = log.to_frame()[["level", "code", "row", "column"]].values.tolist()
+    assert found == [["error", "budget_unknown_component", 2, "komponen"]]
+    assert "x1, x2" in log.to_frame()["message"].iloc[0]

@@ -42,8 +42,30 @@ def test_summary_states_value_capaian_and_kategori_of_each_band(settings, catego
 def test_weakest_component_and_people_not_handled(settings):
     result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2)), settings.iku, 2025)
     text = " ".join(describe_result(result))
-    assert "Komponen terendah adalah x4 (Korban bencana yang mendapatkan bantuan) sebesar 50,00%: 1 dari 2 belum ditangani" in text
-    assert "Secara keseluruhan 6 orang/unit" in text  # 3 + 1 + 1 + 1
+    assert ("Komponen terendah adalah x4 (Korban bencana yang mendapatkan bantuan) sebesar 50,00%: 1 dari 2 korban "
+            "bencana belum menerima bantuan.") in text
+    # per component, each with its own meaning, never summed across components
+    assert ("Yang belum ditangani menurut komponen: 3 lembaga/orang PSKS tidak aktif (x1), 1 orang PPKS belum terpenuhi "
+            "kebutuhan dasarnya sesuai standar (x2), 1 penerima bantuan sosial belum terverifikasi tepat sasaran (x3) "
+            "dan 1 korban bencana belum menerima bantuan (x4).") in text
+    assert "orang/unit" not in text
+
+
+def test_not_handled_columns_say_what_not_handled_means_per_component(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.measurement_section(settings, result)
+    assert '<td class="num">3 tidak aktif</td>' in html
+    assert '<td class="num">1 belum terpenuhi kebutuhan dasarnya sesuai standar</td>' in html
+    by_jenis = analysis.breakdown(aggregate(x1=(21, 24), x3=(9, 10)), "jenis")
+    tables = sections.jenis_tables(by_jenis, settings)
+    assert '<th class="num">Tidak aktif</th>' in tables and '<th class="num">Belum terverifikasi tepat sasaran</th>' in tables
+
+
+def test_component_unit_and_meaning_default_when_omitted():
+    from ikuanalysis.config import Component
+
+    component = Component(id="x9", label="L", bidang="B", jenis_list="ppks", numerator="n", denominator="d")
+    assert (component.unit, component.not_handled_label) == ("kasus", "belum ditangani sesuai standar")
 
 
 def test_analysis_sentences_name_gaps_change_and_places(settings):
@@ -57,7 +79,7 @@ def test_analysis_sentences_name_gaps_change_and_places(settings):
     # previous: (83.333 + 50 + 90) / 3 = 74.444; now 84.167: +9.72 points
     assert "Dibanding TA 2024 (74,44%), realisasi naik 9,72 poin menjadi 84,17%." in text
     assert "Selisih 15,83 poin terhadap target terbagi menurut komponen: x2 8,33 poin (52,6%), x1 4,17 poin (26,3%), x3 3,33 poin (21,1%)" in text
-    assert "x1: Pahandut (87,50%, 3 belum ditangani)" in text
+    assert "x1: Pahandut (87,50%, 3 lembaga/orang PSKS tidak aktif)" in text
 
 
 def test_first_year_says_there_is_no_previous_year(settings):
@@ -100,3 +122,150 @@ def test_notes_go_under_their_headings_and_missing_ones_say_what_belongs_there()
 def test_efficiency_without_budget_says_which_file_to_add(settings):
     result = compute_indicator(BAND_YEARS["Tinggi"], settings.iku, 2025)
     assert "data/raw/2025/anggaran.csv" in sections.efficiency_section(None, None, result)
+
+
+def test_comparison_states_trend_best_worst_component_changes_and_first_kategori(settings):
+    earlier = [YearOutcome(2021, compute_indicator(aggregate(x1=(60, 100), x2=(6, 10), x3=(6, 10), x4=(1, 2)), settings.iku, 2021)),
+               YearOutcome(2022, compute_indicator(aggregate(x1=(80, 100), x2=(8, 10), x3=(8, 10), x4=(2, 2)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(90, 100), x2=(8, 10), x3=(9, 10), x4=(2, 2)), settings.iku, 2023)
+    html = sections.comparison_section(result, earlier, settings)
+    # 2021: (60+60+60+50)/4 = 57.5; 2022: (80+80+80+100)/4 = 85; 2023: (90+80+90+100)/4 = 90
+    assert ("Sejak TA 2021 (57,50%), realisasi IKU naik 32,50 poin menjadi 90,00% pada TA 2023 "
+            "(+32,50 poin sejak 2021).") in html
+    assert "Realisasi tertinggi pada TA 2023 (90,00%) dan terendah pada TA 2021 (57,50%)." in html
+    assert "IKU pertama kali mencapai kategori Tinggi atau lebih tinggi pada TA 2022." in html
+    assert ("Dibanding TA 2022, x1 naik 10,00 poin (80,00% → 90,00%), x2 tetap, x3 naik 10,00 poin "
+            "(80,00% → 90,00%) dan x4 tetap.") in html
+    assert "tidak sepenuhnya sebanding" not in html
+
+
+def test_comparison_when_a_component_had_no_cases_gives_the_figure_on_common_components(settings):
+    earlier = [YearOutcome(2022, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5)), settings.iku, 2023)
+    html = sections.comparison_section(result, earlier, settings)
+    # 2022: 70,00 on x1..x3; 2023: 80,00 on x1..x4, 73,33 on x1..x3
+    assert "+10,00 poin (komponen berbeda; pada komponen yang sama +3,33 poin)" in html
+    assert "<td class=\"num\">+10,00 poin</td>" not in html
+    assert "x4 tidak dapat dibandingkan (tidak ada kasus pada TA 2022)" in html
+    assert ("Komponen yang dihitung pada TA 2023 berbeda dari TA 2022: x4 memiliki kasus pada TA 2023 tetapi tidak "
+            "pada TA 2022, sehingga perubahan +10,00 poin tidak sepenuhnya sebanding. Pada komponen yang sama "
+            "(x1, x2 dan x3), realisasi naik 3,33 poin dari 70,00% menjadi 73,33% (+3,33 poin).") in html
+    assert "TA 2023 adalah tahun pertama IKU mencapai kategori Tinggi atau lebih tinggi." in html
+    sentences = " ".join(sections.analysis_sentences(result, earlier[0].result, analysis.furthest_from_target(
+        analysis.breakdown(aggregate(x1=(7, 10)), "kecamatan"), 100), analysis.gap_shares(result)))
+    assert ("Dibanding TA 2022 (70,00%), realisasi naik 10,00 poin menjadi 80,00%. Komponen yang dihitung berbeda "
+            "dari TA 2022, sehingga perubahan ini tidak sepenuhnya sebanding; pada komponen yang sama (x1, x2 dan x3) "
+            "realisasi naik 3,33 poin dari 70,00% menjadi 73,33%.") in sentences
+
+
+def test_renstra_and_spm_end_with_a_conclusion_in_words(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.comparison_section(result, [], settings)
+    # 84,17% in 2025; 15,83 points to go in the 4 years to 2029: 3,96 a year
+    assert ("Dengan demikian, target akhir Renstra belum tercapai: diperlukan kenaikan rata-rata 3,96 poin per tahun "
+            "hingga 2029.") in html
+    assert ("Dengan demikian, x2 belum memenuhi standar (kurang 25,00 poin); x4 tidak dapat dinilai karena tidak ada "
+            "kasus.") in html
+    full = compute_indicator(aggregate(x1=(24, 24), x2=(4, 4), x3=(10, 10), x4=(2, 2)), settings.iku, 2025)
+    html = sections.comparison_section(full, [], settings)
+    assert "Dengan demikian, realisasi TA 2025 sudah sejalan dengan target akhir Renstra." in html
+    assert "Dengan demikian, semua komponen yang sejalan dengan SPM memenuhi standar 100%." in html
+
+
+def test_placeholder_sources_speak_to_the_evaluator(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    html = sections.comparison_section(result, [], settings) + sections.methodology_section(settings, 2025, [])
+    assert "Sumber: Target Renstra belum diisi di config/iku.yml" in html
+    assert "repositori" not in html and "Ganti dengan" not in html and "Asumsi:" not in html
+    assert "Target tahun ini belum diisi di config/iku.yml" in sections.identity_section(settings, 2024)
+
+
+def test_quarters_of_a_register_without_dates_say_tanpa_tanggal(settings):
+    import datetime as dt
+
+    cases = pd.DataFrame({"component": ["x1", "x1", "x2", "x2"],
+                          "tanggal": pd.to_datetime([None, None, "2025-02-10", "2025-08-20"]),
+                          "is_handled": [True, False, True, True]})
+    pivot = sections.quarter_pivot(analysis.quarterly_progress(cases, 2025, dt.date(2026, 1, 1)), 4)
+    assert pivot["rows"] == [["I", "tanpa tanggal", "50,00% (1)"], ["II", "tanpa tanggal", "50,00% (1)"],
+                             ["III", "tanpa tanggal", "100,00% (2)"], ["IV", "50,00% (1)", "100,00% (2)"]]
+    assert pivot["undated"] == ["x1"]
+
+
+def test_sensitivity_says_coinciding_scenarios_in_one_sentence(settings):
+    frame = aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2))
+    result = compute_indicator(frame, settings.iku, 2025)
+    html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
+    # every component has cases: the three no-case policies give (87,5 + 75 + 90 + 50) / 4 = 75,63%
+    assert ("Skenario A, B dan C memberi nilai yang sama (75,63%, kategori Sedang) karena setiap komponen memiliki "
+            "kasus, sehingga kebijakan untuk komponen tanpa kasus tidak berpengaruh.") in html
+    assert html.count("75,63%") == 2 + 1  # one row (value, capaian) and the sentence
+    assert "<td>A, B, C</td>" in html and "<td>D</td>" in html and "<td>E</td>" in html
+    frame = aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0))
+    result = compute_indicator(frame, settings.iku, 2025)
+    html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
+    assert "memberi nilai yang sama" not in html
+
+
+def test_efficiency_per_programme_names_component_capaian_and_ratio(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    budget = pd.DataFrame({"program": ["Rehsos", "Bencana", "Umum"], "pagu": [1000, 400, 500],
+                           "realisasi": [800, 200, 500], "komponen": ["x2", "x4", ""]})
+    rows, totals = analysis.budget_table(budget, result.achievement, analysis.component_achievements(result))
+    html = sections.efficiency_section(rows, totals, result, settings)
+    # x2 75% against 80% spent: 0,94
+    assert ("Program Rehsos (x2): capaian komponen 75,00% dengan realisasi anggaran 80,00%, rasio efisiensi 0,94; "
+            "capaian lebih rendah daripada penyerapan anggaran.") in html
+    assert "Program Bencana (x4): efisiensinya tidak dapat dinilai karena komponen x4 tidak memiliki kasus" in html
+    assert "Program Umum (" not in html and "<caption>Efisiensi per program" in html
+    plain, totals = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
+    assert "Efisiensi per program" not in sections.efficiency_section(plain, totals, result, settings)
+
+
+def _sentences(html) -> list[str]:
+    import re
+
+    from tests.report.golden import visible_text
+
+    body = visible_text(str(html)).split("\n", 1)[1]  # without the heading
+    return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if s]
+
+
+def test_executive_summary_has_at_most_five_sentences_with_iku_kategori_trend_and_weakest(settings):
+    earlier = [YearOutcome(2021, compute_indicator(aggregate(x1=(60, 100), x2=(6, 10), x3=(6, 10), x4=(1, 2)), settings.iku, 2021)),
+               YearOutcome(2022, compute_indicator(aggregate(x1=(80, 100), x2=(8, 10), x3=(8, 10), x4=(0, 0)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(90, 100), x2=(6, 10), x3=(9, 10), x4=(2, 2)), settings.iku, 2023)
+    html = sections.executive_summary(result, earlier, settings)
+    assert html.startswith('<section id="ringkasan"><h2>Ringkasan</h2>')
+    sentences = _sentences(html)
+    assert len(sentences) <= 5
+    # (90 + 60 + 90 + 100) / 4 = 85; 2022: 80 on x1..x3 (x4 without cases), 2023 on x1..x3: 80
+    assert sentences[0] == ("Pada TA 2023, IKU “Persentase PPKS yang ditangani sesuai standar” terealisasi 85,00% dari "
+                            "target 100,00%: capaian 85,00%, kategori Tinggi.")
+    assert sentences[1] == ("Dibanding TA 2022, realisasi naik 5,00 poin (komponen yang dihitung berbeda; pada komponen "
+                            "yang sama ±0,00 poin); sejak TA 2021 naik 27,50 poin.")
+    assert sentences[2] == ("Komponen terlemah adalah x2 (PPKS yang mendapatkan layanan dan bantuan kebutuhan dasar "
+                            "Rehabilitasi Sosial) sebesar 60,00%: 4 dari 10 orang PPKS belum terpenuhi kebutuhan dasarnya "
+                            "sesuai standar.")
+    assert "Untuk mencapai target akhir Renstra pada 2029 diperlukan kenaikan rata-rata 2,50 poin per tahun." in sentences
+    assert "Komponen x2 belum memenuhi SPM." in sentences
+
+
+def test_executive_summary_of_a_first_year(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
+    sentences = _sentences(sections.executive_summary(result, [], settings))
+    assert len(sentences) <= 5
+    assert "Belum ada data tahun sebelumnya, sehingga kecenderungan antartahun belum dapat dinilai." in sentences
+    assert any("kategori Tinggi" in s for s in sentences) and any(s.startswith("Komponen terlemah adalah x2") for s in sentences)
+
+
+def test_quality_section_names_reasons_by_their_meaning_not_their_code(settings):
+    summary = {"year": 2025, "components": [], "inputs": [],
+               "log_counts": [{"level": "warning", "code": "date_other_year", "count": 3,
+                               "message": "Tanggal di luar tahun 2025: baris tidak dihitung untuk tahun ini."}]}
+    html = sections.quality_section(summary, settings)
+    from ikuanalysis.ingest.problems import load_catalogue
+
+    assert f"<td>{load_catalogue().problems['date_other_year'].arti}</td>" in html
+    assert "date_other_year" not in html and "<th>Arti</th>" in html
+    assert '<td class="num">3</td>' in html

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ikuanalysis.config import IkuConfig
+from ikuanalysis.config import IkuConfig, RatingBand
 from ikuanalysis.indicator.compute import (
     IndicatorResult,
+    compute_achievement,
     compute_indicator,
     rate_achievement,
 )
@@ -79,10 +80,12 @@ def quarterly_progress(cases: pd.DataFrame, year: int, as_of: dt.date) -> pd.Dat
     """Cumulative handled cases by the end of each triwulan, per component.
 
     The percentage is of the year's cases (the component's denominator), so triwulan IV
-    equals the component's value. Cases without a date count from triwulan IV only.
+    equals the component's value. Cases without a date count from triwulan IV only. A
+    component whose register has no dates at all (``dated`` False) has no progress to show
+    before triwulan IV: its ``percent`` there is None, not 0.
 
     Returns:
-        Columns component, quarter (1–4), handled_cumulative, cases, percent; only the
+        Columns component, quarter (1–4), handled_cumulative, cases, percent, dated; only the
         quarters that have started by ``as_of``.
     """
     upto = last_quarter(year, as_of)
@@ -90,15 +93,16 @@ def quarterly_progress(cases: pd.DataFrame, year: int, as_of: dt.date) -> pd.Dat
     rows = []
     for component, own in cases.assign(quarter=quarter).groupby("component", sort=True):
         total = len(own)
+        dated = bool(own["tanggal"].notna().any())
         handled_by_quarter = own[own["is_handled"]].groupby("quarter").size()
         cumulative = 0
         for q in range(1, upto + 1):
             cumulative += int(handled_by_quarter.get(q, 0))
             rows.append({
                 "component": component, "quarter": q, "handled_cumulative": cumulative, "cases": total,
-                "percent": cumulative / total * 100 if total else None,
+                "percent": cumulative / total * 100 if total and (dated or q == 4) else None, "dated": dated,
             })
-    return pd.DataFrame(rows, columns=["component", "quarter", "handled_cumulative", "cases", "percent"])
+    return pd.DataFrame(rows, columns=["component", "quarter", "handled_cumulative", "cases", "percent", "dated"])
 
 
 @dataclass(frozen=True)
@@ -161,19 +165,149 @@ def _scenario(key: str, value: float | None, target: float, config: IkuConfig) -
     return Scenario(key, value, achievement, rate_achievement(achievement, config.rating_bands))
 
 
-def budget_table(budget: pd.DataFrame, achievement: float | None) -> tuple[pd.DataFrame, dict]:
+def component_achievements(result: IndicatorResult, direction: str = "positive") -> dict[str, float | None]:
+    """Return the capaian (%) of each component against the IKU's target (None without cases)."""
+    return {c.id: compute_achievement(c.percent, result.target, direction) for c in result.components}
+
+
+def budget_table(budget: pd.DataFrame, achievement: float | None,
+                 component_achievement: dict[str, float | None] | None = None) -> tuple[pd.DataFrame, dict]:
     """Return budget realisation per program and the efficiency of the year.
 
     Args:
-        budget: Columns program, pagu, realisasi (rupiah).
+        budget: Columns program, pagu, realisasi (rupiah), optionally komponen (the id of
+            the component a programme serves, "" for none).
         achievement: Capaian kinerja of the IKU (%).
+        component_achievement: Capaian of each component (:func:`component_achievements`),
+            for the efficiency of the programmes linked to a component.
 
     Returns:
-        The per-program table (with ``percent``) and totals with ``efficiency`` =
+        The per-program table (with ``percent``; with ``komponen``, also ``achievement``:
+        the linked component's capaian, and ``efficiency`` = that capaian ÷ the programme's
+        realisasi, NaN where not linked or not computable) and totals with ``efficiency`` =
         capaian kinerja ÷ realisasi anggaran (> 1: more performance than budget spent).
     """
     table = budget.assign(percent=budget["realisasi"] / budget["pagu"].where(budget["pagu"] > 0) * 100)
+    if "komponen" in table:
+        own = component_achievement or {}
+        linked = table["komponen"].map(lambda cid: own.get(cid) if cid else None).astype("float64")
+        table = table.assign(achievement=linked, efficiency=linked / table["percent"].where(table["percent"] > 0))
     pagu, realisasi = int(budget["pagu"].sum()), int(budget["realisasi"].sum())
     spent = realisasi / pagu * 100 if pagu else None
     efficiency = achievement / spent if achievement is not None and spent else None
     return table, {"pagu": pagu, "realisasi": realisasi, "percent": spent, "efficiency": efficiency}
+
+
+# --- Comparison over the years ------------------------------------------------------------
+
+def _measured(result: IndicatorResult) -> dict[str, float]:
+    """Return the percentage of each component with cases in the year."""
+    return {c.id: c.percent for c in result.components if c.percent is not None}
+
+
+@dataclass(frozen=True)
+class ComponentChange:
+    """One component from an earlier year to the reporting year (points; None without cases)."""
+
+    component: str
+    previous: float | None
+    current: float | None
+
+    @property
+    def delta(self) -> float | None:
+        """Change in points, None when either year has no cases."""
+        return None if self.previous is None or self.current is None else self.current - self.previous
+
+
+@dataclass(frozen=True)
+class YearChange:
+    """The IKU of one year against an earlier year, and whether the two are comparable.
+
+    Two years are comparable when the same components had cases (entered the mean) and
+    the unit is the same. Otherwise the change of the IKU mixes a change of what is
+    measured; ``common_previous`` and ``common_current`` are the mean of the components
+    with cases in both years, the comparable figure.
+    """
+
+    previous_year: int
+    year: int
+    previous: float
+    current: float
+    added: tuple[str, ...]  # with cases now, not in the earlier year
+    dropped: tuple[str, ...]  # with cases in the earlier year, not now
+    unit_changed: bool
+    common: tuple[str, ...]
+    common_previous: float | None
+    common_current: float | None
+    components: tuple[ComponentChange, ...]
+
+    @property
+    def delta(self) -> float:
+        """Change of the IKU in points."""
+        return self.current - self.previous
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the same components, in the same unit, make both figures."""
+        return not self.added and not self.dropped and not self.unit_changed
+
+    @property
+    def common_delta(self) -> float | None:
+        """Change in points on the components with cases in both years."""
+        if self.common_previous is None or self.common_current is None:
+            return None
+        return self.common_current - self.common_previous
+
+
+def year_change(previous: IndicatorResult, current: IndicatorResult) -> YearChange | None:
+    """Return ``current`` against ``previous``; None when either IKU could not be computed."""
+    if previous.value is None or current.value is None:
+        return None
+    before, now = _measured(previous), _measured(current)
+    common = tuple(cid for cid in now if cid in before)
+    ids = [c.id for c in current.components] + [c.id for c in previous.components if c.id not in now]
+    ids = list(dict.fromkeys(ids))
+    return YearChange(
+        previous_year=previous.year, year=current.year, previous=previous.value, current=current.value,
+        added=tuple(cid for cid in now if cid not in before), dropped=tuple(cid for cid in before if cid not in now),
+        unit_changed=previous.unit != current.unit, common=common,
+        common_previous=sum(before[c] for c in common) / len(common) if common else None,
+        common_current=sum(now[c] for c in common) / len(common) if common else None,
+        components=tuple(ComponentChange(cid, before.get(cid), now.get(cid)) for cid in ids),
+    )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The reporting year among all computed years (oldest first)."""
+
+    since_first: YearChange | None  # against the first computed year; None with one year only
+    since_previous: YearChange | None  # against the latest earlier computed year
+    best: tuple[int, float] | None  # (year, value) with the highest IKU (earliest on ties)
+    worst: tuple[int, float] | None  # (year, value) with the lowest IKU (earliest on ties)
+    first_in_category: int | None  # first year the IKU reached the reporting year's kategori (or higher)
+    years: int  # number of years with a computed IKU
+
+
+def trend(results: list[IndicatorResult], bands: list[RatingBand]) -> Trend:
+    """Return the trend of the last of ``results`` (oldest first) against the earlier ones.
+
+    Args:
+        results: The computed years, oldest first; the last is the reporting year.
+        bands: The rating bands, highest first (a kategori is reached by it or a higher one).
+    """
+    current = results[-1]
+    rank = {b.label: i for i, b in enumerate(bands)}
+    computed = [r for r in results if r.value is not None]
+    earlier = [r for r in computed if r.year < current.year]
+    best = max(computed, key=lambda r: (r.value, -r.year), default=None)
+    worst = min(computed, key=lambda r: (r.value, r.year), default=None)
+    first = None
+    if current.category in rank:
+        first = next(r.year for r in results if rank.get(r.category, len(rank)) <= rank[current.category])
+    return Trend(
+        since_first=year_change(earlier[0], current) if earlier else None,
+        since_previous=year_change(earlier[-1], current) if earlier else None,
+        best=(best.year, best.value) if best else None, worst=(worst.year, worst.value) if worst else None,
+        first_in_category=first, years=len(computed),
+    )

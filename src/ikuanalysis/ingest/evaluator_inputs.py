@@ -1,6 +1,7 @@
 """The optional files of a year folder that the evaluators write themselves.
 
-- ``anggaran.csv``: program, pagu, realisasi (rupiah) for the efficiency analysis;
+- ``anggaran.csv``: program, pagu, realisasi (rupiah) for the efficiency analysis, and
+  optionally komponen (the id of the IKU component the programme serves, blank for none);
 - ``catatan.md``: the evaluator's own text, under the headings Penyebab keberhasilan,
   Penyebab kegagalan, Solusi and Program pendukung.
 """
@@ -21,6 +22,7 @@ from ikuanalysis.ingest.values import parse_count
 BUDGET_FILE = "anggaran.csv"
 NOTES_FILE = "catatan.md"
 BUDGET_COLUMNS = ("program", "pagu", "realisasi")
+BUDGET_COMPONENT = "komponen"  # optional column: the component a programme serves
 NOTE_HEADINGS = {
     "penyebabkeberhasilan": "Penyebab keberhasilan",
     "penyebabkegagalan": "Penyebab kegagalan",
@@ -35,12 +37,17 @@ def _budget_header_score(rows: list[list[str]]) -> int:
     return len({normalize_key(c) for c in rows[0]} & set(BUDGET_COLUMNS)) if rows else 0
 
 
-def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
-    """Read ``anggaran.csv`` (program, pagu, realisasi) or return None when it is absent.
+def read_budget(year_dir: Path, log: ProblemLog, component_ids: tuple[str, ...] | None = None) -> pd.DataFrame | None:
+    """Read ``anggaran.csv`` (program, pagu, realisasi[, komponen]) or return None when it is absent.
 
     Amounts may be written the Indonesian way ("Rp1.500.000"). Problems are logged as
     errors with their row: a blank program, an amount that is not a whole number of rupiah,
-    or realisasi above pagu.
+    or realisasi above pagu (a warning). The optional ``komponen`` column links a programme
+    to the IKU component it serves (``x2``; blank: none); an id not in ``component_ids``
+    is a located error (``budget_unknown_component``).
+
+    Returns:
+        Columns program, pagu, realisasi, and komponen when the file has that column.
     """
     path = year_dir / BUDGET_FILE
     if not path.is_file():
@@ -64,7 +71,7 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
                 file=BUDGET_FILE, row=row_number)
     if bad:
         return None
-    rows = []
+    rows, unknown = [], False
     for row_number, values in enumerate(records[1:], start=2):  # a budget has a handful of rows
         if not any(v.strip() for v in values):
             continue
@@ -81,9 +88,17 @@ def read_budget(year_dir: Path, log: ProblemLog) -> pd.DataFrame | None:
         if all(v is not pd.NA for v in amounts.values()) and amounts["realisasi"] > amounts["pagu"]:
             log.add("budget_above_pagu", file=BUDGET_FILE, row=row_number, column="realisasi",
                     value=record["realisasi"])
-        rows.append({"program": str(record["program"]).strip(), **amounts})
-    table = pd.DataFrame(rows, columns=["program", "pagu", "realisasi"])
-    if table[["pagu", "realisasi"]].isna().any().any():
+        row = {"program": str(record["program"]).strip(), **amounts}
+        if BUDGET_COMPONENT in header:
+            row[BUDGET_COMPONENT] = str(record[BUDGET_COMPONENT]).strip().lower()
+            if row[BUDGET_COMPONENT] and component_ids is not None and row[BUDGET_COMPONENT] not in component_ids:
+                log.add("budget_unknown_component", known=", ".join(component_ids), file=BUDGET_FILE,
+                        row=row_number, column=BUDGET_COMPONENT, value=record[BUDGET_COMPONENT])
+                unknown = True
+        rows.append(row)
+    columns = ["program", "pagu", "realisasi"] + ([BUDGET_COMPONENT] if BUDGET_COMPONENT in header else [])
+    table = pd.DataFrame(rows, columns=columns)
+    if table[["pagu", "realisasi"]].isna().any().any() or unknown:
         return None
     return table.astype({"pagu": "int64", "realisasi": "int64"})
 

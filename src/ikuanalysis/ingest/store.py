@@ -110,11 +110,17 @@ def read_cases(year_dir: Path) -> pd.DataFrame:
 
 
 def read_budget_table(year_dir: Path) -> pd.DataFrame | None:
-    """Read a year's checked budget (program, pagu, realisasi), or None when the year has none."""
+    """Read a year's checked budget, or None when the year has none.
+
+    Columns program, pagu, realisasi and komponen (the linked component; "" when the
+    programme, or the whole file, names none).
+    """
     path = year_dir / BUDGET_FILE
     if not path.is_file():
         return None
-    return pd.read_csv(path, dtype={"program": "str", "pagu": "int64", "realisasi": "int64"}, keep_default_na=False)
+    table = pd.read_csv(path, dtype={"program": "str", "pagu": "int64", "realisasi": "int64", "komponen": "str"},
+                        keep_default_na=False)
+    return table if "komponen" in table else table.assign(komponen="")
 
 
 def read_summary(year_dir: Path) -> dict:

@@ -76,7 +76,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         log.withhold_names(raw.frame["nama"])
     rekap_raw = read.read_rekap(files, log, settings.vocabulary.summary_prefixes, settings.limits)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
-    budget = read_budget(raw_dir, log)  # checked here so that `validate` reports its errors too
+    budget = read_budget(raw_dir, log, settings.iku.component_ids)  # checked here so that `validate` reports its errors too
     notes = read_notes(raw_dir)
 
     all_rows, stats = clean_components(registers, rekap, unreadable, settings, year, raw_dir.name, log)

@@ -16,11 +16,12 @@ from ikuanalysis.disclosure import redact_message
 from ikuanalysis.pipeline import load_pipeline
 from ikuanalysis.config import Settings
 from ikuanalysis.formatting import format_percent
+from ikuanalysis.indicator.analysis import year_change
 from ikuanalysis.indicator.compute import IndicatorResult, read_result_json
 from ikuanalysis.ingest.store import neutralize_formulas
 from ikuanalysis.report.html import Html
 from ikuanalysis.report.render import default_settings, render_section
-from ikuanalysis.report.sections import sample_banner
+from ikuanalysis.report.sections import change_context, sample_banner
 
 TABLE_BASENAME = "iku_semua_tahun"
 
@@ -87,21 +88,24 @@ def years_table(years: list[int], results: dict[int, IndicatorResult], status: d
     """Return the table of years with their figures and links to each year's files.
 
     One column per component of any year's result (a decree may add or drop components);
-    a year without that component shows "–".
+    a year without that component shows "–". The change from the previous year with a
+    result is qualified when the components with cases differ (``analysis.year_change``).
     """
     settings = settings or default_settings()
     ids = sorted({c.id for r in results.values() for c in r.components},
                  key=lambda cid: (int(cid[1:]) if cid[1:].isdigit() else 10**6, cid))
     if not ids:
         ids = [c.id for c in settings.iku.components]
-    rows = []
+    rows, ordered = [], sorted(results)
     for year in sorted(years, reverse=True):
         result = results.get(year)
+        before = [y for y in ordered if y < year and results[y].value is not None]
         row = {"year": year, "failed": status.get(year, {}).get("status") == "gagal", "result": None, "files": []}
         if result is not None:
             percents = {c.id: format_percent(c.percent) for c in result.components}
             row["result"] = {"value": format_percent(result.value), "achievement": format_percent(result.achievement),
                              "category": result.category or "–",
+                             "change": change_context(year_change(results[before[-1]], result)) if before else None,
                              "percents": [percents.get(cid, "–") for cid in ids]}
             row["files"] = [{"name": name, "label": name.rsplit(".", 1)[1].upper()}
                             for name in load_pipeline().published_files(year)]

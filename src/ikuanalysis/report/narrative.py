@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ikuanalysis.config import Settings
+from ikuanalysis.config import Component, Settings
 from ikuanalysis.formatting import format_number, format_percent
 from ikuanalysis.indicator.compute import ComponentResult, IndicatorResult
 from ikuanalysis.report.render import default_settings, render_text
@@ -21,6 +21,27 @@ def split_items(html: str, tag: str) -> list[str]:
     return [" ".join(inner.split()) for inner in re.findall(rf"<{tag}>(.*?)</{tag}>", html, flags=re.S)]
 
 
+def meaning(component_id: str, settings: Settings) -> tuple[str, str]:
+    """Return the component's unit and what "not handled" means for it (config defaults when unknown)."""
+    if component_id in settings.iku.component_ids:
+        component = settings.iku.component(component_id)
+        return component.unit, component.not_handled_label
+    defaults = Component.model_fields
+    return defaults["unit"].default, defaults["not_handled_label"].default
+
+
+def not_handled_text(count: int, component_id: str, settings: Settings) -> str:
+    """Return "3 lembaga/orang PSKS tidak aktif": the count with the component's own unit and meaning."""
+    unit, label = meaning(component_id, settings)
+    return f"{format_number(count)} {unit} {label}"
+
+
+def not_handled_parts(result: IndicatorResult, settings: Settings) -> list[dict]:
+    """Return, per computable component with people or units not handled, its id and counted meaning."""
+    return [{"id": c.id, "text": not_handled_text(c.not_handled_count, c.id, settings)}
+            for c in result.components if c.percent is not None and c.not_handled_count > 0]
+
+
 def result_context(result: IndicatorResult, settings: Settings) -> dict:
     """Return the formatted values the ikhtisar sentences speak of."""
     weakest = weakest_component(result)
@@ -33,9 +54,10 @@ def result_context(result: IndicatorResult, settings: Settings) -> dict:
         "missing_value": format_percent(missing[0].value_used) if missing else "",
         "weakest": weakest and {"id": weakest.id, "label": weakest.label, "percent": format_percent(weakest.percent),
                                 "not_handled": format_number(weakest.not_handled_count),
+                                "unit": meaning(weakest.id, settings)[0], "meaning": meaning(weakest.id, settings)[1],
                                 "denominator": format_number(weakest.denominator)},
         "all_full": weakest is not None and weakest.percent >= 100,
-        "not_handled": format_number(sum(c.not_handled_count for c in result.components)),
+        "not_handled": not_handled_parts(result, settings),
         "n_components": len(settings.iku.components),
     }
 

@@ -8,16 +8,19 @@ lives in the templates. ``03_report`` displays the sections one per cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from markupsafe import Markup
 
 from ikuanalysis import __version__
-from ikuanalysis.config import Settings
+from ikuanalysis.config import ConfigError, Settings
 from ikuanalysis.disclosure import HIDDEN, PERCENT_HIDDEN
 from ikuanalysis.formatting import format_date, format_number, format_percent, format_points, format_rupiah
+from ikuanalysis.indicator import analysis
 from ikuanalysis.indicator.compute import IndicatorResult
+from ikuanalysis.ingest.problems import load_catalogue
 from ikuanalysis.report.html import QUARTERS, Html
-from ikuanalysis.report.narrative import describe_result, split_items
+from ikuanalysis.report.narrative import describe_result, meaning, not_handled_text, result_context, split_items
 from ikuanalysis.report.render import default_settings, render_macro, render_section, render_text
 
 MACROS = "_macros.html.j2"
@@ -67,6 +70,22 @@ def summary_section(result: IndicatorResult, settings: Settings | None = None) -
                    category=result.category or "–", paragraphs=paragraphs)
 
 
+def executive_summary(result: IndicatorResult, history: list, settings: Settings) -> Html:
+    """Return the Ringkasan for the Kepala Dinas: at most five sentences.
+
+    The IKU with its kategori, the trend (against the previous and the first year), the
+    weakest component, what the Renstra target still needs and the SPM components below
+    standard; every figure from ``result`` and ``history``.
+    """
+    context = result_context(result, settings)
+    spm = _spm(result, settings)
+    return _render("ringkasan.html.j2", settings, year=result.year, indicator=result.indicator,
+                   value=context["value"], target=context["target"], achievement=context["achievement"],
+                   category=context["category"], trend=trend_context(result, history, settings),
+                   weakest=context["weakest"], all_full=context["all_full"], renstra=_renstra(result, settings),
+                   spm_short=[c["id"] for c in spm["short"]], spm_name="SPM")
+
+
 def identity_section(settings: Settings, year: int) -> Html:
     """Return the indicator's identity, verbatim from config, and the decree reference."""
     iku = settings.iku
@@ -96,7 +115,8 @@ def measurement_section(settings: Settings, result: IndicatorResult) -> Html:
     """Return the standard LKjIP table, the components table and the rating bands."""
     components = [{"id": c.id, "label": c.label, "numerator": format_number(c.numerator),
                    "denominator": format_number(c.denominator), "percent": format_percent(c.percent),
-                   "included": c.included, "not_handled": format_number(c.not_handled_count)}
+                   "included": c.included, "not_handled": format_number(c.not_handled_count),
+                   "not_handled_label": meaning(c.id, settings)[1], "computable": c.percent is not None}
                   for c in result.components]
     return _render("pengukuran.html.j2", settings, year=result.year, indicator=settings.iku.indicator.model_dump(),
                    target=format_percent(result.target), value=format_percent(result.value),
@@ -142,17 +162,72 @@ def footer(settings: Settings, parameters: dict, generated: dt.datetime | None =
                    parameters=", ".join(f"{k} = {v}" for k, v in parameters.items()))
 
 
+def _reader_text(arti: str) -> str:
+    """Return a catalogue meaning without its cross-references to other codes (Markdown in the guide)."""
+    return re.sub(r"\s*\(lihat `[a-z0-9_]+`\)", "", arti).replace("`", "")
+
+
 def quality_section(summary: dict, settings: Settings | None = None) -> Html:
-    """Return the data-quality section: counts per component and per reason, and input files."""
+    """Return the data-quality section: counts per component and per reason, and input files.
+
+    Each reason is named by its meaning (``arti`` in ``config/problems.yml``), not its code.
+    """
+    settings = settings or default_settings()
+    try:
+        catalogue = load_catalogue(settings.config_dir).problems
+    except ConfigError:  # a configuration folder without problems.yml: the package's meanings
+        catalogue = load_catalogue().problems
     counts = [c for c in summary["log_counts"] if c["level"] != "info" or c["code"] != "sheet_skipped"]
     stats = [{k: (v if k == "component" else format_number(v)) for k, v in s.items()} for s in summary["components"]]
-    reasons = [{**c, "count": format_number(c["count"])} for c in counts]
+    reasons = [{**c, "count": format_number(c["count"]),
+                "meaning": _reader_text(catalogue[c["code"]].arti) if c["code"] in catalogue else c["message"]}
+               for c in counts]
     files = [{"file": f["file"], "bytes": format_number(f["bytes"]), "sha256": f["sha256"][:16]}
              for f in summary["inputs"]]
     return _render("kualitas.html.j2", settings, year=summary["year"], stats=stats, reasons=reasons, files=files)
 
 
 # --- 5. Perbandingan ----------------------------------------------------------------------
+
+def _direction(delta: float | None) -> dict:
+    """Return a change as words for ``_macros.change_words``: delta up/down/same/none and amount (points)."""
+    if delta is None:
+        return {"delta": "none", "amount": ""}
+    rounded = round(delta, 2)
+    return {"delta": "up" if rounded > 0 else "down" if rounded < 0 else "same",
+            "amount": _points(abs(delta)) if rounded else ""}
+
+
+def change_context(change: analysis.YearChange | None) -> dict | None:
+    """Return the formatted figures of one year against an earlier one (see ``analysis.year_change``)."""
+    if change is None:
+        return None
+    return {
+        "previous_year": change.previous_year, "year": change.year, "previous": format_percent(change.previous),
+        "current": format_percent(change.current), "points": format_points(change.delta),
+        **_direction(change.delta), "comparable": change.comparable, "added": list(change.added),
+        "dropped": list(change.dropped), "unit_changed": change.unit_changed, "common": list(change.common),
+        "common_previous": format_percent(change.common_previous), "common_current": format_percent(change.common_current),
+        "common_points": format_points(change.common_delta), "common_change": _direction(change.common_delta),
+        "components": [{"id": c.component, **_direction(c.delta), "previous": format_percent(c.previous),
+                        "current": format_percent(c.current), "no_cases_before": c.previous is None,
+                        "no_cases_now": c.current is None} for c in change.components],
+    }
+
+
+def trend_context(result: IndicatorResult, history: list, settings: Settings) -> dict | None:
+    """Return the formatted trend of the reporting year (``analysis.trend``), or None without earlier years."""
+    computed = [o.result for o in history if o.result is not None]
+    if not computed or result.value is None:
+        return None
+    found = analysis.trend([*computed, result], settings.iku.rating_bands)
+    return {"year": result.year, "value": format_percent(result.value), "category": result.category,
+            "since_first": change_context(found.since_first), "since_previous": change_context(found.since_previous),
+            "best": {"year": found.best[0], "value": format_percent(found.best[1])},
+            "worst": {"year": found.worst[0], "value": format_percent(found.worst[1])},
+            "first_in_category": found.first_in_category, "years": found.years,
+            "top_category": result.category == settings.iku.rating_bands[0].label}
+
 
 def _year_rows(result: IndicatorResult, history: list) -> list[dict]:
     rows, previous = [], None
@@ -162,11 +237,12 @@ def _year_rows(result: IndicatorResult, history: list) -> list[dict]:
         if current is None:
             rows.append({"label": label, "failed": True, "problem": outcome.problem})
             continue
-        change = "–" if previous is None or current.value is None else format_points(current.value - previous)
+        change = None if previous is None else change_context(analysis.year_change(previous, current))
         rows.append({"label": label, "failed": False, "target": format_percent(current.target),
                      "value": format_percent(current.value), "achievement": format_percent(current.achievement),
                      "category": current.category or "–", "change": change})
-        previous = current.value
+        if current.value is not None:
+            previous = current
     return rows
 
 
@@ -177,6 +253,7 @@ def comparison_section(result: IndicatorResult, history: list, settings: Setting
     return _render("perbandingan.html.j2", settings, year=result.year, previous_year=result.year - 1,
                    component_ids=[c.id for c in settings.iku.components], years=_year_rows(result, history),
                    component_years=component_years, has_history=bool(history), chart=Markup(chart_svg),
+                   trend=trend_context(result, history, settings),
                    renstra=_renstra(result, settings), spm=_spm(result, settings))
 
 
@@ -186,11 +263,12 @@ def _renstra(result: IndicatorResult, settings: Settings) -> dict | None:
     if result.value is None:
         return None
     remaining = renstra.end_target - result.value
-    return {"document": renstra.document, "period_start": renstra.period_start, "period_end": renstra.period_end,
+    years_left = renstra.period_end - result.year
+    return {"per_year": _points(remaining / years_left) if remaining > 0 and years_left > 0 else None,"document": renstra.document, "period_start": renstra.period_start, "period_end": renstra.period_end,
             "end_target": format_percent(renstra.end_target), "value": format_percent(result.value),
             "share": format_percent(result.value / renstra.end_target * 100),
             "remaining": format_points(remaining).lstrip("+") if remaining > 0 else None,
-            "years_left": renstra.period_end - result.year, "source": renstra.source,
+            "years_left": years_left, "source": renstra.source,
             "within": renstra.period_start <= result.year <= renstra.period_end}
 
 
@@ -201,7 +279,12 @@ def _spm(result: IndicatorResult, settings: Settings) -> dict:
              "standard": format_percent(standard.value),
              "gap": None if c.percent is None else format_points(c.percent - standard.value)}
             for c in result.components if c.id in standard.components]
-    return {"name": standard.name, "basis": standard.basis, "value": format_percent(standard.value, 0), "rows": rows}
+    own = [c for c in result.components if c.id in standard.components]
+    return {"name": standard.name, "basis": standard.basis, "value": format_percent(standard.value, 0), "rows": rows,
+            "met": [c.id for c in own if c.percent is not None and c.percent >= standard.value],
+            "short": [{"id": c.id, "gap": _points(standard.value - c.percent)}
+                      for c in own if c.percent is not None and c.percent < standard.value],
+            "no_cases": [c.id for c in own if c.percent is None]}
 
 
 # --- 6. Sebaran ---------------------------------------------------------------------------
@@ -226,10 +309,15 @@ def jenis_rows(by_jenis, settings: Settings) -> list[dict]:
         own = by_jenis[by_jenis["component"] == component.id].sort_values(["denominator", "jenis"],
                                                                           ascending=[False, True])
         if not own.empty:
-            parts.append({"component": component.id, "rows": [
+            parts.append({"component": component.id, "not_handled_header": _capitalized(component.not_handled_label),
+                          "rows": [
                 (r.jenis, format_number(r.denominator), format_number(r.numerator), format_percent(r.percent),
                  format_number(r.not_handled)) for r in own.itertuples(index=False)]})
     return parts
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def jenis_tables(by_jenis, settings: Settings) -> Html:
@@ -261,16 +349,28 @@ def quarter_label(year: int, upto: int, settings: Settings | None = None) -> str
     return str(render_macro(MACROS, "quarter_label", settings.config_dir, year, upto, QUARTERS))
 
 
+UNDATED = "tanpa tanggal"  # a triwulan of a component whose register has no dates
+
+
+def _quarter_cell(row) -> str:
+    if "dated" in row.index and not row["dated"] and row["quarter"] < 4:
+        return UNDATED
+    return f"{format_percent(row['percent'])} ({format_number(row['handled_cumulative'])})"
+
+
 def quarter_pivot(progress, upto: int) -> dict:
-    """Return the cumulative percentage handled per component at the end of each triwulan."""
+    """Return the cumulative percentage handled per component at the end of each triwulan.
+
+    A component whose register has no dates shows "tanpa tanggal" before triwulan IV
+    (its cases count from triwulan IV), not 0%.
+    """
     components = sorted(progress["component"].unique())
     rows = []
     for q in range(1, upto + 1):
-        own = progress[progress["quarter"] == q].set_index("component")
-        rows.append([QUARTERS[q - 1], *[
-            f"{format_percent(own.loc[c, 'percent'])} ({format_number(own.loc[c, 'handled_cumulative'])})"
-            if c in own.index else "–" for c in components]])
-    return {"components": components, "rows": rows}
+        own = progress[progress["quarter"] == q].set_index("component", drop=False)
+        rows.append([QUARTERS[q - 1], *[_quarter_cell(own.loc[c]) if c in own.index else "–" for c in components]])
+    return {"components": components, "rows": rows, "undated": sorted(
+        progress.loc[~progress["dated"].astype(bool), "component"].unique()) if "dated" in progress else []}
 
 
 def distribution_section(by_kecamatan, by_jenis, progress, year: int, upto: int, settings: Settings,
@@ -290,8 +390,10 @@ def _points(value: float) -> str:
     return format_points(value).lstrip("+")
 
 
-def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, furthest, gaps) -> dict:
+def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, furthest, gaps,
+                     settings: Settings | None = None) -> dict:
     """Return the formatted figures the analysis sentences speak of."""
+    settings = settings or default_settings()
     computable = sorted((c for c in result.components if c.percent is not None), key=lambda c: c.percent)
     shares = sorted((g for g in gaps if g.share_percent is not None), key=lambda g: -g.gap_points)
     comparable = previous is not None and previous.value is not None and result.value is not None
@@ -300,8 +402,11 @@ def analysis_context(result: IndicatorResult, previous: IndicatorResult | None, 
         "order": [{"id": c.id, "percent": format_percent(c.percent), "gap": _points(c.percent - result.target)}
                   for c in computable],
         "furthest": [{"component": r.component, "kecamatan": r.kecamatan, "percent": format_percent(r.percent),
-                      "not_handled": format_number(r.not_handled)} for r in furthest.itertuples(index=False)],
+                      "not_handled": format_number(r.not_handled),
+                      "not_handled_text": not_handled_text(r.not_handled, r.component, settings)}
+                     for r in furthest.itertuples(index=False)],
         "previous": {"year": previous.year, "value": format_percent(previous.value)} if comparable else None,
+        "comparison": change_context(analysis.year_change(previous, result)) if comparable else None,
         "change": {"delta": "up" if delta > 0 else "down" if delta < 0 else "same",
                    "amount": _points(abs(delta)) if delta else ""},
         "value": format_percent(result.value),
@@ -316,7 +421,7 @@ def analysis_sentences(result: IndicatorResult, previous: IndicatorResult | None
                        settings: Settings | None = None) -> list[str]:
     """Return the generated sentences of the analysis (HTML; every figure from the arguments)."""
     settings = settings or default_settings()
-    html = render_text("analisis_kalimat.html.j2", analysis_context(result, previous, furthest, gaps),
+    html = render_text("analisis_kalimat.html.j2", analysis_context(result, previous, furthest, gaps, settings),
                        settings.config_dir)
     return split_items(html, "li")
 
@@ -343,33 +448,68 @@ def analysis_section(sentences: list[str], notes: dict[str, str], year: int, set
 
 # --- 8. Efisiensi -------------------------------------------------------------------------
 
+def _verdict(ratio: float, settings: Settings) -> str:
+    bands = settings.iku.efficiency
+    return "higher" if ratio > bands.balanced_max else "lower" if ratio < bands.balanced_min else "balanced"
+
+
 def efficiency_section(budget, totals: dict | None, result: IndicatorResult, settings: Settings | None = None) -> Html:
-    """Return budget realisation per program and capaian kinerja ÷ realisasi anggaran."""
+    """Return budget realisation per program and capaian kinerja ÷ realisasi anggaran.
+
+    With ``efficiency`` in ``budget`` (programmes linked to components by the ``komponen``
+    column of ``anggaran.csv``), also each linked programme's component, capaian and ratio.
+    """
     settings = settings or default_settings()
     context = {"year": result.year, "budget": None, "achievement": format_percent(result.achievement),
-               "ratio": None, "verdict": ""}
+               "ratio": None, "verdict": "", "programmes": []}
     if budget is not None:
         context["budget"] = {
             "rows": [(r.program, format_rupiah(r.pagu), format_rupiah(r.realisasi), format_percent(r.percent))
                      for r in budget.itertuples(index=False)],
             "total": {"pagu": format_rupiah(totals["pagu"]), "realisasi": format_rupiah(totals["realisasi"]),
                       "percent": format_percent(totals["percent"])}}
-        ratio, bands = totals["efficiency"], settings.iku.efficiency
+        if "efficiency" in budget:
+            context["programmes"] = [
+                {"program": r.program, "component": r.komponen, "spent": format_percent(r.percent),
+                 "achievement": None if r.achievement != r.achievement else format_percent(r.achievement),
+                 "ratio": None if r.efficiency != r.efficiency else format_number(r.efficiency, 2),
+                 "verdict": "" if r.efficiency != r.efficiency else _verdict(r.efficiency, settings)}
+                for r in budget.itertuples(index=False) if r.komponen]
+        ratio = totals["efficiency"]
         if ratio is not None:
             context["ratio"] = format_number(ratio, 2)
-            context["verdict"] = ("higher" if ratio > bands.balanced_max else
-                                  "lower" if ratio < bands.balanced_min else "balanced")
+            context["verdict"] = _verdict(ratio, settings)
     return _render("efisiensi.html.j2", settings, **context)
 
 
 # --- 9. Sensitivitas ----------------------------------------------------------------------
 
+def sensitivity_groups(scenarios) -> list[dict]:
+    """Return the scenarios lettered A, B, … and grouped where their formatted figures coincide.
+
+    Each group: ``letters``, ``keys`` (the ways, see ``analysis.Scenario``), ``value``,
+    ``achievement``, ``category``; in the order of the first scenario of each group.
+    """
+    groups: dict[tuple, dict] = {}
+    for index, s in enumerate(scenarios):
+        figures = (format_percent(s.value), format_percent(s.achievement), s.category or "–")
+        group = groups.setdefault(figures, {"letters": [], "keys": [], "value": figures[0],
+                                            "achievement": figures[1], "category": figures[2]})
+        group["letters"].append(chr(ord("A") + index))
+        group["keys"].append(s.key)
+    return list(groups.values())
+
+
 def sensitivity_section(scenarios, result: IndicatorResult, settings: Settings | None = None) -> Html:
-    """Return the IKU under alternative calculations and whether the kategori changes."""
+    """Return the IKU under alternative calculations and whether the kategori changes.
+
+    Calculations giving the same figures share one row and one sentence; when the no-case
+    policies coincide, the sentence says why (every component has cases).
+    """
     settings = settings or default_settings()
-    rows = [{"key": s.key, "value": format_percent(s.value), "achievement": format_percent(s.achievement),
-             "category": s.category or "–"} for s in scenarios]
     changed = [{"key": s.key, "category": s.category} for s in scenarios
                if s.category and s.category != result.category]
-    return _render("sensitivitas.html.j2", settings, scenarios=rows, changed=changed, policy=result.policy,
-                   n_components=len(settings.iku.components))
+    return _render("sensitivitas.html.j2", settings, groups=sensitivity_groups(scenarios), changed=changed,
+                   policy=result.policy, n_components=len(settings.iku.components),
+                   all_have_cases=all(c.percent is not None for c in result.components),
+                   policies=list(analysis.POLICIES))
