@@ -18,7 +18,47 @@ def test_wrong_usage_exits_2(capsys):
         with pytest.raises(SystemExit) as caught:
             cli.main(argv)
         assert caught.value.code == 2, argv
-        assert "usage: ikuanalysis" in capsys.readouterr().err
+        assert "penggunaan: ikuanalysis" in capsys.readouterr().err
+
+
+ENGLISH_ARGPARSE = ("usage:", "options:", "show this help", "error:", "required", "invalid", "unrecognized",
+                    "arguments", "choose from", "YEAR", "DIR", "OUTPUT")
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], "argumen berikut wajib diisi: PERINTAH"),
+    (["laporan"], "pilihan tidak sah: 'laporan'"),
+    (["validate", "--year", "dua ribu"], "argumen --year: nilai bilangan bulat tidak sah: 'dua ribu'"),
+    (["template", "--year", "2025"], "argumen berikut wajib diisi: --output"),
+    (["validate", "--bogus"], "argumen tidak dikenal: --bogus"),
+    (["report", "--jobs"], "argumen --jobs: memerlukan satu nilai"),
+])
+def test_argparse_errors_are_in_indonesian_and_exit_2(capsys, argv, expected):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert expected in err and "kesalahan:" in err and "--help" in err
+    assert not any(word in err for word in ENGLISH_ARGPARSE), err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"], ["validate", "--help"], ["template", "--help"]])
+def test_help_is_in_indonesian(capsys, argv):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    out = capsys.readouterr().out
+    assert caught.value.code == 0
+    assert out.startswith("penggunaan: ikuanalysis") and "pilihan:" in out
+    assert "tampilkan pesan bantuan ini lalu keluar" in out
+    assert not any(word in out for word in ENGLISH_ARGPARSE), out
+
+
+def test_the_translation_leaves_argparse_as_it_was():
+    import argparse
+    import gettext
+
+    cli.build_parser().format_help()
+    assert argparse._ is gettext.gettext
 
 
 def test_all_and_year_together_exit_2_with_an_indonesian_message(capsys, tmp_path):

@@ -46,7 +46,7 @@ def test_invalid_policy_is_an_error(tmp_path):
 
 
 def test_missing_target_year_says_what_to_add(settings):
-    with pytest.raises(ConfigError, match=r"no target for 2031.*annual_update"):
+    with pytest.raises(ConfigError, match=r"belum ada target tahun 2031.*tahunan.md"):
         settings.iku.target_for(2031)
 
 
@@ -56,3 +56,38 @@ def test_alias_to_an_unknown_place_is_an_error(tmp_path):
         handle.write("kelurahan,Kampung X,Kampung Y\n")
     with pytest.raises(ConfigError, match="Kampung Y"):
         load_settings(folder)
+
+
+def _break(folder, name, text):
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda f: (f / "jenis.yml").unlink(), r"jenis\.yml: berkas konfigurasi tidak ditemukan\. Pastikan folder"),
+    (lambda f: (f / "wilayah.csv").unlink(), r"wilayah\.csv: berkas konfigurasi tidak ditemukan"),
+    (lambda f: _break(f, "aliases.yml", "columns: [a\n  b: :"), r"aliases\.yml: isi berkas bukan YAML yang sah\..*Rincian"),
+    (lambda f: _break(f, "jenis.yml", "- a\n- b\n"), r"jenis\.yml: isi berkas harus berupa bagian-bagian"),
+    (lambda f: edit_yaml(f / "iku.yml", lambda d: d["policies"].update(typo_policy="x")),
+     r"iku\.yml: konfigurasi tidak sah\. Perbaiki setiap bagian berikut.*policies\.typo_policy"),
+    (lambda f: _break(f, "wilayah_alias.csv", "tingkat,alias,canonical\n"),
+     r"wilayah_alias\.csv: baris pertama berkas harus tepat berisi kolom level,alias,canonical"),
+    (lambda f: _break(f, "wilayah_alias.csv", "level,alias,canonical\ndesa,X,Pahandut\n"),
+     r"kolom level harus berisi kecamatan atau kelurahan"),
+    (lambda f: _break(f, "wilayah_alias.csv", "level,alias,canonical\nkecamatan,X,Kota Lain\n"),
+     r"menunjuk ke 'Kota Lain', yang bukan nama kecamatan dalam wilayah\.csv\. Tulis"),
+])
+def test_config_errors_say_in_indonesian_what_is_wrong_and_what_to_do(tmp_path, change, expected):
+    folder = copy_config(tmp_path)
+    change(folder)
+    with pytest.raises(ConfigError, match=f"(?s){expected}") as caught:
+        load_settings(folder)
+    assert "jalankan lagi" in str(caught.value) or "Pastikan" in str(caught.value)
+
+
+def test_a_config_error_is_exit_2_on_the_command_line(tmp_path, capsys):
+    from ikuanalysis import cli
+
+    folder = copy_config(tmp_path)
+    (folder / "jenis.yml").unlink()
+    assert cli.main(["validate", "--year", "2025", "--config", str(folder)]) == 2
+    assert "berkas konfigurasi tidak ditemukan" in capsys.readouterr().err

@@ -41,3 +41,53 @@ def test_papermill_reads_every_parameter(path):
         assert names == ["output_root", "raw_root", "work_root", "config_dir"]
     else:
         assert names == ["year", "raw_root", "processed_root", "work_root", "config_dir", "as_of"]
+
+
+YEAR_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem != "04_trend"]
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("path", YEAR_NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_default_year_is_the_latest_found_in_the_derived_values_cell(path):
+    cells = _cells(path)
+    index = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    assert "".join(cells[index]["source"]).splitlines()[0] == "year: int = 0  # 0: tahun terbaru di data/raw"
+    derived = "".join(cells[index + 1]["source"])
+    assert "years_found = paths.list_years(raw_root)" in derived and "year = year or years_found[-1]" in derived
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_working_files_go_outside_the_outputs(path):
+    import papermill
+
+    default = papermill.inspect_notebook(str(path))["work_root"]["default"].strip("\"'")
+    assert default == "data/work"
+    ignored = (path.parents[1] / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/data/work/" in ignored
+
+
+@pytest.mark.e2e
+def test_a_notebook_whose_inputs_are_missing_says_which_notebook_to_run_first(tmp_path):
+    from ikuanalysis.failures import EXIT_USAGE, UsageFailure
+    from ikuanalysis.publish.notebooks import NotebookRunner
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    write_tiny_year(tmp_path / "raw")
+    parameters = {"raw_root": str(tmp_path / "raw"), "processed_root": str(tmp_path / "processed"),
+                  "work_root": str(tmp_path / "work")}
+    with NotebookRunner() as runner:
+        with pytest.raises(UsageFailure) as caught:
+            runner.run("02_indicator", tmp_path / "02.ipynb", parameters)
+        assert "Jalankan dulu notebook 01_clean untuk tahun 2025" in str(caught.value)
+        assert caught.value.exit_code == EXIT_USAGE
+        (tmp_path / "processed" / "2025").mkdir(parents=True)
+        (tmp_path / "processed" / "2025" / "aggregate.csv").write_text("", encoding="utf-8")
+        (tmp_path / "work").mkdir()
+        (tmp_path / "work" / "history_problems_2025.json").write_text("{}", encoding="utf-8")
+        with pytest.raises(UsageFailure) as caught:
+            runner.run("03_report", tmp_path / "03.ipynb", parameters)
+        assert "iku_2025.json belum ada" in str(caught.value)
+        assert "Jalankan dulu notebook 02_indicator untuk tahun 2025" in str(caught.value)

@@ -1,13 +1,17 @@
 """Command line: ``ikuanalysis report | validate | template`` (data contract §4).
 
 Exit status 0 on success, 1 when the data or a stage failed (message on stderr), 2 for
-wrong usage.
+wrong usage (also argparse's own errors, whose words are Indonesian too), 3 when the machine
+refused, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ikuanalysis import __version__, paths
@@ -22,36 +26,122 @@ from ikuanalysis.failures import (
 )
 
 
+# argparse's own words (its gettext message ids, Python 3.11+) in Bahasa Indonesia.
+ARGPARSE_MESSAGES = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen posisi",
+    "options": "pilihan",
+    "optional arguments": "pilihan",
+    "subcommands": "subperintah",
+    "show this help message and exit": "tampilkan pesan bantuan ini lalu keluar",
+    "show program's version number and exit": "tampilkan nomor versi program lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n"
+                                        "Lihat `%(prog)s --help` untuk cara pemakaian yang benar.\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "pilihan tidak sah: %(value)r (pilih salah satu dari %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "subperintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)",
+    "expected one argument": "memerlukan satu nilai",
+    "expected at most one argument": "memerlukan paling banyak satu nilai",
+    "expected at least one argument": "memerlukan sedikitnya satu nilai",
+    "expected %s argument": "memerlukan %s nilai",
+    "expected %s arguments": "memerlukan %s nilai",
+    "not allowed with argument %s": "tidak boleh dipakai bersama argumen %s",
+    "ignored explicit argument %r": "argumen eksplisit %r diabaikan",
+    "ambiguous option: %(option)s could match %(matches)s": "pilihan ambigu: %(option)s dapat berarti %(matches)s",
+    "unexpected option string: %s": "pilihan tidak terduga: %s",
+    "can't open '%(filename)s': %(error)s": "tidak dapat membuka '%(filename)s': %(error)s",
+}
+
+
+def _translate(message):
+    return ARGPARSE_MESSAGES.get(message, message) if isinstance(message, str) else message
+
+
+def _translate_plural(singular: str, plural: str, n: int) -> str:
+    return _translate(singular if n == 1 else plural)
+
+
+@contextlib.contextmanager
+def _argparse_in_indonesian() -> Iterator[None]:
+    """Let argparse's own messages (looked up through its module's ``_``) read in Indonesian."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _translate, _translate_plural
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _in_indonesian(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _argparse_in_indonesian():
+            return method(*args, **kwargs)
+    return wrapper
+
+
+class IndonesianArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose help, usage and errors are all in Bahasa Indonesia.
+
+    Errors still exit with status 2 (:data:`ikuanalysis.failures.EXIT_USAGE`).
+    """
+
+    __init__ = _in_indonesian(argparse.ArgumentParser.__init__)
+    add_argument = _in_indonesian(argparse.ArgumentParser.add_argument)
+    add_subparsers = _in_indonesian(argparse.ArgumentParser.add_subparsers)
+    parse_args = _in_indonesian(argparse.ArgumentParser.parse_args)
+    parse_known_args = _in_indonesian(argparse.ArgumentParser.parse_known_args)
+    format_usage = _in_indonesian(argparse.ArgumentParser.format_usage)
+    format_help = _in_indonesian(argparse.ArgumentParser.format_help)
+    error = _in_indonesian(argparse.ArgumentParser.error)
+
+
+def _whole_number(text: str) -> int:
+    return int(text)
+
+
+_whole_number.__name__ = "bilangan bulat"  # argparse names the type in "nilai … tidak sah"
+
+
 def _add_dirs(parser: argparse.ArgumentParser, *, outputs: bool) -> None:
-    parser.add_argument("--year", type=int, help="tahun laporan (bawaan: tahun terbaru di folder data mentah)")
-    parser.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR, help="folder induk data mentah")
-    parser.add_argument("--config", type=Path, default=paths.CONFIG_DIR, help="folder konfigurasi")
+    parser.add_argument("--year", type=_whole_number, metavar="TAHUN", help="tahun laporan (bawaan: tahun terbaru di folder data mentah)")
+    parser.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR, metavar="FOLDER", help="folder induk data mentah")
+    parser.add_argument("--config", type=Path, default=paths.CONFIG_DIR, metavar="FOLDER", help="folder konfigurasi")
     if outputs:
-        parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR, help="folder induk data bersih")
-        parser.add_argument("--output-dir", type=Path, default=paths.OUTPUT_DIR, help="folder induk hasil laporan")
+        parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR, metavar="FOLDER",
+                            help="folder induk data bersih")
+        parser.add_argument("--output-dir", type=Path, default=paths.OUTPUT_DIR, metavar="FOLDER",
+                            help="folder induk hasil laporan")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``ikuanalysis`` command."""
-    parser = argparse.ArgumentParser(
+    parser = IndonesianArgumentParser(
         prog="ikuanalysis",
         description="Hitung dan jelaskan IKU 'Persentase PPKS yang ditangani sesuai standar'.",
     )
-    parser.add_argument("--version", action="version", version=f"ikuanalysis {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"ikuanalysis {__version__}",
+                        help="tampilkan nomor versi program lalu keluar")
+    commands = parser.add_subparsers(dest="command", required=True, title="perintah", metavar="PERINTAH")
     report = commands.add_parser("report", help="buat laporan HTML, PDF dan JSON satu tahun (atau semua: --all)")
     _add_dirs(report, outputs=True)
     report.add_argument("--all", action="store_true", help="semua tahun di folder data mentah, lalu indeks")
-    report.add_argument("--jobs", type=int, default=None, help="jumlah proses paralel untuk --all (bawaan: jumlah inti)")
+    report.add_argument("--jobs", type=_whole_number, default=None, metavar="N", help="jumlah proses paralel untuk --all (bawaan: jumlah inti)")
     report.add_argument("--force", action="store_true", help="buat ulang walaupun masukan tidak berubah")
     validate = commands.add_parser("validate", help="periksa register mentah tanpa menulis apa pun")
     _add_dirs(validate, outputs=False)
     template = commands.add_parser("template", help="buat buku kerja Excel kosong untuk mengisi register")
-    template.add_argument("--year", type=int, required=True, help="tahun register yang dikumpulkan")
-    template.add_argument("--output", type=Path, required=True, help="berkas .xlsx yang ditulis")
+    template.add_argument("--year", type=_whole_number, required=True, metavar="TAHUN", help="tahun register yang dikumpulkan")
+    template.add_argument("--output", type=Path, required=True, metavar="BERKAS", help="berkas .xlsx yang ditulis")
     template.add_argument("--split", action="store_true",
                           help="tulis satu berkas per komponen (x1_<nama>.xlsx …) di folder yang sama")
-    template.add_argument("--config", type=Path, default=paths.CONFIG_DIR, help="folder konfigurasi")
+    template.add_argument("--config", type=Path, default=paths.CONFIG_DIR, metavar="FOLDER", help="folder konfigurasi")
     return parser
 
 

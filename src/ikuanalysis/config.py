@@ -234,8 +234,10 @@ class IkuConfig(_Frozen):
             return self.targets[int(year)]
         except KeyError:
             raise ConfigError(
-                f"config/iku.yml: no target for {year} under 'targets'. Add the line "
-                f"'{year}: {{value: 100, source: \"...\"}}' (see docs/annual_update.md)."
+                f"config/iku.yml: belum ada target tahun {year} di bagian 'targets', sehingga capaian tahun itu "
+                f"tidak dapat dihitung. Tambahkan baris '  {year}: {{value: 100, source: \"...\"}}' (nilai target "
+                "dan dokumen yang menetapkannya) di bawah tahun terakhir bagian itu, lalu jalankan lagi "
+                "(lihat docs/panduan/tahunan.md, langkah 3)."
             ) from None
 
 
@@ -454,15 +456,25 @@ def normalize_value(text: object) -> str:
     return _SPACES.sub(" ", str(text)).strip().lower()
 
 
+def _not_found(path: Path) -> str:
+    return (f"{path}: berkas konfigurasi tidak ditemukan. Pastikan folder konfigurasi (--config) memuat berkas ini; "
+            "salinan aslinya ada di folder config/ proyek.")
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
-        raise ConfigError(f"{path}: configuration file not found.")
+        raise ConfigError(_not_found(path))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(
+            f"{path}: isi berkas bukan YAML yang sah. Periksa baris yang disebut di bawah: indentasi memakai "
+            "spasi (bukan tab), ada titik dua sesudah nama bagian, dan tanda kutip berpasangan; lalu jalankan "
+            f"lagi.\n  Rincian: {exc}"
+        ) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level.")
+        raise ConfigError(f"{path}: isi berkas harus berupa bagian-bagian 'nama: nilai' di tingkat teratas. "
+                          "Bandingkan dengan berkas asli di folder config/ proyek, perbaiki, lalu jalankan lagi.")
     return data
 
 
@@ -474,16 +486,21 @@ def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
             f"  - {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
             for err in exc.errors()
         ]
-        raise ConfigError(f"{path}: invalid configuration:\n" + "\n".join(lines)) from None
+        raise ConfigError(
+            f"{path}: konfigurasi tidak sah. Perbaiki setiap bagian berikut (nama bagian, lalu rincian teknisnya "
+            "dalam bahasa Inggris), lalu jalankan lagi:\n" + "\n".join(lines)
+        ) from None
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     if not path.is_file():
-        raise ConfigError(f"{path}: configuration file not found.")
+        raise ConfigError(_not_found(path))
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != columns:
-            raise ConfigError(f"{path}: expected columns {', '.join(columns)}.")
+            raise ConfigError(f"{path}: baris pertama berkas harus tepat berisi kolom {','.join(columns)} "
+                              f"(dipisah koma, dengan urutan itu), tetapi berisi {','.join(reader.fieldnames or ())}. "
+                              "Perbaiki baris judulnya, lalu jalankan lagi.")
         return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
 
 
@@ -495,11 +512,17 @@ def _load_geography(config_dir: Path) -> Geography:
     alias_path = config_dir / "wilayah_alias.csv"
     aliases: dict[str, dict[str, str]] = {"kecamatan": {}, "kelurahan": {}}
     for row in _read_csv(alias_path, ("level", "alias", "canonical")):
-        known = kecamatan if row["level"] == "kecamatan" else tuple(kelurahan)
-        if row["level"] not in aliases or row["canonical"] not in known:
+        if row["level"] not in aliases:
             raise ConfigError(
-                f"{alias_path}: alias {row['alias']!r} points to {row['canonical']!r}, "
-                f"which is not a {row['level']} in wilayah.csv."
+                f"{alias_path}: alias {row['alias']!r} bertingkat {row['level']!r}; kolom level harus berisi "
+                "kecamatan atau kelurahan. Perbaiki baris itu, lalu jalankan lagi."
+            )
+        known = kecamatan if row["level"] == "kecamatan" else tuple(kelurahan)
+        if row["canonical"] not in known:
+            raise ConfigError(
+                f"{alias_path}: alias {row['alias']!r} menunjuk ke {row['canonical']!r}, yang bukan nama "
+                f"{row['level']} dalam wilayah.csv. Tulis pada kolom canonical nama {row['level']} persis seperti "
+                "di config/wilayah.csv, atau hapus baris itu, lalu jalankan lagi."
             )
         aliases[row["level"]][row["alias"]] = row["canonical"]
     return Geography(kecamatan=kecamatan, kelurahan=kelurahan, kode=kode, aliases=aliases)

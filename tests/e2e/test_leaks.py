@@ -160,7 +160,7 @@ def test_the_runs_did_what_the_evaluator_expects(runs):
     assert (done["validate 2024"].returncode, done["validate 2025"].returncode, done["template"].returncode) == (1, 0, 0)
     status = (root / "outputs" / "build_status.json").read_text(encoding="utf-8")
     assert '"gagal"' in status and "x1_daftar.xlsx, sheet 'Data', baris" in status  # located, without the values
-    for name in ("index.html", ".index_manifest.json", "04_trend.ipynb", "2025/iku_2025.pdf"):
+    for name in ("index.html", ".index_manifest.json", "notebooks/04_trend.ipynb", "2025/iku_2025.pdf"):
         assert (root / "outputs" / name).is_file()
     cases = (root / "processed" / "2025" / "cases.csv").read_text(encoding="utf-8")
     components = load_settings().iku.components

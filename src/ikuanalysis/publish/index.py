@@ -133,8 +133,13 @@ def index_title(settings: Settings, is_sample: bool) -> Html:
     return render_section("indeks_judul.html.j2", context, settings.config_dir)
 
 
+INDEX_NOTEBOOK_DIR = "notebooks"
+
+
 def build_index(where, runner=None) -> Path:
     """Run ``04_trend`` and publish ``index.html`` and the multi-year tables to the output root.
+
+    The executed notebook is published as ``notebooks/04_trend.ipynb`` below the output root.
 
     Each file is written to a staging folder first and moved into place with an atomic rename.
     """
@@ -153,7 +158,10 @@ def build_index(where, runner=None) -> Path:
             active.run(notebook, work / f"{notebook}.ipynb", parameters)
         (work / "index.html").write_text(export_html(work / f"{notebook}.ipynb", "Laporan IKU semua tahun"),
                                          encoding="utf-8")
-        for name in (f"{notebook}.ipynb", f"{TABLE_BASENAME}.csv", f"{TABLE_BASENAME}.xlsx", "index.html"):
+        # The executed notebook goes to notebooks/: the output root holds only the shared files.
+        (output_root / INDEX_NOTEBOOK_DIR).mkdir(exist_ok=True)
+        os.replace(work / f"{notebook}.ipynb", output_root / INDEX_NOTEBOOK_DIR / f"{notebook}.ipynb")
+        for name in (f"{TABLE_BASENAME}.csv", f"{TABLE_BASENAME}.xlsx", "index.html"):
             os.replace(work / name, output_root / name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
