@@ -38,7 +38,7 @@ def load_json(folder):
 def test_outputs_and_executed_notebooks_are_written(built):
     _, folder = built
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["iku_2025.html", "iku_2025.json", "iku_2025.pdf", "manifest.json", "notebooks"]
+    assert names == ["iku_2025.docx", "iku_2025.html", "iku_2025.json", "iku_2025.pdf", "manifest.json", "notebooks"]
     assert sorted(p.name for p in (folder / "notebooks").iterdir()) == [
         "01_clean.ipynb", "02_indicator.ipynb", "03_report.ipynb"]
     assert (folder / "iku_2025.pdf").read_bytes()[:5] == b"%PDF-"

@@ -29,6 +29,8 @@ from ikuanalysis.publish.export import ExportError, find_browser
 
 BANNER_STYLE = "Banner"
 TEXT_WIDTH_CM = 16.0
+CHAR_CM = 0.21  # width of one character of 9 pt table text (bold header), generously
+CELL_PADDING_CM = 0.45
 PIXEL_SCALE = 2  # device pixels per CSS pixel when rasterising charts (about 190 dpi)
 _PT_UNITS = {"pt": 4 / 3, "px": 1.0, "": 1.0}
 _CORE_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -230,6 +232,10 @@ def write_reference_docx(path: Path, timeout: int = 120) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), "FFF3CD")
     properties.append(shading)
+    cells = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cells.base_style = styles["Compact"]
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_before = cells.paragraph_format.space_after = Pt(1)
     if "Table Caption" in [s.name for s in styles]:
         styles["Table Caption"].paragraph_format.keep_with_next = True
     document.save(path)
@@ -251,8 +257,7 @@ def run_pandoc(body: str, reference: Path, title: str, date: dt.datetime, timeou
 def normalise_docx(raw: bytes, date: dt.datetime) -> bytes:
     """Return the DOCX with every zip entry and the core dates stamped with ``date``.
 
-    Also marks the header row of every table to repeat on each page (``w:tblHeader``)
-    where pandoc has not, and makes tables fit the text width.
+    Tables are fitted to the text width first (:func:`fit_tables`).
     """
     stamp = date.astimezone(dt.timezone.utc)
     when = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
@@ -266,6 +271,8 @@ def normalise_docx(raw: bytes, date: dt.datetime) -> bytes:
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                data = fit_tables(data)
             if entry.filename == "docProps/core.xml":
                 data = _CORE_DATES.sub(lambda m: f"{m.group(1)}{iso}{m.group(3)}", data.decode("utf-8")).encode()
             info = zipfile.ZipInfo(entry.filename, date_time=when)
@@ -273,3 +280,53 @@ def normalise_docx(raw: bytes, date: dt.datetime) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, data)
     return out.getvalue()
+
+
+def fit_tables(document_xml: bytes) -> bytes:
+    """Return ``word/document.xml`` with every table spread over the text width.
+
+    Pandoc gives each column the same narrow width, which wraps words letter by letter: the
+    columns get widths in proportion to their longest cell (capped, at least their longest
+    word), the table the whole text width, the cells the small ``Table Text`` style, and no row
+    is split over two pages.
+    Header rows already repeat on each page (pandoc writes ``w:tblHeader`` for ``<thead>``).
+    """
+    import lxml.etree as etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(document_xml)
+    total = round(TEXT_WIDTH_CM / 2.54 * 1440)
+    for table in root.iter(f"{w}tbl"):
+        grid = table.find(f"{w}tblGrid")
+        columns = [] if grid is None else grid.findall(f"{w}gridCol")
+        longest = [3] * len(columns)  # characters of the longest word: the column's minimum
+        lengths = [3] * len(columns)  # characters of the longest cell, capped: its share of the rest
+        for row in table.findall(f"{w}tr"):
+            for index, cell in enumerate(row.findall(f"{w}tc")[:len(columns)]):
+                text = "".join(cell.itertext()).strip()
+                longest[index] = max(longest[index], *(len(word) for word in text.split()), 0)
+                lengths[index] = max(lengths[index], min(len(text), 40))
+        minimum = [round((chars * CHAR_CM + CELL_PADDING_CM) / 2.54 * 1440) for chars in longest]
+        if sum(minimum) >= total:
+            widths = [total * m / sum(minimum) for m in minimum]
+        else:
+            spare = [max(length - chars, 0) + 1 for length, chars in zip(lengths, longest)]
+            widths = [m + (total - sum(minimum)) * extra / sum(spare) for m, extra in zip(minimum, spare)]
+        for column, width in zip(columns, widths):
+            column.set(f"{w}w", str(round(width)))
+        properties = table.find(f"{w}tblPr")
+        width = properties.find(f"{w}tblW") if properties is not None else None
+        if width is not None:
+            width.set(f"{w}type", "dxa")
+            width.set(f"{w}w", str(total))
+        for row in table.findall(f"{w}tr"):  # a row is never split over two pages
+            row_properties = row.find(f"{w}trPr")
+            if row_properties is None:
+                row_properties = etree.Element(f"{w}trPr")
+                row.insert(0, row_properties)
+            if row_properties.find(f"{w}cantSplit") is None:
+                row_properties.insert(0, etree.Element(f"{w}cantSplit"))
+        for style in table.iter(f"{w}pStyle"):
+            if style.get(f"{w}val") in ("Compact", "BodyText", "FirstParagraph"):
+                style.set(f"{w}val", "TableText")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
