@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import io
 import os
 import re
@@ -63,15 +64,15 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
         body = prepare_html(page, lambda svg, number: rasterise_svg(svg, work_dir / f"gambar_{number}", timeout))
         reference = work_dir / "reference.docx"
         write_reference_docx(reference, timeout)
-        raw = run_pandoc(body, reference, title, date, timeout)
-    docx_path.write_bytes(normalise_docx(raw, date))
+        raw = run_pandoc(body, reference, date, timeout)
+    docx_path.write_bytes(normalise_docx(raw, date, title))
 
 
 def prepare_html(page: str, rasterise) -> str:
     """Return the report body reshaped for pandoc.
 
-    The table of contents and style sheet are dropped (Word builds its own), the banner is
-    marked with the ``Banner`` paragraph style, the summary cards become one line each, and
+    The table of contents and style sheet are dropped (Word builds its own), the title and the
+    banner are marked with the ``Title`` and ``Banner`` paragraph styles, the summary cards become one line each, and
     every inline SVG chart is replaced by its PNG (a data URI) at its own size.
 
     Args:
@@ -93,6 +94,10 @@ def prepare_html(page: str, rasterise) -> str:
     for banner in body.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '), ' banner ')]"):
         banner.attrib.clear()
         banner.set("data-custom-style", BANNER_STYLE)
+    for heading in body.iter("h1"):  # the chapter's title (pandoc would drop an h1 nested in <header>)
+        heading.tag = "div"
+        heading.attrib.clear()
+        heading.set("data-custom-style", "Title")
     for cards in body.xpath(".//div[contains(concat(' ', normalize-space(@class), ' '), ' cards ')]"):
         cards.attrib.clear()
         for card in list(cards):
@@ -241,21 +246,22 @@ def write_reference_docx(path: Path, timeout: int = 120) -> None:
     document.save(path)
 
 
-def run_pandoc(body: str, reference: Path, title: str, date: dt.datetime, timeout: int = 120) -> bytes:
+def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120) -> bytes:
     """Convert the prepared HTML to DOCX bytes with pandoc, offline and sandboxed.
 
-    ``<h1>`` becomes the title, ``<h2>``/``<h3>``/``<h4>`` Heading 1/2/3.
+    ``<h1>`` (made a ``Title`` paragraph by :func:`prepare_html`) stays the title, ``<h2>``/``<h3>``/``<h4>`` Heading 1/2/3; ``title``
+    is set in the core properties afterwards (:func:`normalise_docx`).
     """
     env = {"PATH": os.environ.get("PATH", ""), "SOURCE_DATE_EPOCH": str(int(date.timestamp())),
            "HOME": str(reference.parent), "LANG": "C.UTF-8"}
     command = [pandoc_path(), "--sandbox", "--from=html", "--to=docx",
                f"--reference-doc={reference}", "--shift-heading-level-by=-1",
-               f"--metadata=title:{title}", "--metadata=lang:id-ID", "--output=-"]
+               "--metadata=lang:id-ID", "--output=-"]
     return _run(command, timeout, stdin=body, env=env)
 
 
-def normalise_docx(raw: bytes, date: dt.datetime) -> bytes:
-    """Return the DOCX with every zip entry and the core dates stamped with ``date``.
+def normalise_docx(raw: bytes, date: dt.datetime, title: str = "") -> bytes:
+    """Return the DOCX with every zip entry and the core dates stamped with ``date``, titled ``title``.
 
     Tables are fitted to the text width first (:func:`fit_tables`).
     """
@@ -274,7 +280,10 @@ def normalise_docx(raw: bytes, date: dt.datetime) -> bytes:
             if entry.filename == "word/document.xml":
                 data = fit_tables(data)
             if entry.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(lambda m: f"{m.group(1)}{iso}{m.group(3)}", data.decode("utf-8")).encode()
+                core = _CORE_DATES.sub(lambda m: f"{m.group(1)}{iso}{m.group(3)}", data.decode("utf-8"))
+                core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", "", core, flags=re.DOTALL)
+                core = core.replace("</cp:coreProperties>", f"<dc:title>{html.escape(title)}</dc:title></cp:coreProperties>")
+                data = core.encode("utf-8")
             info = zipfile.ZipInfo(entry.filename, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
