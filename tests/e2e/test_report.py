@@ -94,6 +94,23 @@ def test_html_is_self_contained(built):
     assert not [a for _, attrs in parser.tags for a in attrs.values() if a and re.match(r"\s*(https?:)?//", a)]
 
 
+def test_docx_is_the_same_chapter_as_the_html(built):
+    import docx
+    import lxml.html
+
+    folder = built[1]
+    page = lxml.html.parse(str(folder / "iku_2025.html")).getroot()
+    document = docx.Document(folder / "iku_2025.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [" ".join(h.text_content().split()) for h in page.xpath("//section/h2")]
+    assert len(document.tables) == len(page.xpath("//table"))
+    assert len(document.inline_shapes) == len(page.xpath("//figure[svg]")) > 0
+    captions = [p.text for p in document.paragraphs if p.style.name == "Image Caption"]
+    assert captions == [" ".join(f.text_content().split()) for f in page.xpath("//figure/figcaption")]
+    assert [p.text for p in document.paragraphs if p.style.name == "Banner"] == [
+        " ".join(b.text_content().split()) for b in page.xpath("//div[@class='banner']")]
+
+
 def test_html_hides_code(built):
     html = (built[1] / "iku_2025.html").read_text(encoding="utf-8")
     assert "load_settings" not in html and "import " not in html
