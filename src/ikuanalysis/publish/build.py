@@ -165,7 +165,7 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
     html = export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
     document_date = paths.source_date(raw_dir)
-    export_docx(stage / f"{base}.html", stage / f"{base}.docx", f"Laporan IKU {year}",
-                document_date=document_date, timeout=limits.pdf_timeout_seconds)
     print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
               document_date=document_date)
+    export_docx(stage / f"{base}.html", stage / f"{base}.docx", f"Laporan IKU {year}",
+                document_date=document_date, timeout=limits.pdf_timeout_seconds)

@@ -144,7 +144,8 @@ def rasterise_svg(svg: str, stem: Path, timeout: int = 120) -> tuple[bytes, floa
     command = [
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--hide-scrollbars", f"--user-data-dir={stem.parent / 'profile'}",
+        "--no-first-run", "--hide-scrollbars", "--run-all-compositor-stages-before-draw",
+        "--virtual-time-budget=1000", f"--user-data-dir={stem.parent / 'profile'}",
         f"--force-device-scale-factor={PIXEL_SCALE}", f"--window-size={round(width)},{round(height)}",
         f"--screenshot={png}", page.resolve().as_uri(),
     ]
