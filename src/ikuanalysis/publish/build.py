@@ -1,4 +1,4 @@
-"""Build a year's report: run the notebooks with papermill, export HTML and PDF, publish.
+"""Build a year's report: run the notebooks with papermill, export HTML, PDF and Word, publish.
 
 Everything is written to staging folders and published only when every step succeeded
 (:mod:`ikuanalysis.publish.commit`), so a failed or killed run leaves the previous
