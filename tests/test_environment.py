@@ -18,6 +18,8 @@ def test_conda_environment_matches_pyproject():
     pip_names = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_names = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip_section = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict)), [])
+    conda_names |= {_name(d) for d in pip_section if not d.startswith("-")}  # wheels not on conda-forge
     assert conda_names == pip_names
 
 

@@ -20,7 +20,7 @@ def test_the_projects_pipeline_declares_the_four_year_stages():
     pipeline = load_pipeline()
     assert [s.id for s in pipeline.year_stages] == ["clean", "indicator", "report", "export"]
     assert pipeline.notebooks == ("01_clean", "02_indicator", "03_report", "04_trend")
-    assert pipeline.published_files(2025) == ("iku_2025.html", "iku_2025.pdf", "iku_2025.json")
+    assert pipeline.published_files(2025) == ("iku_2025.html", "iku_2025.pdf", "iku_2025.docx", "iku_2025.json")
     assert pipeline.index_stage.id == "index"
 
 

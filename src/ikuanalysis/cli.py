@@ -223,7 +223,7 @@ def run_report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return exc.exit_code
     base = paths.report_basename(year)
-    print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "json")))
+    print("\n".join(str(folder / f"{base}.{ext}") for ext in ("html", "pdf", "docx", "json")))
     return 0
 
 

@@ -55,7 +55,7 @@ def test_index_lists_years_with_links_and_tables(where, first_run):
     html = (where.output_root / "index.html").read_text(encoding="utf-8")
     assert find_external_references(html) == [] and "http" not in html
     for year in (2024, 2025):
-        for ext in ("html", "pdf", "json"):
+        for ext in ("html", "pdf", "docx", "json"):
             assert f'href="{year}/iku_{year}.{ext}"' in html
     assert "74,17%" in html and "Sedang" in html
     table = pd.read_csv(where.output_root / "iku_semua_tahun.csv", sep=";", decimal=",", encoding="utf-8-sig")

@@ -46,7 +46,8 @@ def test_a_rerun_gives_identical_bytes_in_every_file_pdf_and_notebooks_included(
     second = snapshot(root, ("processed", "outputs"))
     assert sorted(map(str, first)) == sorted(map(str, second))
     assert [str(name) for name in first if first[name] != second[name]] == []
-    assert {Path("outputs/2025/iku_2025.pdf"), Path("outputs/2025/notebooks/03_report.ipynb")} <= set(second)
+    assert {Path("outputs/2025/iku_2025.pdf"), Path("outputs/2025/iku_2025.docx"),
+            Path("outputs/2025/notebooks/03_report.ipynb")} <= set(second)
     assert snapshot(root / "raw") == raw_before  # raw files untouched by two runs
 
 
@@ -58,6 +59,10 @@ def test_the_pdf_is_dated_by_the_data_or_source_date_epoch(root, tmp_path):
     with pikepdf.open(root / "outputs" / "2025" / "iku_2025.pdf") as pdf:
         assert (str(pdf.docinfo["/CreationDate"]), str(pdf.docinfo["/ModDate"])) == (stamp, stamp)
         assert "/Metadata" not in pdf.Root  # no XMP packet with the time of printing
+    import docx
+
+    properties = docx.Document(root / "outputs" / "2025" / "iku_2025.docx").core_properties
+    assert properties.created == properties.modified == dt.datetime.fromtimestamp(int(newest), tz=dt.timezone.utc)
     other = tmp_path / "other"
     subprocess.run([*cli(root)[:-6], "--raw-dir", str(root / "raw"), "--processed-dir", str(other / "processed"),
                     "--output-dir", str(other / "outputs")], env={**ENV, "SOURCE_DATE_EPOCH": "1767225600"},

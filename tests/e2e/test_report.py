@@ -38,7 +38,7 @@ def load_json(folder):
 def test_outputs_and_executed_notebooks_are_written(built):
     _, folder = built
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["iku_2025.html", "iku_2025.json", "iku_2025.pdf", "manifest.json", "notebooks"]
+    assert names == ["iku_2025.docx", "iku_2025.html", "iku_2025.json", "iku_2025.pdf", "manifest.json", "notebooks"]
     assert sorted(p.name for p in (folder / "notebooks").iterdir()) == [
         "01_clean.ipynb", "02_indicator.ipynb", "03_report.ipynb"]
     assert (folder / "iku_2025.pdf").read_bytes()[:5] == b"%PDF-"
@@ -92,6 +92,23 @@ def test_html_is_self_contained(built):
     parser.feed(html)
     assert not [t for t, _ in parser.tags if t in {"script", "link", "iframe", "img"}]
     assert not [a for _, attrs in parser.tags for a in attrs.values() if a and re.match(r"\s*(https?:)?//", a)]
+
+
+def test_docx_is_the_same_chapter_as_the_html(built):
+    import docx
+    import lxml.html
+
+    folder = built[1]
+    page = lxml.html.parse(str(folder / "iku_2025.html")).getroot()
+    document = docx.Document(folder / "iku_2025.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [" ".join(h.text_content().split()) for h in page.xpath("//section/h2")]
+    assert len(document.tables) == len(page.xpath("//table"))
+    assert len(document.inline_shapes) == len(page.xpath("//figure[svg]")) > 0
+    captions = [p.text for p in document.paragraphs if p.style.name == "Image Caption"]
+    assert captions == [" ".join(f.text_content().split()) for f in page.xpath("//figure/figcaption")]
+    assert [p.text for p in document.paragraphs if p.style.name == "Banner"] == [
+        " ".join(b.text_content().split()) for b in page.xpath("//div[@class='banner']")]
 
 
 def test_html_hides_code(built):

@@ -27,7 +27,7 @@ def where(tmp_path):
     for year in (2024, 2025):
         folder = where.output_root / str(year)
         folder.mkdir(parents=True)
-        for ext in ("html", "pdf"):
+        for ext in ("html", "pdf", "docx"):
             (folder / f"iku_{year}.{ext}").write_text("x")
         (folder / f"iku_{year}.json").write_text(json.dumps({"year": year, "value": 80.0 + year - 2024}))
     for year in (2024, 2025):

@@ -1,4 +1,4 @@
-"""Build a year's report: run the notebooks with papermill, export HTML and PDF, publish.
+"""Build a year's report: run the notebooks with papermill, export HTML, PDF and Word, publish.
 
 Everything is written to staging folders and published only when every step succeeded
 (:mod:`ikuanalysis.publish.commit`), so a failed or killed run leaves the previous
@@ -145,7 +145,7 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
 
 def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int, limits: Limits,
                      raw_dir: Path | None = None) -> None:
-    """Run the export stage: the executed report notebook becomes the HTML page and the PDF.
+    """Run the export stage: the executed report notebook becomes the HTML page, the Word chapter and the PDF.
 
     Args:
         step: The stage as declared (``export``).
@@ -153,8 +153,9 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
         stage: The year's staging folder.
         year: The reporting year.
         limits: The run's limits (the printer's timeout).
-        raw_dir: The year's registers, whose newest date is stamped in the PDF.
+        raw_dir: The year's registers, whose newest date is stamped in the PDF and the DOCX.
     """
+    from ikuanalysis.publish.docx import export_docx
     from ikuanalysis.publish.export import export_html, print_pdf
 
     if step.id != "export" or executed is None:
@@ -163,5 +164,8 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
     base = paths.report_basename(year)
     html = export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
+    document_date = paths.source_date(raw_dir)
     print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
-              document_date=paths.source_date(raw_dir))
+              document_date=document_date)
+    export_docx(stage / f"{base}.html", stage / f"{base}.docx", f"Laporan IKU {year}",
+                document_date=document_date, timeout=limits.pdf_timeout_seconds)
