@@ -153,3 +153,15 @@ def test_a_rekap_file_is_read_with_its_rows(tmp_path):
     assert rekap.frame[["komponen", "sasaran", "realisasi", "_row"]].values.tolist() == [
         ["x1", "10", "9", 2], ["x2", "4", "4", 3]]
     assert read_rekap([], log, ("JUMLAH",)) is None
+
+
+@pytest.mark.parametrize("title", ["DAFTAR PENERIMA\u2028TAHUN 2025", "DAFTAR\fPENERIMA", '"Daftar penerima\nbansos 2025"'])
+def test_a_quoted_line_break_in_the_header_or_a_separator_in_the_title_keeps_every_row(tmp_path, title):
+    header = [*HEADER[:3], '"Jenis\nPPKS"', *HEADER[4:]]  # a header cell wrapped onto two lines, quoted
+    (tmp_path / "x3_bansos.csv").write_text(
+        f"{title}\n" + ";".join(header) + "\n" + ";".join(map(str, ROW_A)) + "\n" + ";".join(map(str, ROW_B)) + "\n",
+        encoding="utf-8")
+    raw, log = read_one(tmp_path)
+    assert log[log["level"] == "error"].empty, log
+    assert raw.frame["nama"].tolist() == ["Ani", "Badu"]
+    assert raw.frame["_row"].tolist() == [3, 4]  # records, as a spreadsheet numbers its rows

@@ -6,6 +6,8 @@ columns of the data contract and the location of every row (file, sheet, spreads
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import re
 import zipfile
 from bisect import bisect_right
@@ -325,12 +327,31 @@ def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
         header = find_header(rows, lookup, min_matches)
         return len(header[1]) if header else 0
 
-    # Only the first rows matter; splitlines also knows the old Mac "\r" line ends.
-    sniffed = sniff_delimiter(head.splitlines()[:HEADER_SEARCH_ROWS], header_size)
+    # Only the first rows matter. Lines end where a CSV reader ends them (\n, \r\n, old Mac \r),
+    # not at a form feed or U+2028 inside a cell, as str.splitlines would.
+    lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SEARCH_ROWS))
+    sniffed = sniff_delimiter(lines, header_size)
     if sniffed is None:
         return None
     delimiter, rows = sniffed
     return delimiter, find_header(rows, lookup, min_matches), rows
+
+
+def count_lines_through(head: str, delimiter: str, records: int) -> int:
+    """Return how many physical lines the first ``records`` CSV records of ``head`` span.
+
+    A quoted cell may hold line breaks (a header "Sesuai<newline>Standar"); the readers skip
+    physical lines, spreadsheet row numbers count records.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(head) + 1))
+    try:
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+        for _ in range(records):
+            next(reader, None)
+        return reader.line_num
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: int) -> pd.DataFrame | None:
@@ -392,14 +413,15 @@ def _read_csv(
     header_row = rows[index]
     if not _check_header(header, header_row, required, path.name, "", log):
         return []
+    skip = count_lines_through(head, delimiter, index + 1)
     options = dict(
-        sep=delimiter, header=None, skiprows=index + 1, names=range(max(len(header_row), 1)),
+        sep=delimiter, header=None, skiprows=skip, names=range(max(len(header_row), 1)),
         index_col=False, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False,
         engine="c",
     )
     try:
         try:
-            block = _read_csv_fast(path, delimiter, encoding, index + 1, max(len(header_row), 1))
+            block = _read_csv_fast(path, delimiter, encoding, skip, max(len(header_row), 1))
             if block is None:  # short/long rows, odd bytes: pandas pads or reports them
                 block = pd.read_csv(path, encoding=encoding, **options)
         except UnicodeDecodeError:  # a non-UTF-8 byte beyond the sampled head: Windows-1252
