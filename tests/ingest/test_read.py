@@ -165,3 +165,14 @@ def test_a_quoted_line_break_in_the_header_or_a_separator_in_the_title_keeps_eve
     assert log[log["level"] == "error"].empty, log
     assert raw.frame["nama"].tolist() == ["Ani", "Badu"]
     assert raw.frame["_row"].tolist() == [3, 4]  # records, as a spreadsheet numbers its rows
+
+
+def test_a_quoted_line_break_in_the_header_with_short_rows_keeps_every_row(tmp_path):
+    # Short rows send the file to the second reader, which counts records, not lines.
+    header = [*HEADER[:3], '"Jenis\nPPKS"', *HEADER[4:]]
+    (tmp_path / "x3_bansos.csv").write_text(
+        ";".join(header) + "\n\nJUMLAH;1\n\n" + ";".join(map(str, ROW_A)) + "\n", encoding="utf-8")
+    raw, log = read_one(tmp_path)
+    assert log[log["level"] == "error"].empty, log
+    assert raw.frame["_row"].tolist() == [2, 3, 4, 5]
+    assert raw.frame["nama"].tolist() == ["", "", "", "Ani"]

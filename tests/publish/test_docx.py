@@ -62,6 +62,14 @@ def test_table_is_a_word_table_whose_header_row_repeats(built):
     assert styled(document, "Table Caption") == ["Komponen IKU"]
     widths = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
     assert sum(widths) == pytest.approx(Cm(word.TEXT_WIDTH_CM).twips, abs=len(widths))
+    borders = table._tbl.tblPr.find(docx.oxml.ns.qn("w:tblBorders"))
+    assert [etree_name(edge) for edge in borders] == ["top", "left", "bottom", "right", "insideH", "insideV"]
+    order = [etree_name(child) for child in table._tbl.tblPr]  # OOXML schema order: borders before the look
+    assert order.index("tblBorders") > order.index("tblW") and order.index("tblBorders") < order.index("tblLook")
+
+
+def etree_name(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
 
 
 def test_each_figure_is_a_picture_followed_by_its_caption(built):

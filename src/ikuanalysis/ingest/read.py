@@ -413,9 +413,10 @@ def _read_csv(
     header_row = rows[index]
     if not _check_header(header, header_row, required, path.name, "", log):
         return []
+    # pyarrow skips physical lines, pandas' C parser records (it knows quotes).
     skip = count_lines_through(head, delimiter, index + 1)
     options = dict(
-        sep=delimiter, header=None, skiprows=skip, names=range(max(len(header_row), 1)),
+        sep=delimiter, header=None, skiprows=index + 1, names=range(max(len(header_row), 1)),
         index_col=False, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False,
         engine="c",
     )

@@ -292,6 +292,26 @@ def normalise_docx(raw: bytes, date: dt.datetime, title: str = "") -> bytes:
     return out.getvalue()
 
 
+_AFTER_BORDERS = ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+
+
+def _add_borders(properties, w: str) -> None:
+    """Give a table thin grey borders, as tables in an LKjIP chapter have (in schema order)."""
+    import lxml.etree as etree
+
+    if properties.find(f"{w}tblBorders") is not None:
+        return
+    borders = etree.Element(f"{w}tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        etree.SubElement(borders, f"{w}{edge}", {f"{w}val": "single", f"{w}sz": "4", f"{w}space": "0",
+                                                 f"{w}color": "A6A6A6"})
+    follower = next((child for child in properties if etree.QName(child).localname in _AFTER_BORDERS), None)
+    if follower is None:
+        properties.append(borders)
+    else:
+        follower.addprevious(borders)
+
+
 def fit_tables(document_xml: bytes) -> bytes:
     """Return ``word/document.xml`` with every table spread over the text width.
 
@@ -329,6 +349,8 @@ def fit_tables(document_xml: bytes) -> bytes:
         if width is not None:
             width.set(f"{w}type", "dxa")
             width.set(f"{w}w", str(total))
+        if properties is not None:
+            _add_borders(properties, w)
         for row in table.findall(f"{w}tr"):  # a row is never split over two pages
             row_properties = row.find(f"{w}trPr")
             if row_properties is None:
