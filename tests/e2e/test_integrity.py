@@ -83,7 +83,8 @@ def test_a_killed_run_leaves_the_previous_report_intact(root):
     assert snapshot(root / "outputs" / "2025") == before
     leftovers = [p.name for p in (root / "outputs").iterdir() if p.name.startswith(".staging-")]
     assert leftovers  # the killed run's staging folder ...
-    subprocess.run(cli(root), env=ENV, check=True, capture_output=True)
+    rerun = subprocess.run(cli(root), env=ENV, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
     assert not [p for p in (root / "outputs").iterdir() if p.name in leftovers]  # ... is cleared next time
 
 
@@ -104,3 +105,20 @@ def test_a_raw_file_changed_during_the_run_stops_publication(tmp_path, monkeypat
     with pytest.raises(ReportError, match="berubah selama laporan dibuat"):
         build_report(2025, where, progress=lambda _line: None)
     assert not (tmp_path / "outputs" / "2025").exists()
+
+
+def test_the_kernel_of_a_killed_run_is_ended_by_the_next_run(root):
+    process = subprocess.Popen(cli(root), env=ENV, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    for line in process.stderr:
+        if "3/4" in line:
+            os.killpg(process.pid, signal.SIGKILL)  # the kernel, in its own session, survives this
+            break
+    process.wait(timeout=60)
+    pid_file = root / "outputs" / ".staging-2025" / "kernel.pid"
+    kernel = int(pid_file.read_text())
+    from ikuanalysis.publish.build import end_orphan_kernels
+
+    end_orphan_kernels(root / "outputs")
+    assert not Path(f"/proc/{kernel}").exists()
+    rerun = subprocess.run(cli(root), env=ENV, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -72,12 +73,35 @@ def load_run_limits(config_dir: Path):
         raise UsageFailure(str(exc)) from None
 
 
+KERNEL_PID_FILE = "kernel.pid"
+
+
+def end_orphan_kernels(output_root: Path) -> None:
+    """End the kernels of killed runs that are still running (their staging names them).
+
+    A kernel lives in its own session, so killing a run's process group leaves it running
+    for a moment; it must not write into the staging folders the next run is about to make.
+    """
+    for pid_file in Path(output_root).glob(f".staging-*/{KERNEL_PID_FILE}"):
+        text = pid_file.read_text(encoding="utf-8").strip()
+        command = Path(f"/proc/{text}/cmdline")
+        if not text.isdigit() or not command.is_file() or b"ipykernel" not in command.read_bytes():
+            continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(int(text), signal.SIGKILL)
+        for _ in range(50):  # at most 5 s
+            if not command.exists():
+                break
+            time.sleep(0.1)
+
+
 def clear_after_killed_runs(where: ReportPaths) -> None:
-    """Finish a publish step a killed run left half-done, then delete its staging folders.
+    """Finish a publish step a killed run left half-done, end its kernel, delete its staging.
 
     Only the holder of the run locks calls this.
     """
     commit.finish_interrupted_publish(Path(where.output_root))
+    end_orphan_kernels(Path(where.output_root))
     for root in (Path(where.output_root), Path(where.processed_root)):
         paths.remove_leftovers(root)
 
@@ -107,6 +131,8 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
                       "work_root": str(work_root), "config_dir": str(where.config_dir),
                       "as_of": as_of.isoformat() if as_of else ""}
         with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
+            # The kernel runs in its own session: if this run is SIGKILLed, the next one ends it.
+            (work_root / KERNEL_PID_FILE).write_text(str(getattr(active, "kernel_pid", None) or ""), encoding="utf-8")
             run_year_stages(active, year, stage, parameters, say, limits)
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(

@@ -127,6 +127,12 @@ class NotebookRunner:
         reply = await self._kc.kernel_info(reply=True, timeout=self.limits.kernel_start_timeout_seconds)
         self._language_info = reply["content"].get("language_info", {})
 
+    @property
+    def kernel_pid(self) -> int | None:
+        """The kernel process's PID (None when no kernel runs)."""
+        process = self._kernel_process()
+        return process.pid if process is not None else None
+
     def _kernel_process(self):
         provisioner = self._km.provisioner if self._km is not None else None
         return getattr(provisioner, "process", None)
