@@ -90,7 +90,8 @@ def test_html_is_self_contained(built):
     assert "http://" not in html and "https://" not in html
     parser = _Elements()
     parser.feed(html)
-    assert not [t for t, _ in parser.tags if t in {"script", "link", "iframe", "img"}]
+    assert not [t for t, _ in parser.tags if t in {"script", "link", "iframe"}]
+    assert_only_word_pictures(parser.tags)
     assert not [a for _, attrs in parser.tags for a in attrs.values() if a and re.match(r"\s*(https?:)?//", a)]
 
 
@@ -176,7 +177,8 @@ def test_register_text_is_never_markup_and_rare_values_read_lainnya(built):
     parser = _Elements()
     parser.feed(html)
     tags = [t for t, _ in parser.tags]
-    assert "script" not in tags and "img" not in tags
+    assert "script" not in tags
+    assert_only_word_pictures(parser.tags)  # the injected <img onerror> is text, not an element
     assert not [a for _, attrs in parser.tags for a in attrs if a.startswith("on")]
     assert "alert(1)" not in html and "HYPERLINK" not in html
     assert "<td>lainnya</td>" in html
@@ -198,3 +200,12 @@ def test_kelurahan_tables_hide_small_counts_and_state_the_rule(built):
     assert "menurut kelurahan" in section and "&lt; 6/&lt; 6" in section
     assert not re.search(r'<td class="num">[1-5]/|/[1-5]( |<)', section)
     assert "jumlah 1 sampai 5 ditampilkan sebagai" in html  # methodology and table note
+
+
+def assert_only_word_pictures(tags):
+    """The only images are the charts' PNG copies for Word: embedded, hidden, nothing else."""
+    images = [attrs for tag, attrs in tags if tag == "img"]
+    assert len(images) == sum(tag == "figure" for tag, _ in tags)  # one per chart
+    for attrs in images:
+        assert set(attrs) == {"class", "alt", "src"} and attrs["class"] == "word-picture"
+        assert attrs["src"].startswith("data:image/png;base64,")

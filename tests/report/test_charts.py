@@ -65,3 +65,15 @@ def test_quarters_have_one_line_per_component():
     assert {line.get_label(): line.get_ydata().tolist() for line in figure.axes[0].lines[:2]} == {
         "x1": [5.0], "x2": [10.0, 40.0]}
     charts.figure_to_svg(figure)
+
+
+def test_the_markup_holds_the_svg_then_the_same_chart_as_a_png_for_word(result):
+    import base64
+
+    markup = charts.figure_to_markup(charts.plot_components(result))
+    svg, picture = markup.split("<img", 1)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert picture.startswith(f' class="{charts.WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,')
+    png = base64.b64decode(picture.split("base64,", 1)[1].rstrip('">'))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert charts.figure_to_markup(charts.plot_components(result)) == markup  # reruns give identical files

@@ -6,9 +6,10 @@ second copy. Pandoc (the ``pypandoc-binary`` wheel, a self-contained binary, run
 tables whose header row repeats on every page, MathML to Word equations and figure captions to
 caption paragraphs, which a hand-written python-docx walker would each have to reimplement.
 Word cannot be relied on to show inline SVG (only Word 365 does, and pandoc's PNG fallback needs
-``rsvg-convert``, which is not installed), so each chart is first rasterised to a PNG by the
-headless Chromium that already prints the PDF: no new system dependency, offline, and the same
-renderer as the PDF. The reference document (A4, fonts, the shaded banner style) is derived at
+``rsvg-convert``, which is not installed), so each chart comes as a PNG the report stage made
+next to the SVG (``<img class="word-picture">``, see ``report.charts.figure_to_markup``). Only a
+page without those PNGs has its charts rasterised here by headless Chromium, which hung now
+and then under load: the report's own PNGs are the path every build takes. The reference document (A4, fonts, the shaded banner style) is derived at
 run time from pandoc's default with python-docx; zip timestamps and document dates are fixed so
 that a rerun gives the same bytes.
 """
@@ -108,8 +109,14 @@ def prepare_html(page: str, rasterise) -> str:
             line[0].tail = value
             cards.replace(card, line)
     for number, svg in enumerate(body.xpath(".//figure//svg"), start=1):
-        png, width_px = rasterise(etree.tostring(svg, encoding="unicode", method="html"), number)
-        image = etree.Element("img", src="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+        ready = svg.getparent().xpath("./img[@class='word-picture']")  # the PNG the report made
+        if ready:
+            src, width_px = ready[0].get("src"), svg_size_px(etree.tostring(svg, encoding="unicode"))[0]
+            ready[0].drop_tree()
+        else:
+            png, width_px = rasterise(etree.tostring(svg, encoding="unicode", method="html"), number)
+            src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        image = etree.Element("img", src=src,
                               width=f"{min(width_px, TEXT_WIDTH_CM / 2.54 * 96):.0f}")
         caption = svg.getparent().findtext("figcaption") or ""
         image.set("alt", " ".join(caption.split()))

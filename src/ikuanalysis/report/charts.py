@@ -6,6 +6,7 @@ needed to view them) and the ids and metadata are fixed so reruns give identical
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -35,6 +36,23 @@ plt.rcParams.update(
         "axes.formatter.use_locale": False,
     }
 )
+
+
+WORD_PICTURE_CLASS = "word-picture"
+WORD_PICTURE_DPI = 150
+
+
+def figure_to_markup(fig: plt.Figure) -> str:
+    """Return the chart for the report page: its inline SVG, then the same chart as a PNG.
+
+    The PNG (an ``<img class="word-picture">``, hidden on screen and in print by the report's
+    CSS) is the picture the Word chapter uses: Word before 2016 shows no SVG, and rasterising
+    the SVG later with a headless browser proved unreliable under load. Closes the figure.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=WORD_PICTURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return figure_to_svg(fig) + f'<img class="{WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,{png}">'
 
 
 def figure_to_svg(fig: plt.Figure) -> str:
