@@ -15,6 +15,9 @@ from ikuanalysis.publish.export import ExportError
 DATE = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="300pt" height="120pt" viewBox="0 0 300 120" '
        'version="1.1"><rect x="10" y="10" width="200" height="60" fill="#336699"/></svg>')
+# The chart's PNG copy, as report.charts.figure_to_markup writes it after the SVG (a 1×1 pixel here).
+PNG = ('<img class="word-picture" alt="" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf'
+       'FcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==">')
 PAGE = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Laporan</title>
 <style>body {{ color: red }}</style></head><body><main class="report">
 <header class="title"><h1>Persentase PPKS</h1></header>
@@ -27,7 +30,7 @@ PAGE = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Laporan</titl
 <div class="table-wrap"><table class="data"><caption>Komponen IKU</caption>
 <thead><tr><th>Komponen</th><th>Realisasi</th></tr></thead>
 <tbody><tr><td>x1</td><td>217</td></tr><tr><td>x2</td><td>1.096</td></tr></tbody></table></div>
-<figure class="chart">{SVG}<figcaption>Gambar 1. Persentase x1–x4.</figcaption></figure>
+<figure class="chart">{SVG}{PNG}<figcaption>Gambar 1. Persentase x1–x4.</figcaption></figure>
 </section></main></body></html>"""
 
 

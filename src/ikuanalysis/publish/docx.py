@@ -7,10 +7,9 @@ tables whose header row repeats on every page, MathML to Word equations and figu
 caption paragraphs, which a hand-written python-docx walker would each have to reimplement.
 Word cannot be relied on to show inline SVG (only Word 365 does, and pandoc's PNG fallback needs
 ``rsvg-convert``, which is not installed), so each chart comes as a PNG the report stage made
-next to the SVG (``<img class="word-picture">``, see ``report.charts.figure_to_markup``). Only a
-page without those PNGs has its charts rasterised here by headless Chromium, which hung now
-and then under load: the report's own PNGs are the path every build takes. The reference document (A4, fonts, the shaded banner style) is derived at
-run time from pandoc's default with python-docx; zip timestamps and document dates are fixed so
+next to the SVG (``<img class="word-picture">``, see ``report.charts.figure_to_markup``);
+rasterising the SVG here with headless Chromium was tried first and hung now and then under
+load. The reference document (A4, fonts, the shaded banner style) is derived at run time from pandoc's default with python-docx; zip timestamps and document dates are fixed so
 that a rerun gives the same bytes.
 """
 
@@ -27,13 +26,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ikuanalysis.publish.export import ExportError, find_browser
+from ikuanalysis.publish.export import ExportError
+from ikuanalysis.report.charts import WORD_PICTURE_CLASS
 
 BANNER_STYLE = "Banner"
 TEXT_WIDTH_CM = 16.0
 CHAR_CM = 0.21  # width of one character of 9 pt table text (bold header), generously
 CELL_PADDING_CM = 0.45
-PIXEL_SCALE = 2  # device pixels per CSS pixel when rasterising charts (about 190 dpi)
 _PT_UNITS = {"pt": 4 / 3, "px": 1.0, "": 1.0}
 _CORE_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
@@ -48,10 +47,10 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
         title: The document title (core properties).
         document_date: The date stamped as created/modified and on the zip entries
             (default 1 January 2000 UTC); the PDF's date, so reruns give the same bytes.
-        timeout: Seconds allowed to each external program (Chromium per chart, pandoc).
+        timeout: Seconds allowed to pandoc.
 
     Raises:
-        ExportError: The page cannot be read, a chart cannot be rasterised, or pandoc is
+        ExportError: The page cannot be read, a chart has no picture for Word, or pandoc is
             missing or failed.
     """
     date = document_date or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -62,14 +61,14 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
                           f"{exc.strerror}.") from None
     with tempfile.TemporaryDirectory(prefix="ikuanalysis-docx-") as work:
         work_dir = Path(work)
-        body = prepare_html(page, lambda svg, number: rasterise_svg(svg, work_dir / f"gambar_{number}", timeout))
+        body = prepare_html(page)
         reference = work_dir / "reference.docx"
         write_reference_docx(reference, timeout)
         raw = run_pandoc(body, reference, date, timeout)
     docx_path.write_bytes(normalise_docx(raw, date, title))
 
 
-def prepare_html(page: str, rasterise) -> str:
+def prepare_html(page: str) -> str:
     """Return the report body reshaped for pandoc.
 
     The table of contents and style sheet are dropped (Word builds its own), the title and the
@@ -78,7 +77,6 @@ def prepare_html(page: str, rasterise) -> str:
 
     Args:
         page: The report HTML page.
-        rasterise: ``rasterise(svg_markup, number) -> (png_bytes, width_px)``.
     """
     import lxml.etree as etree
     import lxml.html
@@ -108,14 +106,13 @@ def prepare_html(page: str, rasterise) -> str:
             line[0].text = f"{label}: "
             line[0].tail = value
             cards.replace(card, line)
-    for number, svg in enumerate(body.xpath(".//figure//svg"), start=1):
-        ready = svg.getparent().xpath("./img[@class='word-picture']")  # the PNG the report made
-        if ready:
-            src, width_px = ready[0].get("src"), svg_size_px(etree.tostring(svg, encoding="unicode"))[0]
-            ready[0].drop_tree()
-        else:
-            png, width_px = rasterise(etree.tostring(svg, encoding="unicode", method="html"), number)
-            src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    for svg in body.xpath(".//figure//svg"):
+        ready = svg.getparent().xpath(f"./img[@class='{WORD_PICTURE_CLASS}']")  # the PNG the report made
+        if not ready:
+            raise ExportError("Grafik di halaman laporan tidak memiliki gambar PNG untuk dokumen Word; buat ulang "
+                              "laporan dengan 'ikuanalysis report' (versi ini menyimpan gambar itu).")
+        src, width_px = ready[0].get("src"), svg_size_px(etree.tostring(svg, encoding="unicode"))[0]
+        ready[0].drop_tree()
         image = etree.Element("img", src=src,
                               width=f"{min(width_px, TEXT_WIDTH_CM / 2.54 * 96):.0f}")
         caption = svg.getparent().findtext("figcaption") or ""
@@ -133,41 +130,6 @@ def svg_size_px(svg: str) -> tuple[float, float]:
             raise ExportError(f"Grafik SVG tanpa ukuran ({name}) tidak dapat dimasukkan ke dokumen Word.")
         sizes.append(float(found.group(1)) * _PT_UNITS[found.group(2)])
     return sizes[0], sizes[1]
-
-
-def rasterise_svg(svg: str, stem: Path, timeout: int = 120) -> tuple[bytes, float]:
-    """Render one SVG chart to PNG with headless Chromium and return it with its CSS width.
-
-    Raises:
-        ExportError: Chromium is missing, failed or hung.
-    """
-    width, height = svg_size_px(svg)
-    page = stem.with_suffix(".html")
-    png = stem.with_suffix(".png")
-    page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><style>html,body{margin:0;padding:0;"
-                    "background:#fff;overflow:hidden}svg{display:block}</style></head><body>"
-                    f"{svg}</body></html>", encoding="utf-8")
-    browser = find_browser()
-    command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--hide-scrollbars", "--run-all-compositor-stages-before-draw",
-        "--virtual-time-budget=1000", f"--user-data-dir={stem.parent / 'profile'}",
-        f"--force-device-scale-factor={PIXEL_SCALE}", f"--window-size={round(width)},{round(height)}",
-        f"--screenshot={png}", page.resolve().as_uri(),
-    ]
-    try:
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"Chromium tidak selesai menggambar grafik untuk dokumen Word dalam {timeout} "
-                          "detik; tidak ada hasil yang diubah. Jalankan lagi.") from None
-    except OSError as exc:
-        raise ExportError(f"Chromium ({browser}) tidak dapat dijalankan untuk dokumen Word: {exc.strerror}. "
-                          "Pasang ulang dengan 'make system-deps', lalu jalankan lagi.") from None
-    if completed.returncode != 0 or not png.is_file() or png.stat().st_size == 0:
-        raise ExportError(f"Chromium gagal menggambar grafik untuk dokumen Word (kode {completed.returncode}). "
-                          f"Jalankan lagi. Pesan Chromium: {completed.stderr.strip()[-300:]}")
-    return png.read_bytes(), width
 
 
 def pandoc_path() -> str:
