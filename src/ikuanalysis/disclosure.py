@@ -56,10 +56,12 @@ import re
 from collections import deque
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ikuanalysis.formatting import MISSING, format_number, format_percent
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the command line starts without it
+    import pandas as pd
 
 DEFAULT_K = 5
 HIDDEN = "×"  # a hidden count that is not at most k
@@ -129,6 +131,8 @@ class RegisterNames:
     @classmethod
     def of(cls, names: Iterable[object] | pd.Series) -> RegisterNames:
         """Return the names of ``names`` (a column or any iterable of cells; blanks ignored)."""
+        import pandas as pd
+
         if isinstance(names, pd.Series):
             text = names.dropna().astype("str")
             keys = text.str.replace(r"\s+", "", regex=True).str.casefold()
@@ -214,6 +218,8 @@ def is_rare(values: pd.Series, k: int, cases: Sequence[Hashable] | pd.Series | N
         k: The disclosure threshold (``settings.iku.policies.disclosure_k``); 0 or 1: none is rare.
         cases: Each row's case (rows of one case count once); each row is a case when None.
     """
+    import pandas as pd
+
     _check_k(k)
     text = values.astype("str")
     if cases is None:
@@ -330,6 +336,8 @@ def _columns(columns: str | Sequence[str]) -> list[str]:
 
 
 def _counts(table: pd.DataFrame, column: str) -> list[int]:
+    import pandas as pd
+
     values = pd.to_numeric(table[column], errors="coerce")
     if values.isna().any() or (values < 0).any() or (values % 1 != 0).any():
         raise ValueError(f"suppress_small_counts: {column} must hold whole numbers ≥ 0")
@@ -444,6 +452,8 @@ class _Cells:
 
 def _publish(table: pd.DataFrame, num: list[int], den: list[int], numerator: str, denominator: str,
              hidden: set[int], primary: set[int], k: int) -> pd.DataFrame:
+    import pandas as pd
+
     is_hidden = [i in hidden for i in range(len(table))]
     nh = [d - n for n, d in zip(num, den, strict=True)]
     percent = [n / d * 100 if d else None for n, d in zip(num, den, strict=True)]

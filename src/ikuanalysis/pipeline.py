@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ikuanalysis import paths
-from ikuanalysis.config import ConfigError
+from ikuanalysis.config import ConfigError, load_yaml_text
 
 PIPELINE_FILE = "pipeline.yml"
 
@@ -60,7 +60,7 @@ def load_pipeline(path: Path | None = None) -> Pipeline:
     """
     path = Path(path) if path else paths.PROJECT_ROOT / PIPELINE_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))
         return Pipeline.model_validate(data)
     except OSError:
         raise ConfigError(f"{path}: berkas deklarasi pipeline tidak ditemukan.") from None

@@ -49,16 +49,33 @@ def figure_to_markup(fig: plt.Figure) -> str:
     CSS) is the picture the Word chapter uses: Word before 2016 shows no SVG, and rasterising
     the SVG later with a headless browser proved unreliable under load. Closes the figure.
     """
+    # The tight crop is found once and given to both saves: ``bbox_inches="tight"`` would lay
+    # the figure out again for each format (a third of the charts' time).
+    crop = tight_crop(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=WORD_PICTURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=WORD_PICTURE_DPI, bbox_inches=crop, metadata={"Software": None})
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return figure_to_svg(fig) + f'<img class="{WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,{png}">'
+    return figure_to_svg(fig, crop) + f'<img class="{WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,{png}">'
 
 
-def figure_to_svg(fig: plt.Figure) -> str:
-    """Return the figure as an SVG string (no XML header, no date) and close it."""
+def tight_crop(fig: plt.Figure):
+    """Return the figure's tight bounding box in inches, padded as ``savefig`` pads it."""
+    renderer = fig.canvas.get_renderer()
+    with renderer._draw_disabled():  # lays out the text without painting (what savefig does)
+        fig.draw(renderer)
+    return fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
+
+
+def figure_to_svg(fig: plt.Figure, crop=None) -> str:
+    """Return the figure as an SVG string (no XML header, no date) and close it.
+
+    Args:
+        fig: The chart.
+        crop: The box to save, in inches (:func:`tight_crop` when omitted).
+    """
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", bbox_inches=crop if crop is not None else tight_crop(fig),
+                metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
