@@ -91,3 +91,14 @@ def test_a_notebook_whose_inputs_are_missing_says_which_notebook_to_run_first(tm
             runner.run("03_report", tmp_path / "03.ipynb", parameters)
         assert "iku_2025.json belum ada" in str(caught.value)
         assert "Jalankan dulu notebook 02_indicator untuk tahun 2025" in str(caught.value)
+
+
+def test_the_runner_preloads_the_notebooks_imports_without_binding_names():
+    from ikuanalysis.publish.notebooks import pipeline_imports
+
+    code = pipeline_imports()
+    assert "    from ikuanalysis.ingest.year import clean_year\n" in code
+    assert "    from ikuanalysis.report import charts, sections\n" in code
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the project's own import statements
+    assert set(namespace) == {"__builtins__"}

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _babel_date
@@ -23,6 +24,11 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     """Format a number with a thousands dot and a decimal comma: 1.234,5."""
     if value is None:
         return MISSING
+    return _format_decimal(value, decimals)
+
+
+@functools.lru_cache(maxsize=8192)  # a report formats the same few values many times (tick labels, tables)
+def _format_decimal(value: float | int, decimals: int) -> str:
     # Half up, as people round by hand (Decimal avoids float artefacts such as 2.675).
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return _babel_decimal(rounded, format=_pattern(decimals), locale=LOCALE)

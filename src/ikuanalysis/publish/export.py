@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from ikuanalysis import paths
@@ -29,16 +30,25 @@ class ExportError(MachineFailure):
     """The HTML or PDF could not be produced (printer missing, crashed or hung): exit 3."""
 
 
-@functools.cache
+_EXPORTER_LOCK = threading.Lock()
+
+
 def make_exporter():
     """Return the HTML exporter (nbconvert with our template), built once per process.
 
-    Building it imports nbconvert and loads the templates (about a second): ``build_report``
-    does that in a background thread while the notebooks run.
+    Building it imports nbconvert and compiles its templates (about two seconds):
+    ``build_report`` does that in a background thread while the notebooks run, so the
+    export stage finds it ready. Thread-safe: a second caller waits for the first.
     """
-    from nbconvert import HTMLExporter
+    with _EXPORTER_LOCK:
+        return _build_exporter()
 
-    return HTMLExporter(
+
+@functools.cache
+def _build_exporter():
+    import nbformat
+
+    exporter = _report_exporter_class()(
         template_name="ikureport",
         extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
         exclude_input=True,
@@ -46,6 +56,36 @@ def make_exporter():
         exclude_output_prompt=True,
         exclude_markdown=False,
     )
+    # The templates compile at the first conversion: convert an empty notebook now.
+    exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": "-"}})
+    return exporter
+
+
+def _report_exporter_class():
+    """Return nbconvert's HTML exporter without its final BeautifulSoup pass.
+
+    That pass re-parses the whole page to add ``alt`` texts and ``tabindex`` attributes to
+    JupyterLab cell markup; our template has no such markup and every picture has its
+    ``alt``, so it changed nothing but cost two thirds of the export (the charts' SVG is
+    thousands of tags). The rest is nbconvert's own code.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
 
 
 def export_html(notebook_path: Path, title: str) -> str:

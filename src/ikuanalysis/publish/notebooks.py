@@ -52,8 +52,17 @@ class NotebookRunner:
     a timeout, the next :meth:`run` starts a new kernel.
     """
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, preload: str | None = None) -> None:
+        """Prepare a runner (the kernel starts on entering the context).
+
+        Args:
+            limits: The run's bounds (``config/limits.yml``).
+            preload: Code the kernel runs as soon as it is ready, before any notebook:
+                imports then load while the caller is still preparing the run. Default:
+                the imports of the pipeline's notebooks (:func:`notebook_imports`).
+        """
         self.limits = limits or Limits()
+        self.preload = preload
         self._loop: asyncio.AbstractEventLoop | None = None
         self._km = None
         self._kc = None
@@ -126,6 +135,13 @@ class NotebookRunner:
         self._kc.allow_stdin = False
         reply = await self._kc.kernel_info(reply=True, timeout=self.limits.kernel_start_timeout_seconds)
         self._language_info = reply["content"].get("language_info", {})
+        if self.preload is None:
+            self.preload = pipeline_imports()
+        if self.preload:
+            # Not awaited: the kernel works through it while the caller prepares the first
+            # notebook, whose cells queue behind it. Silent: no output, no history, and an
+            # error here resurfaces, located, in the notebook cell that needs the import.
+            self._kc.execute(self.preload, silent=True, store_history=False, allow_stdin=False)
 
     @property
     def kernel_pid(self) -> int | None:
@@ -239,6 +255,46 @@ class NotebookRunner:
             ) from None
         except DeadKernelError:
             raise KernelDied(kernel_died_message(name)) from None
+
+
+def pipeline_imports() -> str:
+    """Return the code that imports what the pipeline's notebooks import, binding no name."""
+    from ikuanalysis.pipeline import load_pipeline
+
+    pipeline = load_pipeline()
+    names = [stage.notebook for stage in [*pipeline.year_stages, pipeline.index_stage] if stage.notebook]
+    statements = notebook_imports(names)
+    if not statements:
+        return ""
+    # Inside a function: the modules load, but the notebooks' namespace stays empty.
+    body = "".join(f"    {line}\n" for line in statements.splitlines())
+    return f"def _ikuanalysis_preload():\n{body}\n_ikuanalysis_preload()\ndel _ikuanalysis_preload\n"
+
+
+def notebook_imports(names: list[str]) -> str:
+    """Return the import statements of the given notebooks (top level of their code cells).
+
+    The runner's ``preload``: the modules the notebooks will import, read from the notebooks
+    themselves so the list never goes stale.
+    """
+    import ast
+
+    import nbformat
+
+    statements: dict[str, None] = {}
+    for name in names:
+        notebook = nbformat.read(paths.NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.module != "__future__"):
+                    statements[ast.unparse(node)] = None
+    return "\n".join(statements)
 
 
 def load_parameterized(name: str, parameters: dict):

@@ -1,4 +1,4 @@
-"""Charts of the report (seaborn/matplotlib), returned as inline SVG.
+"""Charts of the report (matplotlib), returned as inline SVG.
 
 SVG keeps the HTML self-contained and sharp in print; glyphs are stored as paths (no font
 needed to view them) and the ids and metadata are fixed so reruns give identical files.
@@ -7,6 +7,7 @@ needed to view them) and the ids and metadata are fixed so reruns give identical
 from __future__ import annotations
 
 import base64
+import colorsys
 import io
 import re
 
@@ -14,7 +15,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
 
 from ikuanalysis.formatting import format_percent  # noqa: E402
 from ikuanalysis.indicator.compute import IndicatorResult  # noqa: E402
@@ -49,33 +49,16 @@ def figure_to_markup(fig: plt.Figure) -> str:
     CSS) is the picture the Word chapter uses: Word before 2016 shows no SVG, and rasterising
     the SVG later with a headless browser proved unreliable under load. Closes the figure.
     """
-    # The tight crop is found once and given to both saves: ``bbox_inches="tight"`` would lay
-    # the figure out again for each format (a third of the charts' time).
-    crop = tight_crop(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=WORD_PICTURE_DPI, bbox_inches=crop, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=WORD_PICTURE_DPI, bbox_inches="tight", metadata={"Software": None})
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return figure_to_svg(fig, crop) + f'<img class="{WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,{png}">'
+    return figure_to_svg(fig) + f'<img class="{WORD_PICTURE_CLASS}" alt="" src="data:image/png;base64,{png}">'
 
 
-def tight_crop(fig: plt.Figure):
-    """Return the figure's tight bounding box in inches, padded as ``savefig`` pads it."""
-    renderer = fig.canvas.get_renderer()
-    with renderer._draw_disabled():  # lays out the text without painting (what savefig does)
-        fig.draw(renderer)
-    return fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
-
-
-def figure_to_svg(fig: plt.Figure, crop=None) -> str:
-    """Return the figure as an SVG string (no XML header, no date) and close it.
-
-    Args:
-        fig: The chart.
-        crop: The box to save, in inches (:func:`tight_crop` when omitted).
-    """
+def figure_to_svg(fig: plt.Figure) -> str:
+    """Return the figure as an SVG string (no XML header, no date) and close it."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches=crop if crop is not None else tight_crop(fig),
-                metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
@@ -83,6 +66,25 @@ def figure_to_svg(fig: plt.Figure, crop=None) -> str:
     # leaves the page free of any URL (the HTML parser maps xlink:href by itself).
     svg = _METADATA.sub("", svg)
     return _NAMESPACES.sub("", svg)
+
+
+def draw_bars(ax: plt.Axes, labels: list[str], values: list[float], colors) -> None:
+    """Horizontal bars, the first label at the top (the layout of a categorical bar chart).
+
+    Plain matplotlib: seaborn's ``barplot`` drew the same bars at ten times the cost.
+    """
+    positions = list(range(len(labels)))
+    shades = [_muted(c) for c in colors] if isinstance(colors, list) else _muted(colors)
+    ax.barh(positions, values, height=0.8, color=shades)
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+
+
+def _muted(color: str) -> tuple[float, float, float]:
+    """Return ``color`` with its saturation at 75 % (the bar shade the report has always had)."""
+    hue, lightness, saturation = colorsys.rgb_to_hls(*matplotlib.colors.to_rgb(color))
+    return colorsys.hls_to_rgb(hue, lightness, saturation * 0.75)
 
 
 def _percent_axis(ax: plt.Axes, axis: str = "x") -> None:
@@ -97,7 +99,7 @@ def plot_components(result: IndicatorResult) -> plt.Figure:
     colors = [BAR_COLOR if c.percent is not None else MISSING_COLOR for c in result.components]
     # 3.0 in tall for the decree's four bars; taller when a decree has more components.
     fig, ax = plt.subplots(figsize=(7.2, 3.0 + 0.55 * max(0, len(labels) - 4)), dpi=100)
-    sns.barplot(x=values, y=labels, hue=labels, palette=colors, legend=False, ax=ax, orient="h")
+    draw_bars(ax, labels, values, colors)
     ax.axvline(result.target, color=TARGET_COLOR, linestyle="--", linewidth=1.5)
     ax.text(result.target, -0.62, f"Target {format_percent(result.target, 0)}", color=TARGET_COLOR,
             ha="right", va="bottom", fontsize=8)
@@ -187,8 +189,7 @@ def plot_by_place(table, components: list[str], target: float, by: str = "kecama
             ax.text(0.5, 0.5, "tidak ada kasus", ha="center", va="center", transform=ax.transAxes, color="#616e7c")
             ax.set_yticks([])
         else:
-            sns.barplot(x=own["percent"].tolist(), y=own[by].tolist(), color=colors[component], ax=ax,
-                        orient="h")
+            draw_bars(ax, own[by].tolist(), own["percent"].tolist(), colors[component])
             for index, value in enumerate(own["percent"].tolist()):
                 ax.text(1.5, index, format_percent(value, 1), va="center", fontsize=7.5, color="white")
         ax.axvline(target, color=TARGET_COLOR, linestyle="--", linewidth=1.2)

@@ -30,9 +30,39 @@ def environment(config_dir: Path) -> jinja2.Environment:
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-                             extensions=["jinja2.ext.do"])
+                             extensions=["jinja2.ext.do"], bytecode_cache=_bytecode_cache())
     env.filters["safe_html"] = Markup
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Return Jinja's cache of compiled templates (keyed by each template's source).
+
+    Compiling the templates costs a third of a second per run; Jinja keeps the compiled
+    code in a private folder of the system's temporary directory (checked to be the user's
+    own, written atomically) and recompiles any template whose text changed. None when
+    that folder cannot be used: the templates are then compiled each run.
+    """
+    try:
+        return _QuietBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache whose read or write failure (full or read-only temporary disk) only costs a compile."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,34 @@
+"""The speed work changed no output: the sample year's report reads and computes as before.
+
+``tests/fixtures/golden/sample_2025.{txt,json}`` were captured from commit 1b5b3e6, the last
+commit before the speed work of issue 12, by building the committed sample data
+(``data/raw``, 2021–2025) with the reference date 1 December 2026. The visible text of the
+HTML (dates of the register files masked) and the JSON must be the same now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from ikuanalysis import paths
+from ikuanalysis.publish.build import ReportPaths, build_report
+from tests.report.golden import GOLDEN_DIR, visible_text
+from tests.report.test_golden_text import _diff
+
+AS_OF = dt.date(2026, 12, 1)
+
+
+@pytest.mark.e2e
+def test_sample_2025_html_text_and_json_are_those_before_the_speed_work(tmp_path, monkeypatch):
+    monkeypatch.setenv("IKUANALYSIS_NIK_KEY", "golden")
+    where = ReportPaths(raw_root=paths.PROJECT_ROOT / "data" / "raw", processed_root=tmp_path / "processed",
+                        output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
+    folder = build_report(2025, where, progress=lambda _line: None, as_of=AS_OF)
+    expected = (GOLDEN_DIR / "sample_2025.txt").read_text(encoding="utf-8")
+    actual = visible_text((folder / "iku_2025.html").read_text(encoding="utf-8"))
+    assert actual == expected, _diff(expected, actual)
+    data = json.loads((folder / "iku_2025.json").read_text(encoding="utf-8"))
+    assert data == json.loads((GOLDEN_DIR / "sample_2025.json").read_text(encoding="utf-8"))
