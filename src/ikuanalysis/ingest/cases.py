@@ -352,6 +352,8 @@ def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFram
     names = {
         (f, s): headers.get((f, s), {}).get(column, column) for f, s in pairs.itertuples(index=False)
     }
+    if len(names) == 1:  # the usual case: the rows come from one sheet
+        return rows.assign(**{f"_header_{column}": next(iter(names.values()))})
     label = pd.Series(
         [names[(f, s)] for f, s in pairs.itertuples(index=False)],
         index=pd.MultiIndex.from_frame(pairs),

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+# pandera imports its checks at the first validation (a third of a second); at import
+# instead, so the kernel's preload pays for it while the run is being prepared.
+from pandera.backends.pandas import builtin_checks  # noqa: F401
 
 from ikuanalysis.config import Settings
 
