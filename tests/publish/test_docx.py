@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import zipfile
 
 import docx
 import pytest
 from docx.shared import Cm
+from PIL import Image
 
 from ikuanalysis.publish import docx as word
 from ikuanalysis.publish.export import ExportError
@@ -128,3 +131,36 @@ def test_unreadable_page_and_chart_without_size_are_export_errors(tmp_path):
         word.export_docx(tmp_path / "tidak-ada.html", tmp_path / "x.docx", "Laporan")
     with pytest.raises(ExportError, match="tanpa ukuran"):
         word.svg_size_px("<svg viewBox='0 0 1 1'></svg>")
+
+
+def test_the_docx_holds_the_chart_bytes_not_the_stand_in(built):
+    with zipfile.ZipFile(built / "iku.docx") as archive:
+        media = [archive.read(name) for name in archive.namelist() if name.startswith("word/media/")]
+        document_xml = archive.read("word/document.xml")
+    chart = base64.b64decode(PNG.split("base64,")[1].split('"')[0])
+    assert media == [chart]
+    assert b"data:image" not in document_xml  # no picture described by its data URI
+
+
+def test_a_stand_in_has_the_pictures_size_and_resolution_and_differs_per_picture():
+    picture = Image.new("RGB", (37, 5), "navy")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", dpi=(150, 150))
+    first, second = word.blank_png_like(buffer.getvalue(), 1), word.blank_png_like(buffer.getvalue(), 2)
+    assert first != second
+    for stand_in in (first, second):
+        image = Image.open(io.BytesIO(stand_in))
+        assert image.size == (37, 5)
+        assert tuple(round(v) for v in image.info["dpi"]) == (150, 150)
+
+
+def test_a_stand_in_missing_from_pandocs_output_is_an_error():
+    with pytest.raises(ExportError, match="tidak memasukkan semua grafik"):
+        word.normalise_docx(_empty_docx(), DATE, "Laporan", {b"stand-in": b"chart"})
+
+
+def _empty_docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>')
+    return buffer.getvalue()

@@ -22,8 +22,11 @@ import io
 import os
 import re
 import subprocess
+import struct
 import tempfile
+import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 from ikuanalysis.publish.export import ExportError
@@ -61,11 +64,11 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
                           f"{exc.strerror}.") from None
     with tempfile.TemporaryDirectory(prefix="ikuanalysis-docx-") as work:
         work_dir = Path(work)
-        body = prepare_html(page)
+        body, swaps = stand_in_pictures(prepare_html(page))
         reference = work_dir / "reference.docx"
         write_reference_docx(reference, timeout)
         raw = run_pandoc(body, reference, date, timeout)
-    docx_path.write_bytes(normalise_docx(raw, date, title))
+    docx_path.write_bytes(normalise_docx(raw, date, title, swaps))
 
 
 def prepare_html(page: str) -> str:
@@ -115,10 +118,57 @@ def prepare_html(page: str) -> str:
         ready[0].drop_tree()
         image = etree.Element("img", src=src,
                               width=f"{min(width_px, TEXT_WIDTH_CM / 2.54 * 96):.0f}")
-        caption = svg.getparent().findtext("figcaption") or ""
-        image.set("alt", " ".join(caption.split()))
+        # Never empty: pandoc would describe the picture by its whole data URI instead.
+        caption = " ".join(svg.getparent().xpath("string(./figcaption)").split())
+        image.set("alt", caption or "Grafik")
         svg.getparent().replace(svg, image)
     return etree.tostring(body, encoding="unicode", method="html")
+
+
+_PNG_DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def stand_in_pictures(body: str) -> tuple[str, dict[bytes, bytes]]:
+    """Replace each PNG of ``body`` by a blank stand-in of the same size; return the swaps to undo it.
+
+    Pandoc's HTML reader takes seconds over the charts' base64 text (a quarter of a million
+    characters each), and in its sandbox it may not read picture files. A blank PNG of the
+    same pixel size and resolution compresses to a few hundred bytes, and pandoc lays it out
+    exactly as the chart; :func:`normalise_docx` then puts the charts' bytes in its place.
+
+    Returns:
+        The body with stand-ins, and ``{stand-in bytes: chart bytes}``.
+    """
+    swaps: dict[bytes, bytes] = {}
+
+    def swap(match: re.Match) -> str:
+        picture = base64.b64decode(match.group(1))
+        if not picture.startswith(_PNG_SIGNATURE):
+            return match.group(0)
+        stand_in = blank_png_like(picture, marker=len(swaps) + 1)
+        swaps[stand_in] = picture
+        return f'src="data:image/png;base64,{base64.b64encode(stand_in).decode("ascii")}"'
+
+    return _PNG_DATA_URI.sub(swap, body), swaps
+
+
+def blank_png_like(picture: bytes, marker: int) -> bytes:
+    """Return a white greyscale PNG with the size and resolution of ``picture``.
+
+    ``marker`` (1–65535) is written into its first two pixels, so that stand-ins differ.
+    """
+    width, height = struct.unpack(">II", picture[16:24])
+    chunks = [(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))]
+    resolution = picture.find(b"pHYs")
+    if resolution > 0:
+        chunks.append((b"pHYs", picture[resolution + 4:resolution + 13]))
+    first = bytes([marker >> 8, marker & 255]) + b"\xff" * (width - 2)
+    rows = b"\x00" + first + (b"\x00" + b"\xff" * width) * (height - 1)
+    chunks += [(b"IDAT", zlib.compress(rows, 9)), (b"IEND", b"")]
+    return _PNG_SIGNATURE + b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in chunks)
 
 
 def svg_size_px(svg: str) -> tuple[float, float]:
@@ -168,7 +218,25 @@ def write_reference_docx(path: Path, timeout: int = 120) -> None:
 
     Margins 2.5 cm (text width 16 cm), body in 11 pt Calibri, the ``Banner`` paragraph style
     (bold, on a light amber shading with a border) and table captions kept with their table.
+    Made once per process (``report --all`` exports many years).
     """
+    path.write_bytes(_reference_docx(timeout))
+
+
+_REFERENCE_LOCK = threading.Lock()
+
+
+def _reference_docx(timeout: int) -> bytes:
+    with _REFERENCE_LOCK:
+        if not _REFERENCE:
+            _REFERENCE.append(_build_reference_docx(timeout))
+        return _REFERENCE[0]
+
+
+_REFERENCE: list[bytes] = []
+
+
+def _build_reference_docx(timeout: int) -> bytes:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import OxmlElement
@@ -213,7 +281,9 @@ def write_reference_docx(path: Path, timeout: int = 120) -> None:
     cells.paragraph_format.space_before = cells.paragraph_format.space_after = Pt(1)
     if "Table Caption" in [s.name for s in styles]:
         styles["Table Caption"].paragraph_format.keep_with_next = True
-    document.save(path)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120) -> bytes:
@@ -230,11 +300,17 @@ def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120
     return _run(command, timeout, stdin=body, env=env)
 
 
-def normalise_docx(raw: bytes, date: dt.datetime, title: str = "") -> bytes:
+def normalise_docx(raw: bytes, date: dt.datetime, title: str = "", swaps: dict[bytes, bytes] | None = None) -> bytes:
     """Return the DOCX with every zip entry and the core dates stamped with ``date``, titled ``title``.
 
-    Tables are fitted to the text width first (:func:`fit_tables`).
+    Tables are fitted to the text width first (:func:`fit_tables`); pictures that are
+    stand-ins (keys of ``swaps``, see :func:`stand_in_pictures`) get their real bytes.
+
+    Raises:
+        ExportError: The DOCX is damaged, or a stand-in picture is missing from it.
     """
+    swaps = swaps or {}
+    swapped = set()
     stamp = date.astimezone(dt.timezone.utc)
     when = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -248,7 +324,11 @@ def normalise_docx(raw: bytes, date: dt.datetime, title: str = "") -> bytes:
         for entry in source.infolist():
             data = source.read(entry)
             if entry.filename == "word/document.xml":
-                data = fit_tables(data)
+                # pandoc describes each picture also by its source, here a data URI: drop it.
+                data = fit_tables(re.sub(rb'descr="data:[^"]*"', b'descr=""', data))
+            if data in swaps:
+                swapped.add(data)
+                data = swaps[data]
             if entry.filename == "docProps/core.xml":
                 core = _CORE_DATES.sub(lambda m: f"{m.group(1)}{iso}{m.group(3)}", data.decode("utf-8"))
                 core = re.sub(r"<dc:title>.*?</dc:title>|<dc:title\s*/>", "", core, flags=re.DOTALL)
@@ -258,6 +338,9 @@ def normalise_docx(raw: bytes, date: dt.datetime, title: str = "") -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, data)
+    if len(swapped) != len(swaps):
+        raise ExportError("Pandoc tidak memasukkan semua grafik ke dokumen Word; tidak ada hasil yang diubah. "
+                          "Jalankan lagi; bila terulang, laporkan ke pengembang.")
     return out.getvalue()
 
 
