@@ -84,7 +84,7 @@ def test_a_notebook_whose_inputs_are_missing_says_which_notebook_to_run_first(tm
         assert "Jalankan dulu notebook 01_clean untuk tahun 2025" in str(caught.value)
         assert caught.value.exit_code == EXIT_USAGE
         (tmp_path / "processed" / "2025").mkdir(parents=True)
-        (tmp_path / "processed" / "2025" / "aggregate.csv").write_text("", encoding="utf-8")
+        (tmp_path / "processed" / "2025" / "aggregate.parquet").write_text("", encoding="utf-8")
         (tmp_path / "work").mkdir()
         (tmp_path / "work" / "history_problems_2025.json").write_text("{}", encoding="utf-8")
         with pytest.raises(UsageFailure) as caught:

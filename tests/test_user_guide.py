@@ -140,7 +140,7 @@ def test_the_runbook_for_a_new_year_builds_its_report(tmp_path, capsys):
     for name in (f"iku_{YEAR}.html", f"iku_{YEAR}.pdf", f"iku_{YEAR}.json", "manifest.json", "notebooks"):
         assert f"`outputs/{YEAR}/{name}" in runbook
         assert (outputs / str(YEAR) / name).exists(), name
-    assert (processed / str(YEAR) / "aggregate.csv").is_file()
+    assert (processed / str(YEAR) / "aggregate.parquet").is_file()
 
     # Step 8: make report-all is `ikuanalysis report --all`.
     assert make_recipe("report-all").startswith("$(BIN)/ikuanalysis report --all ")

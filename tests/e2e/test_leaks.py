@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from ikuanalysis.config import load_settings
+from ikuanalysis.ingest.store import read_cases
 from tests.fixtures.leaks import LeakScanner
 from tests.fixtures.registers import Sheet, write_register
 
@@ -162,9 +163,10 @@ def test_the_runs_did_what_the_evaluator_expects(runs):
     assert '"gagal"' in status and "x1_daftar.xlsx, sheet 'Data', baris" in status  # located, without the values
     for name in ("index.html", ".index_manifest.json", "notebooks/04_trend.ipynb", "2025/iku_2025.pdf"):
         assert (root / "outputs" / name).is_file()
-    cases = (root / "processed" / "2025" / "cases.csv").read_text(encoding="utf-8")
+    cases = read_cases(root / "processed" / "2025")
     components = load_settings().iku.components
-    assert cases.count(",lainnya,") == 8 * K * len(components)  # each planted jenis and kelurahan
+    planted = (cases["jenis"] == "lainnya").sum() + (cases["kelurahan"] == "lainnya").sum()
+    assert planted == 8 * K * len(components)  # each planted jenis and kelurahan
 
 
 def test_the_planted_values_are_in_the_raw_files_the_scan_reads(tmp_path):

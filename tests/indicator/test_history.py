@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 
 from ikuanalysis.indicator.history import YearOutcome, collect_history
+from ikuanalysis.ingest.store import AGGREGATE_FILE, write_table
 
 AGGREGATE = ("component,kecamatan,jenis,source,numerator,denominator\n"
              "x1,Pahandut,LKS,register,3,4\nx2,,,rekap,1,2\nx3,Sabangau,Fakir Miskin,register,0,0\n")
@@ -20,7 +24,7 @@ def roots(tmp_path):
     (raw / "2021" / "x1_psks.csv").write_bytes(b"PK\x03\x04 not a table")
     for year in (2021, 2023):
         (processed / str(year)).mkdir(parents=True)
-        (processed / str(year) / "aggregate.csv").write_text(AGGREGATE, encoding="utf-8")
+        write_table(pd.read_csv(io.StringIO(AGGREGATE)), processed / str(year) / AGGREGATE_FILE)
     return raw, processed
 
 
@@ -49,6 +53,6 @@ def test_a_year_without_a_target_is_reported_not_raised(roots, settings):
     raw, processed = roots
     (raw / "2019").mkdir()
     (processed / "2019").mkdir()
-    (processed / "2019" / "aggregate.csv").write_text(AGGREGATE, encoding="utf-8")
+    write_table(pd.read_csv(io.StringIO(AGGREGATE)), processed / "2019" / AGGREGATE_FILE)
     outcome = collect_history(raw, processed, settings, 2021)[0]
     assert outcome.year == 2019 and outcome.result is None and "2019" in outcome.problem

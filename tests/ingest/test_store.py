@@ -22,12 +22,13 @@ def cleaned(tiny_raw_root, settings):
 def test_written_tables_read_back_equal(cleaned, tmp_path, settings):
     year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
     assert year_dir == tmp_path / "processed" / "2025"
-    assert sorted(p.name for p in year_dir.iterdir()) == ["aggregate.csv", "cases.csv", "quality_log.csv",
-                                                         "summary.json"]
+    assert sorted(p.name for p in year_dir.iterdir()) == ["aggregate.parquet", "cases.parquet", "quality_log.csv",
+                                                         "quality_log.parquet", "summary.json"]
     aggregate = store.read_aggregate(year_dir)
-    pd.testing.assert_frame_equal(aggregate, store.neutralize_formulas(cleaned.aggregate), check_dtype=False)
+    pd.testing.assert_frame_equal(aggregate, cleaned.aggregate)  # typed: the same dtypes come back
     cases = store.read_cases(year_dir)
-    expected = store.neutralize_formulas(cleaned.cases)
+    expected = cleaned.cases
+    assert cases.dtypes.astype(str).to_dict() == {**expected.dtypes.astype(str).to_dict(), "tanggal": "datetime64[ns]"}
     assert cases["case_id"].tolist() == expected["case_id"].tolist()
     assert cases["is_handled"].tolist() == expected["is_handled"].tolist()
     assert cases["tanggal"].tolist() == expected["tanggal"].tolist()
@@ -41,7 +42,8 @@ def test_written_tables_read_back_equal(cleaned, tmp_path, settings):
 def test_register_text_that_looks_like_a_formula_is_written_as_text(cleaned, tmp_path, settings):
     year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
     # The fixture's formula is an unknown kelurahan of one case: "lainnya" in the cases, quoted in the log.
-    assert "HYPERLINK" not in (year_dir / "cases.csv").read_text(encoding="utf-8")
+    assert not store.read_cases(year_dir).isin(["=HYPERLINK"]).any().any()
+    assert not store.read_cases(year_dir)["kelurahan"].str.contains("HYPERLINK").any()
     log = (year_dir / "quality_log.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in log and ",=HYPERLINK" not in log and '"=HYPERLINK' not in log
     frame = pd.DataFrame({"a": ["=1+1", "+62", "-", "@x", "ok"], "n": [1, 2, 3, 4, 5]})

@@ -16,7 +16,7 @@ from ikuanalysis.config import Settings
 
 
 def cases_schema(settings: Settings) -> pa.DataFrameSchema:
-    """Return the schema of ``cases.csv``: one row per case, no personal data."""
+    """Return the schema of ``cases.parquet``: one row per case, no personal data."""
     return pa.DataFrameSchema(
         {
             "component": pa.Column(str, pa.Check.isin(list(settings.iku.component_ids))),
@@ -38,7 +38,7 @@ def cases_schema(settings: Settings) -> pa.DataFrameSchema:
 
 
 def aggregate_schema(settings: Settings) -> pa.DataFrameSchema:
-    """Return the schema of ``aggregate.csv``: counts per component × kecamatan × jenis."""
+    """Return the schema of ``aggregate.parquet``: counts per component × kecamatan × jenis."""
     kecamatan = ["", *settings.geography.kecamatan]
     return pa.DataFrameSchema(
         {
@@ -68,4 +68,4 @@ def check_processed(cases: pd.DataFrame, aggregate: pd.DataFrame, settings: Sett
     if int(from_registers["denominator"].sum()) != len(cases) or int(from_registers["numerator"].sum()) != int(
         cases["is_handled"].sum()
     ):
-        raise ValueError("aggregate.csv does not reconcile with cases.csv")
+        raise ValueError("aggregate table does not reconcile with the cases")

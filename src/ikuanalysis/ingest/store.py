@@ -1,5 +1,9 @@
 """Write and read ``data/processed/<year>``: cleaned cases, aggregate table, quality log.
 
+Tables are Parquet (contract §2: typed, and fast at a million rows); the data-quality log
+is also written as CSV, to be opened in a spreadsheet (its text cells neutralized so that
+none runs as a formula).
+
 A year's folder is replaced whole and only after every table passed its schema: it is
 written to a temporary sibling folder and renamed into place, so a crash never leaves a
 half-written year and a failed run leaves the previous results as they were.
@@ -22,11 +26,12 @@ from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.year import CleanResult, clean_year
 from ikuanalysis.paths import hash_folder, remove_stale_staging, replace_dir
 
-CASES_FILE = "cases.csv"
-AGGREGATE_FILE = "aggregate.csv"
-LOG_FILE = "quality_log.csv"
+CASES_FILE = "cases.parquet"
+AGGREGATE_FILE = "aggregate.parquet"
+LOG_FILE = "quality_log.parquet"
+LOG_CSV_FILE = "quality_log.csv"
 SUMMARY_FILE = "summary.json"
-BUDGET_FILE = "budget.csv"
+BUDGET_FILE = "budget.parquet"
 
 
 def summarize(result: CleanResult) -> dict:
@@ -74,12 +79,13 @@ def write_processed(result: CleanResult, processed_root: Path, settings: Setting
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        cases = result.cases.assign(tanggal=result.cases["tanggal"].dt.strftime("%Y-%m-%d"))
-        neutralize_formulas(cases).to_csv(staging / CASES_FILE, index=False, lineterminator="\n")
-        neutralize_formulas(result.aggregate).to_csv(staging / AGGREGATE_FILE, index=False, lineterminator="\n")
-        neutralize_formulas(result.log.to_frame()).to_csv(staging / LOG_FILE, index=False, lineterminator="\n")
+        write_table(result.cases, staging / CASES_FILE)
+        write_table(result.aggregate, staging / AGGREGATE_FILE)
+        log = result.log.to_frame()
+        write_table(log, staging / LOG_FILE)
+        neutralize_formulas(log).to_csv(staging / LOG_CSV_FILE, index=False, lineterminator="\n")
         if result.budget is not None:
-            neutralize_formulas(result.budget).to_csv(staging / BUDGET_FILE, index=False, lineterminator="\n")
+            write_table(result.budget, staging / BUDGET_FILE)
         (staging / SUMMARY_FILE).write_text(
             json.dumps(summarize(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -90,23 +96,30 @@ def write_processed(result: CleanResult, processed_root: Path, settings: Setting
     return target
 
 
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as Parquet (no index; the same table gives the same bytes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, compression="zstd")
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a Parquet table; blank text cells are '' (as the tables were written)."""
+    table = pd.read_parquet(path)
+    text = [name for name in table.columns if pd.api.types.is_string_dtype(table[name].dtype)]
+    return table.fillna({name: "" for name in text}) if text else table
+
+
 def read_aggregate(year_dir: Path) -> pd.DataFrame:
     """Read a year's aggregate table."""
-    return pd.read_csv(
-        year_dir / AGGREGATE_FILE, dtype={"component": "str", "kecamatan": "str", "jenis": "str", "source": "str"},
-        keep_default_na=False,
-    )
+    return read_table(year_dir / AGGREGATE_FILE)
 
 
 def read_cases(year_dir: Path) -> pd.DataFrame:
     """Read a year's cleaned cases."""
-    cases = pd.read_csv(year_dir / CASES_FILE, dtype="str", keep_default_na=False)
-    return cases.assign(
-        tanggal=pd.to_datetime(cases["tanggal"].replace("", None), format="%Y-%m-%d"),
-        is_handled=cases["is_handled"] == "True",
-        row_count=cases["row_count"].astype("int64"),
-        source_row=cases["source_row"].astype("int64"),
-    )
+    cases = read_table(year_dir / CASES_FILE)
+    return cases.assign(tanggal=cases["tanggal"].astype("datetime64[ns]"))
 
 
 def read_budget_table(year_dir: Path) -> pd.DataFrame | None:
@@ -118,8 +131,7 @@ def read_budget_table(year_dir: Path) -> pd.DataFrame | None:
     path = year_dir / BUDGET_FILE
     if not path.is_file():
         return None
-    table = pd.read_csv(path, dtype={"program": "str", "pagu": "int64", "realisasi": "int64", "komponen": "str"},
-                        keep_default_na=False)
+    table = read_table(path)
     return table if "komponen" in table else table.assign(komponen="")
 
 
