@@ -25,7 +25,7 @@ import pytest
 
 from ikuanalysis.config import load_settings
 from ikuanalysis.ingest.store import read_cases
-from tests.fixtures.leaks import LeakScanner
+from tests.fixtures.leaks import LeakScanner, parquet_text
 from tests.fixtures.registers import Sheet, write_register
 
 pytestmark = pytest.mark.e2e
@@ -137,6 +137,8 @@ def texts_of(path: Path):
     yield path.name, data.decode("utf-8", errors="ignore")
     if data[:5] == b"%PDF-":
         yield f"{path.name} (teks PDF)", pdf_text(path)
+    if data[:4] == b"PAR1":
+        yield f"{path.name} (tabel Parquet)", parquet_text(data)
     if zipfile.is_zipfile(io.BytesIO(data)):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.namelist():

@@ -18,7 +18,7 @@ from ikuanalysis.ingest.read import read_registers
 from ikuanalysis.ingest.values import normalize_nik, text_column
 from ikuanalysis.ingest.year import clean_year
 from ikuanalysis.publish.build import ReportPaths, build_report
-from tests.fixtures.leaks import LeakScanner
+from tests.fixtures.leaks import LeakScanner, parquet_text
 
 pytestmark = pytest.mark.e2e
 TRUTH = json.loads((paths.PROJECT_ROOT / "tests" / "fixtures" / "sample_truth.json").read_text(encoding="utf-8"))
@@ -97,6 +97,20 @@ def test_the_scan_finds_one_planted_nik_or_name(tmp_path, scanner):
         assert scanner.find_in_file(leaky) == sorted(s for s in scanner.values if s in window)
         assert (value in scanner.find_in_file(leaky)) == (value in planted)
     assert scanner.find(f"{name} dan {nik}") == sorted([name, nik])
+
+
+def test_the_scan_reads_the_cells_of_a_compressed_parquet_table(tmp_path, scanner):
+    """Processed tables are zstd-compressed Parquet: the scan reads their cells, not only their bytes."""
+    import pandas as pd
+
+    from ikuanalysis.ingest.store import write_table
+
+    nik = max(v for v in scanner.values if v.isdigit())
+    table = tmp_path / "cases.parquet"
+    write_table(pd.DataFrame({"case_id": ["a" * 64] * 50 + [nik], "kecamatan": ["Pahandut"] * 51}), table)
+    assert scanner.find_in_file(table) == [nik]
+    assert f"{nik},Pahandut" in parquet_text(table.read_bytes()).splitlines()
+    assert parquet_text(b"not parquet") == ""
 
 
 @settings_(max_examples=200, deadline=None, derandomize=True, database=None)
