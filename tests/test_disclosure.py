@@ -390,3 +390,14 @@ def test_generalize_rare_replaces_withheld_and_rare_values_by_lainnya():
     assert out.tolist() == ["Kampung Baru"] * 5 + [OTHER] * 11 + [""]
     assert out.index.equals(values.index)
     assert generalize_rare(values, 0, names=NAMES).tolist() == ["Kampung Baru"] * 5 + [OTHER] * 10 + ["Kampung Lama", ""]
+
+
+def test_register_names_drop_every_kind_of_whitespace_as_python_does():
+    """The names' keys drop exactly what Python's ``\\s`` matches (spelled out for the fast regex)."""
+    import pandas as pd
+
+    from ikuanalysis.disclosure import RegisterNames
+
+    spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    names = pd.Series([f"Siti{spaces}Aminah", "A\u200bB"], dtype="str")  # U+200B is not whitespace
+    assert RegisterNames.of(names).keys == frozenset({"sitiaminah", "a\u200bb"})
