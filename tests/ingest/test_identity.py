@@ -30,3 +30,13 @@ def test_the_key_file_is_git_ignored():
     from ikuanalysis import paths
 
     assert "/.nik_key" in (paths.PROJECT_ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_the_case_id_is_the_keyed_blake2b_of_the_identity():
+    """Case ids of earlier runs stay valid: the hash is exactly BLAKE2b-128 keyed with the key."""
+    import hashlib
+
+    key = b"k" * 70  # longer than BLAKE2b allows: its first 64 bytes are used
+    expected = hashlib.blake2b("3171012345678901".encode(), key=key[:64], digest_size=16).hexdigest()
+    assert privacy.hash_identities(["3171012345678901", "Siti|1990"], key)[0] == expected
+    assert expected == "2d69fb61fad145227baf7ad5cc369374"
