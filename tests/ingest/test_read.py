@@ -176,3 +176,20 @@ def test_a_quoted_line_break_in_the_header_with_short_rows_keeps_every_row(tmp_p
     assert log[log["level"] == "error"].empty, log
     assert raw.frame["_row"].tolist() == [2, 3, 4, 5]
     assert raw.frame["nama"].tolist() == ["", "", "", "Ani"]
+
+
+def test_first_text_is_the_leftmost_cell_with_a_letter_when_it_starts_a_summary():
+    import pandas as pd
+
+    from ikuanalysis.ingest.read import _first_text
+    from ikuanalysis.ingest.values import summary_pattern
+
+    block = pd.DataFrame({
+        "no": ["1", "", "3", "", None],
+        "nik": ["6271010101900001", "", "", "Catatan", ""],
+        "nama": ["Siti", "  Jumlah  ", "Total: 5", "Jumlah", "Sub Total"],
+        "ket": ["Jumlah", "x", "", "", ""],
+    }, dtype="str")
+    first = _first_text(block, summary_pattern(("Jumlah", "Total", "Sub Total")))
+    # Row 0: its first text cell is a name, "Jumlah" further right does not count; row 3: "Catatan".
+    assert first.tolist() == ["", "Jumlah", "Total: 5", "", "Sub Total"]

@@ -93,24 +93,31 @@ def column_letter(index: int) -> str:
 
 
 def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
-    """Return the first text cell (one holding a letter) of each row that may be a summary row.
+    """Return, for each row whose first text cell (one holding a letter) matches ``candidate``
+    (a summary word at the start), that cell; '' for the other rows.
 
-    Only rows where some cell matches ``candidate`` (a summary word at the start) can be
-    summary rows; their first text cell is found exactly, the other rows get ''. One
-    vectorised regex per column, then plain Python over the few candidate rows only.
+    One left-to-right pass: a column is looked at only for the rows that had no text cell
+    before it, so after the first text column (usually the name) almost no row is left.
+    Two vectorised regexes per column, over those rows only.
     """
     first = pd.Series("", index=block.index, dtype="str")
-    if block.empty:
-        return first
-    columns = [_as_text(block[col]) for col in block.columns]
-    hits = np.zeros(len(block), dtype=bool)
-    for text in columns:
-        hits |= match_regex(text, candidate)
-    if hits.any():
-        positions = np.flatnonzero(hits)
-        values = [[str(text.iloc[i]) for text in columns] for i in positions]
-        found = [next((v.strip() for v in row if _LETTER.search(v)), "") for row in values]
-        first.iloc[positions] = found
+    undecided = np.arange(len(block))
+    found_at, found = [], []
+    for col in block.columns:
+        if not len(undecided):
+            break
+        column = block[col] if len(undecided) == len(block) else block[col].iloc[undecided]
+        text = _as_text(column)
+        has_letter = match_regex(text, _LETTER.pattern)
+        if not has_letter.any():
+            continue
+        is_hit = has_letter & match_regex(text, candidate)
+        if is_hit.any():
+            found_at.append(undecided[is_hit])
+            found.extend(str(value).strip() for value in text.to_numpy()[is_hit])
+        undecided = undecided[~has_letter]
+    if found_at:
+        first.iloc[np.concatenate(found_at)] = found
     return first
 
 
