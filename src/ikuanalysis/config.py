@@ -168,6 +168,21 @@ class Policies(_Frozen):
     sample_data_marker: str
 
 
+class GateThreshold(_Frozen):
+    """When a share of a component's rows breaks a quality gate (data contract §1.8)."""
+
+    majority_share: float = Field(gt=0, le=1)  # above this share: always a breach
+    share: float = Field(gt=0, le=1)  # above this share ...
+    min_rows: int = Field(ge=1)  # ... and at least this many rows: a breach
+
+
+class QualityGates(_Frozen):
+    """The thresholds of the quality gates (``quality_gates`` in ``iku.yml``)."""
+
+    di_luar_tahun: GateThreshold = GateThreshold(majority_share=0.5, share=0.10, min_rows=5)
+    status_kosong: GateThreshold = GateThreshold(majority_share=0.5, share=0.20, min_rows=5)
+
+
 class IkuConfig(_Frozen):
     """The contents of ``config/iku.yml``."""
 
@@ -183,6 +198,7 @@ class IkuConfig(_Frozen):
     rating_bands_source: str
     efficiency: Efficiency
     policies: Policies
+    quality_gates: QualityGates = QualityGates()
 
     @field_validator("components")
     @classmethod

@@ -3,7 +3,8 @@
 ``tests/fixtures/golden/sample_2025.{txt,json}`` were captured from commit 1b5b3e6, the last
 commit before the speed work of issue 12, by building the committed sample data
 (``data/raw``, 2021–2025) with the reference date 1 December 2026. The visible text of the
-HTML (dates of the register files masked) and the JSON must be the same now.
+HTML (dates of the register files masked) and the JSON must be the same now, except for what
+contract v2 added since (``quality_gates`` in the JSON, empty for the sample).
 """
 
 from __future__ import annotations
@@ -31,4 +32,5 @@ def test_sample_2025_html_text_and_json_are_those_before_the_speed_work(tmp_path
     actual = visible_text((folder / "iku_2025.html").read_text(encoding="utf-8"))
     assert actual == expected, _diff(expected, actual)
     data = json.loads((folder / "iku_2025.json").read_text(encoding="utf-8"))
+    assert data.pop("quality_gates") == []  # contract v2 §1.8: no gate breached by the sample
     assert data == json.loads((GOLDEN_DIR / "sample_2025.json").read_text(encoding="utf-8"))

@@ -156,12 +156,20 @@ def compute_indicator(
     )
 
 
-def write_result_json(result: IndicatorResult, path) -> None:
-    """Write the contract's JSON (UTF-8, stable key order, unrounded numbers)."""
+def write_result_json(result: IndicatorResult, path, quality_gates: list[dict] | None = None) -> None:
+    """Write the contract's JSON (UTF-8, stable key order, unrounded numbers).
+
+    Args:
+        result: The indicator.
+        path: Where to write.
+        quality_gates: The breached quality gates of the year's cleaning (contract §1.8),
+            each accepted with its reason; stored under ``quality_gates``.
+    """
     import json
     from pathlib import Path
 
-    Path(path).write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    data = result.to_dict() | {"quality_gates": list(quality_gates or [])}
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def read_result_json(path) -> IndicatorResult:

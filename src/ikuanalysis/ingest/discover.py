@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ikuanalysis.config import COMPONENT_ID_PATTERN, Component, load_settings
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.sumber import Sumber
 from ikuanalysis.paths import is_link_outside
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
@@ -48,8 +49,13 @@ def register_matcher(components: Iterable[Component]):
     return match
 
 
+# Files of a year folder that are read, but are not registers (the evaluator's own files).
+EVALUATOR_FILES = frozenset({"catatan.md", "anggaran.csv", "sumber.yml"})
+
+
 def discover_files(
-    raw_dir: Path, log: ProblemLog, components: Iterable[Component] | None = None
+    raw_dir: Path, log: ProblemLog, components: Iterable[Component] | None = None, sumber: Sumber | None = None,
+    known_files: Iterable[str] = (),
 ) -> list[SourceFile]:
     """List the registers and rekap files of a year folder, in name order.
 
@@ -64,6 +70,9 @@ def discover_files(
         raw_dir: The year folder.
         log: Collects the problems found.
         components: The configured components; those of the project's ``config/`` when omitted.
+        sumber: The year's ``sumber.yml``: its ``berkas`` entries assign files to components,
+            or ignore them, before their names are looked at (each application is logged).
+        known_files: Other names that are not registers and need no mention (the sample marker).
     """
     register_of = register_matcher(load_settings().iku.components if components is None else components)
     found: list[SourceFile] = []
@@ -76,9 +85,17 @@ def discover_files(
             continue
         if not path.is_file():
             continue
-        register = register_of(name)
-        rekap = _REKAP_NAME.match(name)
+        entry = sumber.entry_for(name) if sumber is not None else None
+        if entry is not None and entry.abaikan:
+            log.add("sumber_applied", variant="ignored", file=name, pattern=entry.pola)
+            continue
+        if entry is not None:
+            log.add("sumber_applied", file=name, pattern=entry.pola, component=entry.komponen)
+        register = entry.komponen if entry is not None else register_of(name)
+        rekap = entry is None and _REKAP_NAME.match(name)
         if not (register or rekap):
+            if name.casefold() not in EVALUATOR_FILES and name not in set(known_files):
+                log.add("file_ignored", file=name)
             continue
         if path.suffix.lower() not in TABLE_SUFFIXES:
             found.append(SourceFile(path, "unsupported", register))

@@ -45,6 +45,7 @@ def summarize(result: CleanResult) -> dict:
         "inputs": result.inputs,
         "is_sample": result.is_sample,
         "notes": result.notes,
+        "quality_gates": [gate.to_dict() for gate in result.quality_gates],
     }
 
 

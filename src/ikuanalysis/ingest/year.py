@@ -24,7 +24,9 @@ from ikuanalysis.ingest.cases import (
 )
 from ikuanalysis.ingest.problems import ProblemLog, RegisterError
 from ikuanalysis.ingest.evaluator_inputs import read_budget, read_notes
+from ikuanalysis.ingest.gates import check_quality_gates
 from ikuanalysis.ingest.rekap import clean_rekap
+from ikuanalysis.ingest.sumber import read_sumber
 
 
 @dataclass
@@ -40,6 +42,7 @@ class CleanResult:
     budget: pd.DataFrame | None = None  # anggaran.csv, checked (None when absent)
     notes: dict[str, str] = field(default_factory=dict)  # catatan.md by heading
     is_sample: bool = False  # the folder holds the synthetic-sample marker
+    quality_gates: list = field(default_factory=list)  # breached gates (GateOutcome), each accepted in sumber.yml
 
 
 def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None) -> CleanResult:
@@ -63,7 +66,9 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     if not raw_dir.is_dir():
         log.add("missing_year_folder", year=year, components=", ".join(settings.iku.component_ids), file=str(raw_dir))
         raise RegisterError(log, year)
-    files = discover.discover_files(raw_dir, log, settings.iku.components)
+    sumber = read_sumber(raw_dir, log, settings.iku.component_ids)
+    files = discover.discover_files(raw_dir, log, settings.iku.components, sumber,
+                                    known_files=(settings.iku.policies.sample_data_marker,))
     if log.has_usage_errors():  # a link out of the folder: nothing of the folder is read
         raise RegisterError(log, year)
     inputs = [
@@ -80,13 +85,14 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     notes = read_notes(raw_dir)
 
     all_rows, stats = clean_components(registers, rekap, unreadable, settings, year, raw_dir.name, log)
+    gates = check_quality_gates(stats, settings.iku.quality_gates, sumber, year, raw_dir.name, log)
     if log.has_errors:
         raise RegisterError(log, year)
 
     cases = hash_and_merge(all_rows, identity.load_key() if key is None else key)
     aggregate = aggregate_cases(cases, rekap)
     return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
-                       budget=budget, notes=notes, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
+                       budget=budget, notes=notes, quality_gates=gates, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
 
 
 def clean_components(registers: dict, rekap: pd.DataFrame | None, unreadable: set, settings: Settings, year: int,

@@ -41,6 +41,25 @@ def sample_banner(is_sample: bool, settings: Settings | None = None) -> Html:
     return _render("banner.html.j2", settings, organization=_org(settings)) if is_sample else Html("")
 
 
+GATE_LABELS = {"di_luar_tahun": "bertanggal di luar tahun laporan (tidak dihitung)",
+               "status_kosong": "berstatus kosong (dihitung belum ditangani)"}
+
+
+def gate_rows(summary: dict) -> list[dict]:
+    """Return the accepted quality-gate breaches of a cleaning summary, formatted for the wording."""
+    return [{"rule": g["rule"], "label": GATE_LABELS.get(g["rule"], g["rule"]), "component": g["component"],
+             "breaching": format_number(g["breaching"]), "rows": format_number(g["rows"]),
+             "share": format_percent(g["breaching"] / g["rows"] * 100, 1) if g["rows"] else "–",
+             "reason": g["reason"]}
+            for g in summary.get("quality_gates", []) if g.get("accepted")]
+
+
+def gate_notice(summary: dict, settings: Settings | None = None) -> Html:
+    """Return the first-screen notice of quality gates breached and accepted in ``sumber.yml`` ('' when none)."""
+    rows = gate_rows(summary)
+    return _render("gerbang_mutu.html.j2", settings or default_settings(), gates=rows) if rows else Html("")
+
+
 def title_block(settings: Settings, result: IndicatorResult, is_sample: bool) -> Html:
     """Return the report's title, subtitle and, for sample data, the banner.
 
@@ -184,7 +203,8 @@ def quality_section(summary: dict, settings: Settings | None = None) -> Html:
                for c in counts]
     files = [{"file": f["file"], "bytes": format_number(f["bytes"]), "sha256": f["sha256"][:16]}
              for f in summary["inputs"]]
-    return _render("kualitas.html.j2", settings, year=summary["year"], stats=stats, reasons=reasons, files=files)
+    return _render("kualitas.html.j2", settings, year=summary["year"], stats=stats, reasons=reasons, files=files,
+                   gates=gate_rows(summary))
 
 
 # --- 5. Perbandingan ----------------------------------------------------------------------

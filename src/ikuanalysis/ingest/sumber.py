@@ -1,0 +1,172 @@
+"""Read ``sumber.yml``, the evaluator's notes on a year folder (data contract §1.6).
+
+The file is optional. It maps files that keep the names they arrived with to components
+(``berkas``) and accepts quality-gate breaches with a reason (``terima``, §1.8). Its keys are
+in Bahasa Indonesia; an unknown key, a wrong value or a key this version cannot apply yet is
+an error that names the line. Every entry applied is recorded in the data-quality log.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ikuanalysis.config import load_yaml_text
+from ikuanalysis.ingest.problems import ProblemLog
+
+SUMBER_FILE = "sumber.yml"
+GATE_RULES = ("di_luar_tahun", "status_kosong", "lonjakan", "tanpa_kasus")
+# Keys of the contract that need the reader to change per file; refused, never silently ignored.
+NOT_YET_APPLIED = ("jenis", "lembar", "baris_judul", "kolom", "status_dari")
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileEntry(_Entry):
+    """One ``berkas`` entry: the files whose names match ``pola``."""
+
+    pola: str = Field(min_length=1)
+    komponen: str | None = None
+    abaikan: bool = False
+    jenis: str | None = None
+    lembar: tuple[str, ...] | None = None
+    baris_judul: int | None = Field(default=None, ge=1)
+    kolom: dict[str, str] | None = None
+    status_dari: tuple[str, ...] | None = None
+
+    def matches(self, name: str) -> bool:
+        """Whether a file name matches the pattern (case-insensitive glob)."""
+        return fnmatch.fnmatch(name.casefold(), self.pola.casefold())
+
+
+class Acceptance(_Entry):
+    """One ``terima`` entry: a quality gate accepted for a component (or all), with the reason."""
+
+    aturan: Literal[GATE_RULES]  # type: ignore[valid-type]
+    komponen: str | None = None
+    alasan: str = Field(min_length=10)
+
+
+class Sumber(_Entry):
+    """The contents of ``sumber.yml``."""
+
+    berkas: tuple[FileEntry, ...] = ()
+    terima: tuple[Acceptance, ...] = ()
+
+    def entry_for(self, name: str) -> FileEntry | None:
+        """Return the first ``berkas`` entry whose pattern matches ``name``."""
+        return next((entry for entry in self.berkas if entry.matches(name)), None)
+
+    def acceptance(self, rule: str, component: str) -> Acceptance | None:
+        """Return the ``terima`` entry that accepts ``rule`` for ``component``, if any."""
+        return next((a for a in self.terima if a.aturan == rule and a.komponen in (None, component)), None)
+
+
+@dataclass(frozen=True)
+class _Located:
+    line: int
+    text: str
+
+
+def read_sumber(raw_dir: Path, log: ProblemLog, component_ids: tuple[str, ...]) -> Sumber:
+    """Return the year folder's ``sumber.yml`` (empty when absent); its problems go to ``log``.
+
+    An invalid file is logged as errors (one per problem, with its line) and an empty
+    :class:`Sumber` is returned, so that the rest of the folder is still checked in the same run.
+    """
+    path = Path(raw_dir) / SUMBER_FILE
+    if not path.is_file():
+        return Sumber()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = load_yaml_text(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        log.add("sumber_invalid", variant="yaml", file=SUMBER_FILE, row=mark.line + 1 if mark else None)
+        return Sumber()
+    try:
+        sumber = Sumber.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        for problem in _locate(exc, text):
+            log.add("sumber_invalid", file=SUMBER_FILE, row=problem.line, finding=problem.text)
+        return Sumber()
+    problems = _check_values(sumber, component_ids, text)
+    for problem in problems:
+        log.add("sumber_invalid", file=SUMBER_FILE, row=problem.line, finding=problem.text)
+    return Sumber() if problems else sumber
+
+
+def _check_values(sumber: Sumber, component_ids: tuple[str, ...], text: str) -> list[_Located]:
+    """Return the problems a valid shape can still have: unknown components, keys not applied yet."""
+    problems = []
+    known = ", ".join(component_ids)
+    for index, entry in enumerate(sumber.berkas):
+        if entry.komponen is not None and entry.komponen not in component_ids:
+            problems.append(_Located(_line_of(text, ("berkas", index, "komponen")),
+                                     f"komponen '{_short(entry.komponen)}' tidak dikenal (yang ada: {known})"))
+        if entry.komponen is None and not entry.abaikan:
+            problems.append(_Located(_line_of(text, ("berkas", index)),
+                                     f"berkas '{_short(entry.pola)}' perlu 'komponen: ...' atau 'abaikan: true'"))
+        for key in NOT_YET_APPLIED:
+            if getattr(entry, key) is not None:
+                problems.append(_Located(_line_of(text, ("berkas", index, key)),
+                                         f"kunci '{key}' belum dapat diterapkan oleh versi ini; hapus kunci itu dan "
+                                         "sesuaikan berkasnya (mis. tambahkan kolom atau ganti nama berkas)"))
+    for index, acceptance in enumerate(sumber.terima):
+        if acceptance.komponen is not None and acceptance.komponen not in component_ids:
+            problems.append(_Located(_line_of(text, ("terima", index, "komponen")),
+                                     f"komponen '{_short(acceptance.komponen)}' tidak dikenal (yang ada: {known})"))
+    return problems
+
+
+def _locate(exc: ValidationError, text: str) -> list[_Located]:
+    """Return each validation problem with the line of the key concerned, in Indonesian."""
+    located = []
+    for error in exc.errors():
+        where = tuple(error["loc"])
+        key = _short(".".join(str(part) for part in where))
+        if error["type"] == "extra_forbidden":
+            detail = f"kunci '{_short(str(where[-1]))}' tidak dikenal (di {key})"
+        elif error["type"] == "missing":
+            detail = f"kunci '{where[-1]}' wajib diisi (di {key})"
+        elif error["type"] == "literal_error":
+            detail = f"nilai {key} harus salah satu dari: {', '.join(GATE_RULES)}"
+        elif error["type"] == "string_too_short" and where[-1] == "alasan":
+            detail = f"{key}: tuliskan alasannya (paling sedikit 10 huruf)"
+        else:
+            detail = f"nilai {key} tidak sah ({error['msg']})"
+        located.append(_Located(_line_of(text, where), detail))
+    return located
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Return ``text`` cut to ``limit`` characters (the evaluator's keys and values quoted in a message)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _line_of(text: str, where: tuple) -> int | None:
+    """Return the 1-based line of the key or item at path ``where`` of a YAML text (None: unknown)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in where:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

@@ -1,0 +1,47 @@
+"""A 2026 folder filled with 2025 rows (contract §1.8): the run stops at the di_luar_tahun gate,
+and once sumber.yml accepts the breach with a reason, the report is built and says so on its
+first screen, in its data-quality section and in its JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+from ikuanalysis import paths
+from ikuanalysis.failures import DataFailure
+from ikuanalysis.publish.build import ReportPaths, build_report
+from tests.fixtures.tiny_year import write_tiny_year
+from tests.ingest.test_gates import ACCEPT_X2_X3, X2_ROWS, X3_ROWS
+from tests.report.golden import visible_text
+
+
+@pytest.mark.e2e
+def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(tmp_path):
+    folder = write_tiny_year(tmp_path / "raw", 2026, dated=2025)
+    config = shutil.copytree(paths.CONFIG_DIR, tmp_path / "config")
+    iku = (config / "iku.yml").read_text(encoding="utf-8")
+    (config / "iku.yml").write_text(iku.replace("\ntargets:\n", '\ntargets:\n  2026: {value: 100, source: "uji"}\n'),
+                                    encoding="utf-8")
+    where = ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
+                        output_root=tmp_path / "outputs", config_dir=config)
+    with pytest.raises(DataFailure) as caught:
+        build_report(2026, where, progress=lambda _line: None, as_of=dt.date(2026, 12, 1))
+    assert f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun 2026" in str(caught.value)
+    assert not (tmp_path / "outputs" / "2026").exists() and not (tmp_path / "processed" / "2026").exists()
+
+    (folder / "sumber.yml").write_text(ACCEPT_X2_X3, encoding="utf-8")
+    out = build_report(2026, where, progress=lambda _line: None, as_of=dt.date(2026, 12, 1))
+    text = visible_text((out / "iku_2026.html").read_text(encoding="utf-8"))
+    first_screen = text.split("Daftar isi")[0]
+    assert "GERBANG MUTU DITERIMA DENGAN ALASAN." in first_screen
+    assert (f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun laporan (tidak dihitung); "
+            "diterima evaluator di sumber.yml dengan alasan: “Register x3 2026 baru memuat penyaluran Desember 2025; "
+            "dikeluarkan sesuai aturan.”") in first_screen
+    quality = text.split("Kualitas data")[-1]
+    assert "Gerbang mutu yang dilanggar dan diterima" in quality and f"{X2_ROWS} dari {X2_ROWS} baris" in quality
+    gates = json.loads((out / "iku_2026.json").read_text(encoding="utf-8"))["quality_gates"]
+    assert [(g["rule"], g["component"], g["breaching"], g["accepted"]) for g in gates] == [
+        ("di_luar_tahun", "x2", X2_ROWS, True), ("di_luar_tahun", "x3", X3_ROWS, True)]

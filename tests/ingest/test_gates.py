@@ -1,0 +1,123 @@
+"""Quality gates (contract §1.8) and sumber.yml (§1.6): thresholds, acceptance, located errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikuanalysis.config import GateThreshold
+from ikuanalysis.ingest import discover
+from ikuanalysis.ingest.gates import is_breached
+from ikuanalysis.ingest.problems import ProblemLog, RegisterError
+from ikuanalysis.ingest.sumber import read_sumber
+from ikuanalysis.ingest.year import clean_year
+from tests.fixtures.tiny_year import write_tiny_year
+
+DI_LUAR_TAHUN = GateThreshold(majority_share=0.5, share=0.10, min_rows=5)
+COMPONENTS = ("x1", "x2", "x3", "x4")
+X3_ROWS = 8  # the fixture's x3 rows, all dated in its dates' year
+X2_ROWS, X2_DATED_2024 = 7, 1  # x2: one row a year earlier than the others
+ACCEPT_X2_X3 = """terima:
+  - aturan: di_luar_tahun
+    komponen: x3
+    alasan: "Register x3 2026 baru memuat penyaluran Desember 2025; dikeluarkan sesuai aturan."
+  - aturan: di_luar_tahun
+    komponen: x2
+    alasan: "Register x2 dikirim ulang dari tahun lalu; menunggu data 2026."
+"""
+
+
+@pytest.mark.parametrize(("breaching", "rows", "expected"), [
+    (6, 10, True),    # more than half
+    (5, 10, True),    # half is not more than half, but 50 % > 10 % with 5 rows
+    (4, 39, False),   # 10,3 % but only 4 rows
+    (5, 50, False),   # exactly 10 %: not more
+    (5, 49, True),    # 10,2 % and 5 rows
+    (1, 1, True),     # the only row
+    (0, 10, False),
+    (0, 0, False),
+])
+def test_a_gate_breaks_above_half_or_above_the_share_with_enough_rows(breaching, rows, expected):
+    assert is_breached(breaching, rows, DI_LUAR_TAHUN) is expected
+
+
+def _sumber(tmp_path, text):
+    (tmp_path / "sumber.yml").write_text(text, encoding="utf-8")
+    log = ProblemLog()
+    return read_sumber(tmp_path, log, COMPONENTS), log.to_frame()
+
+
+def test_an_unknown_key_is_an_error_at_its_line(tmp_path):
+    _, log = _sumber(tmp_path, "berkas:\n  - pola: 'DATA*.xlsx'\n    komponen: x2\n    komponan: x3\n")
+    (row,) = log[log["code"] == "sumber_invalid"].itertuples()
+    assert (row.level, row.file, row.row) == ("error", "sumber.yml", 4)
+    assert "kunci 'komponan' tidak dikenal" in row.message
+
+
+def test_wrong_values_are_errors_each_at_its_line(tmp_path):
+    text = ("berkas:\n  - pola: 'a*.csv'\n    komponen: x9\n  - pola: 'b*.csv'\n"
+            "terima:\n  - aturan: di_luar_tahun\n    alasan: singkat\n  - aturan: semua\n    alasan: alasan yang panjang\n")
+    sumber, log = _sumber(tmp_path, text)
+    errors = log[log["code"] == "sumber_invalid"]
+    assert sorted(errors["row"].tolist()) == [7, 8]  # shape errors first: the short reason, the unknown rule
+    assert sumber.berkas == () and sumber.terima == ()  # an invalid file applies nothing
+
+
+def test_values_of_a_valid_shape_are_checked_too(tmp_path):
+    sumber, log = _sumber(tmp_path, "berkas:\n  - pola: 'a*.csv'\n    komponen: x9\n  - pola: 'b*.csv'\n"
+                                    "  - pola: 'c*.xlsx'\n    komponen: x2\n    baris_judul: 20\n")
+    errors = log[log["code"] == "sumber_invalid"].sort_values("row")
+    assert errors["row"].tolist() == [3, 4, 7]
+    assert "komponen 'x9' tidak dikenal" in errors.iloc[0]["message"]
+    assert "perlu 'komponen: ...' atau 'abaikan: true'" in errors.iloc[1]["message"]
+    assert "kunci 'baris_judul' belum dapat diterapkan" in errors.iloc[2]["message"]
+
+
+def test_a_yaml_syntax_error_is_located(tmp_path):
+    _, log = _sumber(tmp_path, "berkas:\n  - pola: 'a*.csv\n    komponen: x1\n")
+    assert log["code"].tolist() == ["sumber_invalid"] and log["level"].tolist() == ["error"]
+
+
+def test_sumber_maps_a_file_by_its_name_and_ignores_others_on_record(tmp_path, settings):
+    write_tiny_year(tmp_path)
+    folder = tmp_path / "2025"
+    (folder / "x2_rehsos.xlsx").rename(folder / "DATA LANSIA 2025 FINAL (2).xlsx")
+    (folder / "rekap lama.xlsx").write_bytes(b"")
+    (folder / "foto kegiatan.pdf").write_bytes(b"%PDF-1.4")
+    sumber, log = _sumber(folder, "berkas:\n  - pola: 'data lansia*.xlsx'\n    komponen: x2\n"
+                                  "  - pola: 'rekap lama*'\n    abaikan: true\n")
+    log = ProblemLog()
+    files = discover.discover_files(folder, log, settings.iku.components, sumber)
+    assert [(f.path.name, f.component) for f in files if f.component == "x2"] == [("DATA LANSIA 2025 FINAL (2).xlsx", "x2")]
+    assert "rekap lama.xlsx" not in [f.path.name for f in files]
+    notes = log.to_frame().set_index("file")
+    assert notes.loc["DATA LANSIA 2025 FINAL (2).xlsx", "code"] == "sumber_applied"
+    assert notes.loc["rekap lama.xlsx", "code"] == "sumber_applied"
+    assert notes.loc["foto kegiatan.pdf", "code"] == "file_ignored"
+    assert "sumber.yml" not in notes.index  # the evaluator's own file is not "ignored"
+
+
+def test_a_2026_folder_of_2025_rows_stops_at_the_di_luar_tahun_gate(tmp_path, settings):
+    folder = write_tiny_year(tmp_path, 2026, dated=2025)
+    with pytest.raises(RegisterError) as caught:
+        clean_year(folder, settings, 2026, key=b"gate")
+    log = caught.value.log.to_frame()
+    gates = log[log["code"] == "gate_di_luar_tahun"]
+    assert gates["level"].tolist() == ["error", "error"]
+    assert [m.split(":")[0] for m in gates["message"]] == ["Komponen x2", "Komponen x3"]
+    assert f"{X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun 2026" in gates["message"].iloc[1]
+    assert log["level"].eq("error").sum() == 2  # nothing else is wrong with the folder
+
+
+def test_the_gate_accepted_with_a_reason_lets_the_year_through_counting_the_same(tmp_path, settings):
+    folder = write_tiny_year(tmp_path, 2026, dated=2025)
+    (folder / "sumber.yml").write_text(ACCEPT_X2_X3, encoding="utf-8")
+    result = clean_year(folder, settings, 2026, key=b"gate")
+    assert [(g.rule, g.component, g.rows, g.breaching, g.accepted) for g in result.quality_gates] == [
+        ("di_luar_tahun", "x2", X2_ROWS, X2_ROWS, True), ("di_luar_tahun", "x3", X3_ROWS, X3_ROWS, True)]
+    assert result.quality_gates[1].reason.startswith("Register x3 2026 baru memuat")
+    stats = {s.component: s for s in result.stats}
+    assert (stats["x3"].excluded_other_year, stats["x3"].cases) == (X3_ROWS, 0)  # still excluded
+    log = result.log.to_frame()
+    accepted = log[log["code"] == "gate_accepted"]
+    assert accepted["level"].tolist() == ["warning", "warning"]
+    assert "dengan alasan: Register x2 dikirim ulang" in accepted["message"].iloc[0]
