@@ -244,6 +244,7 @@ def run_validate(args: argparse.Namespace) -> int:
     except RegisterError as exc:
         print(str(exc), file=sys.stderr)
         warnings = exc.log.to_frame()
+        print_file_notes(warnings)
         print(f"\nRingkasan: {(warnings['level'] == 'error').sum()} kesalahan, "
               f"{(warnings['level'] == 'warning').sum()} peringatan. Perbaiki kesalahan lalu jalankan lagi.",
               file=sys.stderr)
@@ -252,6 +253,7 @@ def run_validate(args: argparse.Namespace) -> int:
     n_warn = int((log["level"] == "warning").sum())
     if n_warn:
         print(format_problems(log, year=year, level="warning"))
+    print_file_notes(log)
     print(f"\nData {year} lolos pemeriksaan: 0 kesalahan, {n_warn} peringatan.")
     for stats in result.stats:
         print(f"  {stats.component}: {stats.handled} dari {stats.cases} kasus ditangani "
@@ -276,8 +278,21 @@ def run_template(args: argparse.Namespace) -> int:
     except (ConfigError, TemplateError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    example = written[0].parent / "sumber_contoh.yml"
+    if not example.exists():  # the evaluator's notes on a year folder (contract §1.6), with comments
+        example.write_bytes((Path(__file__).parent / "forms" / "sumber_contoh.yml").read_bytes())
+        written = [*written, example]
     print("\n".join(str(path) for path in written))
     return 0
+
+
+def print_file_notes(log) -> None:
+    """Print which files of the folder were not read, or mapped by sumber.yml, and why."""
+    notes = log[log["code"].isin(["file_ignored", "sumber_applied"])]
+    if not notes.empty:
+        print("\nBerkas di folder ini:", file=sys.stderr)
+    for note in notes.itertuples():
+        print(f"  {note.file}: {note.message}", file=sys.stderr)
 
 
 def check_config_folder(args: argparse.Namespace) -> str | None:

@@ -235,7 +235,7 @@ def test_unfilled_template_from_the_command_line_gives_no_cases_and_no_errors(tm
     code = cli.main(["template", "--year", str(YEAR), "--output", str(raw / "kosong.xlsx"), "--split"])
     assert code == 0
     printed = capsys.readouterr().out.split()
-    assert printed == [str(raw / f"{c}_kosong.xlsx") for c in COMPONENTS]
+    assert printed == [str(raw / f"{c}_kosong.xlsx") for c in COMPONENTS] + [str(raw / "sumber_contoh.yml")]
 
     result = clean_year(raw, settings, YEAR, key=b"k")
 
@@ -247,7 +247,8 @@ def test_unfilled_template_from_the_command_line_gives_no_cases_and_no_errors(tm
 def test_command_line_writes_one_workbook_without_split(tmp_path, capsys):
     output = tmp_path / "register_2025.xlsx"
     assert cli.main(["template", "--year", str(YEAR), "--output", str(output)]) == 0
-    assert capsys.readouterr().out.strip() == str(output)
+    assert capsys.readouterr().out.split() == [str(output), str(tmp_path / "sumber_contoh.yml")]
+    assert (tmp_path / "sumber_contoh.yml").read_text(encoding="utf-8").startswith("# Contoh sumber.yml")
     assert openpyxl.load_workbook(output).sheetnames == ["Petunjuk", "x1", "x2", "x3", "x4", "Daftar"]
 
 

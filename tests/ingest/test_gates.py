@@ -121,3 +121,14 @@ def test_the_gate_accepted_with_a_reason_lets_the_year_through_counting_the_same
     accepted = log[log["code"] == "gate_accepted"]
     assert accepted["level"].tolist() == ["warning", "warning"]
     assert "dengan alasan: Register x2 dikirim ulang" in accepted["message"].iloc[0]
+
+
+def test_the_example_sumber_yml_of_the_template_command_is_valid_and_applies(tmp_path, settings):
+    from ikuanalysis import paths
+
+    example = (paths.PROJECT_ROOT / "src" / "ikuanalysis" / "forms" / "sumber_contoh.yml").read_text(encoding="utf-8")
+    sumber, log = _sumber(tmp_path, example)
+    assert log.empty
+    assert [(e.pola, e.komponen, e.abaikan) for e in sumber.berkas] == [("DATA LANSIA*.xlsx", "x2", False),
+                                                                      ("rekap lama*.xlsx", None, True)]
+    assert sumber.acceptance("di_luar_tahun", "x3") is not None and sumber.acceptance("di_luar_tahun", "x2") is None
