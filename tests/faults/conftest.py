@@ -118,8 +118,12 @@ class Project:
 
 
 def kill_quietly(pid: int) -> None:
+    """Kill ``pid``; with its process group when it leads one (the run's browser, the kernel)."""
     try:
-        os.kill(pid, signal.SIGKILL)
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
 
