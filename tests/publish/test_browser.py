@@ -70,10 +70,12 @@ def fake_browser(folder: Path, on_pipe: str, on_command_line: str, fake_pdf: Pat
     """Write a stand-in for Chromium; it logs each start (its pid and whether it was asked for the
     DevTools pipe or for --print-to-pdf) in ``calls`` beside it.
 
-    ``on_pipe``/``on_command_line``: ``hang``, ``exit``, ``crash`` or (command line) ``print``,
-    which copies ``fake_pdf`` to the --print-to-pdf path.
+    ``on_pipe``/``on_command_line``: ``hang``, ``exit``, ``crash``, (pipe) ``garble``, which answers
+    the first command with something that is not JSON, or (command line) ``print``, which copies
+    ``fake_pdf`` to the --print-to-pdf path.
     """
     actions = {"hang": "exec sleep 600", "exit": "exit 1", "crash": "kill -SEGV $$",
+               "garble": r"head -c 1 <&3 >/dev/null; printf 'bukan JSON\000' >&4; exec sleep 600",
                "print": f'for a in "$@"; do case "$a" in --print-to-pdf=*) cp "{fake_pdf}" "${{a#--print-to-pdf=}}";; '
                         'esac; done'}
     script = folder / "fake-chromium"
@@ -187,6 +189,16 @@ def test_a_browser_that_ends_at_once_is_left_for_the_command_line_and_tried_agai
         printer.print_pdf(write_page(tmp_path, 1), tmp_path / "lagi.pdf", timeout=60, document_date=DATE)
     assert [kind for _, kind in calls(tmp_path)] == ["pipe", "print-to-pdf", "pipe", "print-to-pdf"]
     assert len(page_texts(tmp_path / "uji.pdf")) == len(page_texts(tmp_path / "lagi.pdf")) == 1
+
+
+def test_a_browser_that_answers_nonsense_is_left_for_the_command_line(tmp_path, monkeypatch, fake_pdf):
+    monkeypatch.setenv(export.BROWSER_ENV, str(fake_browser(tmp_path, "garble", "print", fake_pdf)))
+    with PdfPrinter() as printer:
+        printer.print_pdf(write_page(tmp_path, 1), tmp_path / "uji.pdf", timeout=60, document_date=DATE)
+        assert not printer.uses_command_line  # it answered: a new browser is tried next time
+    (garbler, first), (_, second) = calls(tmp_path)
+    assert (first, second) == ("pipe", "print-to-pdf") and gone(garbler)
+    assert len(page_texts(tmp_path / "uji.pdf")) == 1
 
 
 def test_a_browser_that_hangs_past_the_timeout_is_not_given_a_fallback(tmp_path, monkeypatch):

@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import math
 import os
 import select
 import shutil
@@ -69,16 +70,16 @@ class DevToolsBrowser:
     """
 
     def __init__(self, executable: str) -> None:
-        self.profile = tempfile.mkdtemp(prefix="ikuanalysis-chromium-")
         command_read, command_write = os.pipe()  # we write commands, the browser reads fd 3
-        reply_read, reply_write = os.pipe()  # the browser writes replies and events to fd 4
+        reply_read, reply_write = os.pipe()  # the browser writes answers and events to fd 4
         # The browser's ends move above 10 first, so that copying them to 3 and 4 never collides.
         child_read, child_write = _above(command_read, 10), _above(reply_write, 10)
+        self.profile = tempfile.mkdtemp(prefix="ikuanalysis-chromium-")
         argv = [executable, *export.BROWSER_FLAGS, f"--user-data-dir={self.profile}",
                 "--remote-debugging-pipe", "about:blank"]
         try:
-            # posix_spawn: safe with threads running (a worker thread loads nbconvert meanwhile);
-            # its own process group, so that one killpg ends the browser and all its helpers.
+            # posix_spawn: safe with threads running (one warms nbconvert meanwhile); its own
+            # process group, so that one killpg ends the browser and all its helpers.
             self.pid = os.posix_spawnp(
                 executable, argv, dict(os.environ), setpgroup=0,
                 setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),  # as subprocess does
@@ -102,36 +103,38 @@ class DevToolsBrowser:
         self._last_id = 0
         self.is_alive = True
 
-    def call(self, method: str, params: dict | None = None, session: str | None = None, *,
-             deadline: float) -> dict:
-        """Send one command and return its result, reading events meanwhile into the backlog.
+    def send(self, method: str, params: dict | None = None, session: str | None = None, *,
+             deadline: float) -> int:
+        """Send one command and return its id, without waiting for its answer (skipped when it comes).
 
         Raises:
-            DevToolsTimeout: No answer before ``deadline`` (``time.monotonic``).
-            DevToolsFailure: The browser ended, or answered with an error.
+            DevToolsTimeout: The browser does not read its pipe before ``deadline``.
+            DevToolsFailure: The browser ended.
         """
         self._last_id += 1
         message = {"id": self._last_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
         self._send(json.dumps(message).encode("utf-8") + b"\0", deadline)
+        return self._last_id
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None, *,
+             deadline: float) -> dict:
+        """Send one command and return its result, keeping the events read meanwhile in the backlog.
+
+        Raises:
+            DevToolsTimeout: No answer before ``deadline`` (``time.monotonic``).
+            DevToolsFailure: The browser ended, or answered with an error.
+        """
+        sent = self.send(method, params, session, deadline=deadline)
         while True:
             answer = self._receive(deadline)
-            if answer.get("id") == message["id"]:
+            if answer.get("id") == sent:
                 if "error" in answer:
                     raise DevToolsFailure(f"{method}: {answer['error']}")
                 return answer.get("result", {})
             if "method" in answer:
                 self._backlog.append(answer)
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None, *,
-             deadline: float) -> None:
-        """Send one command without waiting for its answer (it is skipped when it comes)."""
-        self._last_id += 1
-        message = {"id": self._last_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self._send(json.dumps(message).encode("utf-8") + b"\0", deadline)
 
     def wait_event(self, matches, *, deadline: float) -> dict:
         """Return the first event (backlog first) for which ``matches(event)`` is true.
@@ -156,8 +159,7 @@ class DevToolsBrowser:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DevToolsTimeout("the browser does not read its pipe")
-            _, ready, _ = select.select([], [self._commands], [], left)
-            if not ready:
+            if not _ready(self._commands, select.POLLOUT, left):
                 continue
             try:
                 written = os.write(self._commands, view)
@@ -183,8 +185,7 @@ class DevToolsBrowser:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DevToolsTimeout("the browser did not answer in time")
-            ready, _, _ = select.select([self._replies], [], [], left)
-            if not ready:
+            if not _ready(self._replies, select.POLLIN, left):
                 continue
             try:
                 chunk = os.read(self._replies, _READ_CHUNK)
@@ -235,6 +236,13 @@ def group_members(pgid: int) -> list[int]:
     return sorted(members)
 
 
+def _ready(fd: int, events: int, seconds: float) -> bool:
+    """Wait at most ``seconds`` until ``fd`` is ready for ``events`` (or hung up, or failed)."""
+    poller = select.poll()  # not select(): it refuses descriptors above 1023
+    poller.register(fd, events)
+    return bool(poller.poll(math.ceil(seconds * 1000)))
+
+
 def _above(fd: int, lowest: int) -> int:
     """Return a close-on-exec copy of ``fd`` numbered ``lowest`` or more, closing ``fd``."""
     moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, lowest)
@@ -279,11 +287,13 @@ class PdfPrinter:
         back to the command line and its messages (the install hint among them).
         """
         if self._browser is None and not self.uses_command_line:
-            try:
-                self._browser = DevToolsBrowser(export.find_browser())
-            except (ExportError, OSError):
-                self._browser = None
-            self._is_connected = False
+            # A signal waits until the browser is recorded, so that close() always finds it.
+            with interrupts_deferred():
+                try:
+                    self._browser = DevToolsBrowser(export.find_browser())
+                except (ExportError, OSError):
+                    self._browser = None
+                self._is_connected = False
         return self
 
     def close(self) -> None:
@@ -307,7 +317,7 @@ class PdfPrinter:
         deadline = started + timeout
         try:
             data = self._print_over_devtools(html_path, deadline, min(deadline, started + self.connect_seconds))
-        except DevToolsFailure as failure:
+        except Exception as failure:  # noqa: BLE001 - any failure of this path: the command line's turn
             if isinstance(failure, DevToolsTimeout) and not self._is_connected:
                 self.uses_command_line = True  # it never answered: do not wait for it again
             self.close()

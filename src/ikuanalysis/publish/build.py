@@ -66,10 +66,10 @@ def build_report(
     with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
         if not is_locked_by_caller:
             clear_after_killed_runs(where)
-        owned = None
-        if printer is None and has_export_stage():
-            printer = owned = PdfPrinter().start()  # the browser starts while the notebooks run
+        owned = PdfPrinter() if printer is None and has_export_stage() else None
         try:
+            if owned is not None:
+                printer = owned.start()  # the browser starts while the notebooks run
             return _build_locked(year, where, progress, as_of, runner, limits, printer)
         finally:
             if owned is not None:
@@ -126,10 +126,10 @@ def clear_after_killed_runs(where: ReportPaths) -> None:
 
 
 def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits, printer=None) -> Path:
-    from ikuanalysis.publish.export import make_exporter
+    from ikuanalysis.publish.export import warm_exporter
 
-    # Load nbconvert while the kernel works: the export then starts at once.
-    threading.Thread(target=make_exporter, daemon=True, name="warm-exporter").start()
+    # Load nbconvert (and convert a tiny notebook) while the kernel works: the export then starts at once.
+    threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     output_root, processed_root = Path(where.output_root), Path(where.processed_root)
     output_root.mkdir(parents=True, exist_ok=True)
@@ -169,6 +169,17 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
         shutil.rmtree(processed_stage, ignore_errors=True)
     say(f"[{year}] laporan siap: {target}")
     return target
+
+
+def _quietly(function: Callable[[], None]) -> Callable[[], None]:
+    """Return ``function`` made silent: a warm-up that fails leaves the failure to the real call."""
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # noqa: BLE001 - the export itself reports it, without a traceback
+            pass
+
+    return run
 
 
 def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: dict,

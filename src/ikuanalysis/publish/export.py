@@ -42,7 +42,7 @@ def make_exporter():
     """Return the HTML exporter (nbconvert with our template), built once per process.
 
     Building it imports nbconvert and loads the templates (about a second): ``build_report``
-    does that in a background thread while the notebooks run.
+    does that in a background thread while the notebooks run (:func:`warm_exporter`).
     """
     from nbconvert import HTMLExporter
 
@@ -56,12 +56,36 @@ def make_exporter():
     )
 
 
+_EXPORTER_LOCK = threading.Lock()  # one conversion at a time: the warm-up's, then the export's
+
+
+def warm_exporter() -> None:
+    """Build the HTML exporter and convert a tiny notebook with it, so the first export is fast.
+
+    The first conversion of a process compiles the templates and loads the Markdown and
+    sanitiser machinery (about 0.3 s); ``build_report`` calls this in a background thread while
+    the notebooks run. The libraries of the PDF and Word steps are imported meanwhile too.
+    """
+    import nbformat
+
+    with _EXPORTER_LOCK:
+        exporter = make_exporter()
+        tiny = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python"}})
+        tiny.cells = [nbformat.v4.new_markdown_cell("# Judul\n\nTeks $x$.", id="judul"),
+                      nbformat.v4.new_code_cell("x", id="isi", execution_count=1, outputs=[nbformat.v4.new_output(
+                          "execute_result", data={"text/html": "<p>x</p>", "text/plain": "x"}, execution_count=1)])]
+        exporter.from_notebook_node(tiny, resources={"metadata": {"name": "warm-up"}})
+    import docx  # noqa: F401 - imported ahead for the Word chapter
+    import pikepdf  # noqa: F401 - imported ahead for the PDF's metadata
+
+
 def export_html(notebook_path: Path, title: str) -> str:
     """Return the report HTML of an executed notebook (inputs and prompts hidden)."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
-    html, _ = make_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    with _EXPORTER_LOCK:
+        html, _ = make_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return html
 
 
