@@ -2,7 +2,8 @@
 
 Each stage notebook of the copy ends with a cell that, when ``IKU_FAULT_STAGE`` names it,
 writes the file ``IKU_FAULT_REACHED`` and sleeps: the test then kills the run, the kernel or
-nothing (to hit a timeout) at a known point. The fake printers below stand in for Chromium.
+nothing (to hit a timeout) at a known point. The fake printers below stand in for Chromium
+(started with the run and asked to print at the export stage, like the real one).
 ``config/limits.yml`` of the copy has short bounds, so a fault that is not detected makes
 the test fail on the bound instead of hanging.
 """
@@ -33,7 +34,10 @@ if os.environ.get("IKU_FAULT_STAGE") == "{name}":
     pathlib.Path(os.environ["IKU_FAULT_REACHED"]).write_text(str(os.getpid()))
     time.sleep(600)
 """
+# Hangs once asked to print: over the DevTools pipe (started with the run, it waits for the
+# export stage's first command on fd 3), or on the command line (--print-to-pdf).
 SLOW_PRINTER = """#!/bin/sh
+case "$*" in *--remote-debugging-pipe*) head -c 1 <&3 >/dev/null ;; esac
 echo $$ > "$IKU_FAULT_REACHED"
 sleep 600
 """
@@ -114,8 +118,12 @@ class Project:
 
 
 def kill_quietly(pid: int) -> None:
+    """Kill ``pid``; with its process group when it leads one (the run's browser, the kernel)."""
     try:
-        os.kill(pid, signal.SIGKILL)
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
 

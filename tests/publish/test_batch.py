@@ -73,3 +73,23 @@ def test_missing_output_or_manifest_rebuilds(where):
     assert decide(where, 2025).reason == "belum pernah dibuat"
     (where.output_root / "2024" / manifest.MANIFEST_FILE).unlink()
     assert decide(where, 2024).reason == "belum pernah dibuat"
+
+
+def test_a_worker_keeps_one_started_browser_for_all_its_years(where, monkeypatch):
+    import queue
+
+    from ikuanalysis.publish import batch, build
+
+    seen = []
+    monkeypatch.setattr(batch, "_WORKER_PRINTER", None)
+    monkeypatch.setattr(batch, "_worker_runner", lambda: "kernel")
+    monkeypatch.setattr(build, "build_report", lambda year, where, **options: seen.append((year, options["printer"],
+                                                                                          options["printer"].pid)))
+    try:
+        results = [batch._build_one(year, where, None, queue.Queue()) for year in (2024, 2025)]
+        assert [r.status for r in results] == ["dibuat", "dibuat"]
+        (_, first, pid), (_, second, again) = seen
+        assert first is second is batch._WORKER_PRINTER and pid == again is not None  # started before the build
+    finally:
+        batch._WORKER_PRINTER.close()
+    assert batch._WORKER_PRINTER.pid is None

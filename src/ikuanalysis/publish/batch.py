@@ -91,6 +91,25 @@ def _worker_runner():
     return _WORKER_RUNNER
 
 
+_WORKER_PRINTER = None
+
+
+def _worker_printer():
+    """Return this worker process's PDF printer, its browser started (without waiting) on first use.
+
+    Like the kernel, one browser per worker serves all its years; it is killed when the worker ends.
+    """
+    global _WORKER_PRINTER
+    if _WORKER_PRINTER is None:
+        from multiprocessing import util
+
+        from ikuanalysis.publish.browser import PdfPrinter
+
+        _WORKER_PRINTER = PdfPrinter()
+        util.Finalize(None, _WORKER_PRINTER.close, exitpriority=10)
+    return _WORKER_PRINTER.start()  # a browser that failed a print is started afresh
+
+
 _IS_BUILDING = False
 
 
@@ -99,6 +118,8 @@ def _worker_signal(signal_number: int, _frame) -> None:
     an idle worker just ends, quietly."""
     if _IS_BUILDING:
         raise RunInterrupted(signal_number)
+    if _WORKER_PRINTER is not None:  # os._exit skips the finalizers
+        _WORKER_PRINTER.close()
     os._exit(EXIT_INTERRUPTED)
 
 
@@ -117,8 +138,9 @@ def _build_one(year: int, where, as_of, queue) -> YearResult:
     started = time.perf_counter()
     _IS_BUILDING = True
     try:
+        printer = _worker_printer()  # first: the browser starts while the kernel does
         build_report(year, where, progress=lambda line: queue.put((year, line)), as_of=as_of,
-                     runner=_worker_runner(), is_locked_by_caller=True)
+                     runner=_worker_runner(), is_locked_by_caller=True, printer=printer)
     except RunFailure as exc:
         return YearResult(year, "gagal", redact_message(str(exc)), time.perf_counter() - started,
                           exc.exit_code)

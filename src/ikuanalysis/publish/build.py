@@ -26,6 +26,7 @@ from ikuanalysis.failures import DataFailure, UsageFailure
 from ikuanalysis.paths import ReportPaths
 from ikuanalysis.pipeline import Stage, load_pipeline
 from ikuanalysis.publish import commit, manifest
+from ikuanalysis.publish.browser import PdfPrinter
 from ikuanalysis.publish.lock import hold_run_locks
 from ikuanalysis.publish.notebooks import NotebookRunner
 
@@ -37,6 +38,7 @@ class ReportError(DataFailure):
 def build_report(
     year: int, where: ReportPaths = ReportPaths(), progress: Callable[[str], None] | None = None,
     as_of: dt.date | None = None, runner: NotebookRunner | None = None, is_locked_by_caller: bool = False,
+    printer: PdfPrinter | None = None,
 ) -> Path:
     """Build the report of ``year`` and return its output folder.
 
@@ -52,6 +54,8 @@ def build_report(
             per worker across years); a new one is started and stopped when omitted.
         is_locked_by_caller: The caller (``report --all``) holds the run locks of the
             output and processed folders and has finished or cleared what a killed run left.
+        printer: A started :class:`PdfPrinter` to reuse (``report --all`` keeps one browser per
+            worker); when omitted, one is started now, while the notebooks run, and closed at the end.
 
     Raises:
         RunFailure: A stage failed (the message lists the problems; ``exit_code`` says how).
@@ -62,7 +66,22 @@ def build_report(
     with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
         if not is_locked_by_caller:
             clear_after_killed_runs(where)
-        return _build_locked(year, where, progress, as_of, runner, limits)
+        owned = PdfPrinter() if printer is None and has_export_stage() else None
+        try:
+            if owned is not None:
+                printer = owned.start()  # the browser starts while the notebooks run
+            return _build_locked(year, where, progress, as_of, runner, limits, printer)
+        finally:
+            if owned is not None:
+                owned.close()
+
+
+def has_export_stage() -> bool:
+    """Whether the declared year stages print a PDF (an export stage, without notebook)."""
+    try:
+        return any(not step.notebook for step in load_pipeline().year_stages)
+    except ConfigError:
+        return False  # run_year_stages reports the invalid declaration
 
 
 def load_run_limits(config_dir: Path):
@@ -106,11 +125,11 @@ def clear_after_killed_runs(where: ReportPaths) -> None:
         paths.remove_leftovers(root)
 
 
-def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits) -> Path:
-    from ikuanalysis.publish.export import make_exporter
+def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits, printer=None) -> Path:
+    from ikuanalysis.publish.export import warm_exporter
 
-    # Load nbconvert while the kernel works: the export then starts at once.
-    threading.Thread(target=make_exporter, daemon=True, name="warm-exporter").start()
+    # Load nbconvert (and convert a tiny notebook) while the kernel works: the export then starts at once.
+    threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     output_root, processed_root = Path(where.output_root), Path(where.processed_root)
     output_root.mkdir(parents=True, exist_ok=True)
@@ -133,7 +152,7 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
         with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
             # The kernel runs in its own session: if this run is SIGKILLed, the next one ends it.
             (work_root / KERNEL_PID_FILE).write_text(str(getattr(active, "kernel_pid", None) or ""), encoding="utf-8")
-            run_year_stages(active, year, stage, parameters, say, limits)
+            run_year_stages(active, year, stage, parameters, say, limits, printer)
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "
@@ -152,9 +171,24 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
     return target
 
 
+def _quietly(function: Callable[[], None]) -> Callable[[], None]:
+    """Return ``function`` made silent: a warm-up that fails leaves the failure to the real call."""
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # noqa: BLE001 - the export itself reports it, without a traceback
+            pass
+
+    return run
+
+
 def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: dict,
-                    say: Callable[[str], None], limits: Limits | None = None) -> None:
-    """Run the stages ``pipeline.yml`` declares for a year, in order, with a progress line each."""
+                    say: Callable[[str], None], limits: Limits | None = None,
+                    printer: PdfPrinter | None = None) -> None:
+    """Run the stages ``pipeline.yml`` declares for a year, in order, with a progress line each.
+
+    ``printer`` prints the PDF of the export stage (a one-off command-line print when omitted).
+    """
     stages = load_pipeline().year_stages
     executed = None  # the last notebook run: the report the export stage turns into HTML and PDF
     for index, step in enumerate(stages, start=1):
@@ -165,13 +199,17 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
             runner.run(step.notebook, executed, parameters)
         else:
             run_export_stage(step, executed, stage, year, limits or Limits(),
-                             Path(parameters["raw_root"]) / str(year))
+                             Path(parameters["raw_root"]) / str(year), printer)
         say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
 
 
 def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int, limits: Limits,
-                     raw_dir: Path | None = None) -> None:
+                     raw_dir: Path | None = None, printer: PdfPrinter | None = None) -> None:
     """Run the export stage: the executed report notebook becomes the HTML page, the Word chapter and the PDF.
+
+    The Word chapter is made in a thread while the PDF is printed (both mostly wait on a
+    subprocess: pandoc, Chromium). When the PDF fails, its error is the one raised (pandoc is
+    stopped); when only the Word chapter fails, its error. An interrupt stops pandoc too.
 
     Args:
         step: The stage as declared (``export``).
@@ -180,18 +218,61 @@ def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int,
         year: The reporting year.
         limits: The run's limits (the printer's timeout).
         raw_dir: The year's registers, whose newest date is stamped in the PDF and the DOCX.
+        printer: The run's browser (a one-off command-line print when omitted).
     """
-    from ikuanalysis.publish.docx import export_docx
-    from ikuanalysis.publish.export import export_html, print_pdf
+    from ikuanalysis.publish import docx, export
 
     if step.id != "export" or executed is None:
         raise ReportError(f"pipeline.yml: tahap '{step.id}' tanpa notebook tidak dikenal, atau tidak ada "
                           "notebook laporan sebelum tahap ekspor.")
     base = paths.report_basename(year)
-    html = export_html(executed, f"Laporan IKU {year}")
+    html = export.export_html(executed, f"Laporan IKU {year}")
     (stage / f"{base}.html").write_text(html, encoding="utf-8")
     document_date = paths.source_date(raw_dir)
-    print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
-              document_date=document_date)
-    export_docx(stage / f"{base}.html", stage / f"{base}.docx", f"Laporan IKU {year}",
-                document_date=document_date, timeout=limits.pdf_timeout_seconds)
+    word = BackgroundTask(docx.export_docx, stage / f"{base}.html", stage / f"{base}.docx", f"Laporan IKU {year}",
+                          document_date=document_date, timeout=limits.pdf_timeout_seconds)
+    try:
+        export.print_pdf(stage / f"{base}.html", stage / f"{base}.pdf", timeout=limits.pdf_timeout_seconds,
+                         document_date=document_date, printer=printer)
+        word.result()
+    finally:
+        word.stop()
+
+
+class BackgroundTask:
+    """An export step run in a thread, whose subprocesses the main thread can stop.
+
+    ``function`` is called with ``children=`` (an :class:`ikuanalysis.publish.export.ChildProcesses`)
+    besides the given arguments. Whatever it raises is kept and raised again by :meth:`result`,
+    so that nothing is printed from the thread.
+    """
+
+    def __init__(self, function: Callable, *args, **kwargs) -> None:
+        from ikuanalysis.publish.export import ChildProcesses
+
+        self.children = ChildProcesses()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args, kwargs), daemon=True,
+                                        name=getattr(function, "__name__", "export-task"))
+        self._thread.start()
+
+    def _run(self, function: Callable, args: tuple, kwargs: dict) -> None:
+        try:
+            function(*args, children=self.children, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread by result()
+            self._error = exc
+
+    def result(self) -> None:
+        """Wait for the task (signals still interrupt the wait); raise what it raised."""
+        while self._thread.is_alive():
+            self._thread.join(0.1)
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self, wait_seconds: float = 10.0) -> None:
+        """Stop the task's subprocesses and wait (bounded) until the thread has ended; its error is dropped."""
+        if not self._thread.is_alive():
+            return
+        self.children.stop()
+        self._thread.join(wait_seconds)

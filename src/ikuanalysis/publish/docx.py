@@ -29,7 +29,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ikuanalysis.publish.export import ExportError
+from ikuanalysis.publish.export import ChildProcesses, ExportError
 from ikuanalysis.report.charts import WORD_PICTURE_CLASS
 
 BANNER_STYLE = "Banner"
@@ -41,7 +41,7 @@ _CORE_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2
 
 
 def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.datetime | None = None,
-                timeout: int = 120) -> None:
+                timeout: int = 120, children: ChildProcesses | None = None) -> None:
     """Write the Word chapter of the report page ``html_path`` to ``docx_path``.
 
     Args:
@@ -51,12 +51,15 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
         document_date: The date stamped as created/modified and on the zip entries
             (default 1 January 2000 UTC); the PDF's date, so reruns give the same bytes.
         timeout: Seconds allowed to pandoc.
+        children: Runs pandoc, so that another thread can stop it (the export stage makes the
+            Word chapter while the PDF is printed); a private one when omitted.
 
     Raises:
         ExportError: The page cannot be read, a chart has no picture for Word, or pandoc is
-            missing or failed.
+            missing or failed (:class:`ikuanalysis.publish.export.ExportCancelled`: it was stopped).
     """
     date = document_date or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    children = children or ChildProcesses()
     try:
         page = html_path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -66,9 +69,12 @@ def export_docx(html_path: Path, docx_path: Path, title: str, document_date: dt.
         work_dir = Path(work)
         body, swaps = stand_in_pictures(prepare_html(page))
         reference = work_dir / "reference.docx"
-        write_reference_docx(reference, timeout)
-        raw = run_pandoc(body, reference, date, timeout)
-    docx_path.write_bytes(normalise_docx(raw, date, title, swaps))
+        write_reference_docx(reference, timeout, children)
+        raw = run_pandoc(body, reference, date, timeout, children)
+    document = normalise_docx(raw, date, title, swaps)
+    if children.is_stopped:
+        return  # the stage failed or was interrupted meanwhile: its staging folder is going away
+    docx_path.write_bytes(document)
 
 
 def prepare_html(page: str) -> str:
@@ -197,10 +203,11 @@ def pandoc_path() -> str:
                           f"'pip install pypandoc-binary' (atau 'pip install -e .'). ({exc})") from None
 
 
-def _run(command: list[str], timeout: int, stdin: str | None = None, env: dict | None = None) -> bytes:
+def _run(command: list[str], timeout: int, stdin: str | None = None, env: dict | None = None,
+         children: ChildProcesses | None = None) -> bytes:
     try:
-        completed = subprocess.run(command, input=stdin.encode("utf-8") if stdin is not None else None,
-                                   capture_output=True, timeout=timeout, check=False, env=env)
+        completed = (children or ChildProcesses()).run(
+            command, timeout, stdin=stdin.encode("utf-8") if stdin is not None else None, env=env)
     except subprocess.TimeoutExpired:
         raise ExportError(f"Pandoc tidak selesai membuat dokumen Word dalam {timeout} detik dan dihentikan; "
                           "tidak ada hasil yang diubah. Jalankan lagi.") from None
@@ -213,37 +220,37 @@ def _run(command: list[str], timeout: int, stdin: str | None = None, env: dict |
     return completed.stdout
 
 
-def write_reference_docx(path: Path, timeout: int = 120) -> None:
+def write_reference_docx(path: Path, timeout: int = 120, children: ChildProcesses | None = None) -> None:
     """Write the reference document pandoc takes its styles from: pandoc's default, on A4.
 
     Margins 2.5 cm (text width 16 cm), body in 11 pt Calibri, the ``Banner`` paragraph style
     (bold, on a light amber shading with a border) and table captions kept with their table.
     Made once per process (``report --all`` exports many years).
     """
-    path.write_bytes(_reference_docx(timeout))
+    path.write_bytes(_reference_docx(timeout, children))
 
 
 _REFERENCE_LOCK = threading.Lock()
 
 
-def _reference_docx(timeout: int) -> bytes:
+def _reference_docx(timeout: int, children: ChildProcesses | None) -> bytes:
     with _REFERENCE_LOCK:
         if not _REFERENCE:
-            _REFERENCE.append(_build_reference_docx(timeout))
+            _REFERENCE.append(_build_reference_docx(timeout, children))
         return _REFERENCE[0]
 
 
 _REFERENCE: list[bytes] = []
 
 
-def _build_reference_docx(timeout: int) -> bytes:
+def _build_reference_docx(timeout: int, children: ChildProcesses | None) -> bytes:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
-    default = _run([pandoc_path(), "--print-default-data-file", "reference.docx"], timeout)
+    default = _run([pandoc_path(), "--print-default-data-file", "reference.docx"], timeout, children=children)
     document = docx.Document(io.BytesIO(default))
     for section in document.sections:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -286,7 +293,8 @@ def _build_reference_docx(timeout: int) -> bytes:
     return buffer.getvalue()
 
 
-def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120) -> bytes:
+def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120,
+               children: ChildProcesses | None = None) -> bytes:
     """Convert the prepared HTML to DOCX bytes with pandoc, offline and sandboxed.
 
     ``<h1>`` (made a ``Title`` paragraph by :func:`prepare_html`) stays the title, ``<h2>``/``<h3>``/``<h4>`` Heading 1/2/3; ``title``
@@ -297,7 +305,7 @@ def run_pandoc(body: str, reference: Path, date: dt.datetime, timeout: int = 120
     command = [pandoc_path(), "--sandbox", "--from=html", "--to=docx",
                f"--reference-doc={reference}", "--shift-heading-level-by=-1",
                "--metadata=lang:id-ID", "--output=-"]
-    return _run(command, timeout, stdin=body, env=env)
+    return _run(command, timeout, stdin=body, env=env, children=children)
 
 
 def normalise_docx(raw: bytes, date: dt.datetime, title: str = "", swaps: dict[bytes, bytes] | None = None) -> bytes:

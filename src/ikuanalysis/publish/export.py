@@ -2,11 +2,14 @@
 
 HTML: nbconvert in-process with our template (``templates/ikureport``): code hidden, our
 CSS inlined, charts as inline SVG, no script or external URL. PDF: headless Chromium
-prints that same HTML (``--print-to-pdf``), so the PDF is the report as seen on screen.
+prints that same HTML, so the PDF is the report as seen on screen: a browser started once per
+run and driven over the DevTools protocol (:mod:`ikuanalysis.publish.browser`), or, as the
+fallback, a one-off ``chromium --print-to-pdf`` (:func:`print_pdf_cli`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -22,6 +25,10 @@ from ikuanalysis.failures import MachineFailure, describe_os_error
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "IKUANALYSIS_BROWSER"
+# Offline and quiet: no GPU, no shared-memory size limit, nothing fetched or synced.
+BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic")
 _WRITE_FAILED = re.compile(r"Failed to write file (.+?): [^\n]*\((\d+)\)")
 _EXTERNAL = re.compile(r"""(?:src|href|action|data|poster)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -30,25 +37,15 @@ class ExportError(MachineFailure):
     """The HTML or PDF could not be produced (printer missing, crashed or hung): exit 3."""
 
 
-_EXPORTER_LOCK = threading.Lock()
-
-
+@functools.cache
 def make_exporter():
     """Return the HTML exporter (nbconvert with our template), built once per process.
 
-    Building it imports nbconvert and compiles its templates (about two seconds):
-    ``build_report`` does that in a background thread while the notebooks run, so the
-    export stage finds it ready. Thread-safe: a second caller waits for the first.
+    Building it imports nbconvert and loads the templates (about a second): ``build_report``
+    does that in a background thread while the notebooks run (:func:`warm_exporter`). Callers
+    hold ``_EXPORTER_LOCK``: the warm-up and the export never build or convert at once.
     """
-    with _EXPORTER_LOCK:
-        return _build_exporter()
-
-
-@functools.cache
-def _build_exporter():
-    import nbformat
-
-    exporter = _report_exporter_class()(
+    return _report_exporter_class()(
         template_name="ikureport",
         extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
         exclude_input=True,
@@ -56,9 +53,6 @@ def _build_exporter():
         exclude_output_prompt=True,
         exclude_markdown=False,
     )
-    # The templates compile at the first conversion: convert an empty notebook now.
-    exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": "-"}})
-    return exporter
 
 
 def _report_exporter_class():
@@ -88,12 +82,36 @@ def _report_exporter_class():
     return ReportHTMLExporter
 
 
+_EXPORTER_LOCK = threading.Lock()  # one conversion at a time: the warm-up's, then the export's
+
+
+def warm_exporter() -> None:
+    """Build the HTML exporter and convert a tiny notebook with it, so the first export is fast.
+
+    The first conversion of a process compiles the templates and loads the Markdown and
+    sanitiser machinery (about 0.3 s); ``build_report`` calls this in a background thread while
+    the notebooks run. The libraries of the PDF and Word steps are imported meanwhile too.
+    """
+    import nbformat
+
+    with _EXPORTER_LOCK:
+        exporter = make_exporter()
+        tiny = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python"}})
+        tiny.cells = [nbformat.v4.new_markdown_cell("# Judul\n\nTeks $x$.", id="judul"),
+                      nbformat.v4.new_code_cell("x", id="isi", execution_count=1, outputs=[nbformat.v4.new_output(
+                          "execute_result", data={"text/html": "<p>x</p>", "text/plain": "x"}, execution_count=1)])]
+        exporter.from_notebook_node(tiny, resources={"metadata": {"name": "warm-up"}})
+    import docx  # noqa: F401 - imported ahead for the Word chapter
+    import pikepdf  # noqa: F401 - imported ahead for the PDF's metadata
+
+
 def export_html(notebook_path: Path, title: str) -> str:
     """Return the report HTML of an executed notebook (inputs and prompts hidden)."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
-    html, _ = make_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    with _EXPORTER_LOCK:
+        html, _ = make_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return html
 
 
@@ -122,30 +140,66 @@ def find_browser() -> str:
     )
 
 
-def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date: dt.datetime | None = None) -> None:
+def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date: dt.datetime | None = None,
+              printer=None) -> None:
     """Print ``html_path`` to an A4 PDF with headless Chromium (offline, no header/footer).
 
-    The PDF's dates are set to ``document_date`` (default: :func:`document_date`) and its ID
-    is derived from its content, so printing the same page twice gives the same bytes.
+    The PDF's dates are set to ``document_date`` (default: :func:`ikuanalysis.paths.source_date`)
+    and its ID is derived from its content, so printing the same page twice gives the same bytes.
+
+    Args:
+        html_path: The page to print.
+        pdf_path: Where the PDF is written.
+        timeout: Seconds allowed to the whole print.
+        document_date: The date stamped in the PDF.
+        printer: A started :class:`ikuanalysis.publish.browser.PdfPrinter` to print with (it
+            falls back to :func:`print_pdf_cli` by itself); a one-off command-line print when omitted.
 
     Raises:
         ExportError: Chromium is missing, failed, or took longer than ``timeout`` seconds.
+        MachineFailure: The PDF could not be written (disk full, no permission).
+    """
+    if printer is not None:
+        printer.print_pdf(html_path, pdf_path, timeout=timeout, document_date=document_date)
+    else:
+        print_pdf_cli(html_path, pdf_path, timeout=timeout, document_date=document_date)
+
+
+def timeout_error(timeout: float) -> ExportError:
+    """Return the failure of a print that did not finish within ``timeout`` seconds."""
+    return ExportError(
+        f"Chromium tidak selesai mencetak PDF dalam {timeout} detik dan dihentikan; tidak ada hasil "
+        "yang diubah. Jalankan lagi; bila terulang, naikkan pdf_timeout_seconds di config/limits.yml."
+    )
+
+
+def print_pdf_cli(html_path: Path, pdf_path: Path, timeout: int = 120, document_date: dt.datetime | None = None,
+                  seconds: float | None = None) -> None:
+    """Print ``html_path`` to a PDF with a one-off ``chromium --headless --print-to-pdf``.
+
+    Args:
+        html_path: The page to print.
+        pdf_path: Where the PDF is written.
+        timeout: The configured bound, named in the message when it is reached.
+        document_date: The date stamped in the PDF (default: :func:`ikuanalysis.paths.source_date`).
+        seconds: The time actually left to this print (default ``timeout``): less when it is the
+            fallback of a print over the DevTools protocol that already used some.
+
+    Raises:
+        ExportError: Chromium is missing, failed, or took longer than allowed.
+        MachineFailure: Chromium could not write the file (disk full, no permission).
     """
     browser = find_browser()
     with tempfile.TemporaryDirectory(prefix="ikuanalysis-chromium-") as profile:
         command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--disable-quic", f"--user-data-dir={profile}",
+            browser, *BROWSER_FLAGS, f"--user-data-dir={profile}",
             "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri(),
         ]
         try:
-            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+            completed = subprocess.run(command, capture_output=True, text=True, check=False,
+                                       timeout=timeout if seconds is None else max(seconds, 0.001))
         except subprocess.TimeoutExpired:
-            raise ExportError(
-                f"Chromium tidak selesai mencetak PDF dalam {timeout} detik dan dihentikan; tidak ada hasil "
-                "yang diubah. Jalankan lagi; bila terulang, naikkan pdf_timeout_seconds di config/limits.yml."
-            ) from None
+            raise timeout_error(timeout) from None
         except OSError as exc:
             raise ExportError(f"Chromium ({browser}) tidak dapat dijalankan: {exc.strerror}. Pasang ulang "
                               "dengan 'make system-deps', lalu jalankan lagi.") from None
@@ -160,6 +214,64 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120, document_date
             f"{completed.stderr.strip()[-300:]}"
         )
     fix_pdf_metadata(pdf_path, document_date or paths.source_date())
+
+
+class ExportCancelled(ExportError):
+    """The export task was stopped from another thread (the run failed or was interrupted)."""
+
+
+class ChildProcesses:
+    """The subprocesses one export task runs, which another thread can stop at once.
+
+    The export stage makes the Word chapter in a thread while the main thread prints the PDF;
+    when the PDF fails or a signal arrives, the main thread calls :meth:`stop` so that pandoc
+    does not outlive the run.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self.is_stopped = False
+
+    def run(self, command: list[str], timeout: float, stdin: bytes | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+        """Run ``command`` like ``subprocess.run(capture_output=True)``, stoppable by :meth:`stop`.
+
+        Raises:
+            subprocess.TimeoutExpired: It took longer than ``timeout`` seconds (it was killed).
+            OSError: It could not be started.
+            ExportCancelled: :meth:`stop` was called (before or while it ran).
+        """
+        with self._lock:
+            if self.is_stopped:
+                raise ExportCancelled("Ekspor dihentikan.")
+            process = subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            self._running.add(process)
+        try:
+            out, err = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        if self.is_stopped:
+            raise ExportCancelled("Ekspor dihentikan.")
+        return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+    def stop(self) -> None:
+        """Kill the running subprocesses; every later :meth:`run` raises :class:`ExportCancelled`."""
+        with self._lock:
+            self.is_stopped = True
+            for process in self._running:
+                with contextlib.suppress(OSError):
+                    process.kill()
 
 
 def fix_pdf_metadata(pdf_path: Path, when: dt.datetime) -> None:
