@@ -1,5 +1,5 @@
 """Shared fixtures: the project's settings, the hand-counted fixture year and the builds shared
-by the whole run (tests/fixtures/shared.py)."""
+by the whole run (tests/fixtures/shared.py); how the tests are spread over the xdist workers."""
 
 from __future__ import annotations
 
@@ -68,3 +68,69 @@ def sample_reports(tmp_path_factory):
     shared.check_unchanged()
 
 
+
+# --- Spreading the tests over the xdist workers ------------------------------------------------
+#
+# As with ``--dist=loadfile`` (pyproject.toml), a test file is one unit of work, run whole on one
+# worker, so that a module's own build or project is made once; the notebooks (``make test`` runs
+# them in the same session) are one unit too, in order: 03_report reads what 01_clean and
+# 02_indicator wrote. The units are handed out slowest first, so that the long ones start at once
+# and the short ones fill the gaps at the end (xdist's own order is by number of tests, which put
+# the two-test, one-minute test_formats last). The order only changes how long the run takes,
+# never what a test sees; update it when a file becomes much slower or faster
+# (``pytest -n 2 --durations=40``). A module reading a shared build (``tiny_report``,
+# ``sample_reports`` above) is listed well after the first reader, so the other worker seldom
+# waits for the build. (``--dist=loadgroup`` with ``xdist_group`` marks would do the grouping,
+# but pytest-xdist 3.8 cannot rename the nodes of pytest 9, so the marks are ignored.)
+SLOW_FIRST = (
+    "tests/faults/test_kill.py",
+    "tests/e2e/test_integrity.py",
+    "tests/e2e/test_formats.py",  # makes the shared sample build
+    "tests/faults/test_timeouts.py",
+    "tests/e2e/test_batch.py",
+    "tests/faults/test_disk.py",
+    "tests/e2e/test_leaks.py",
+    "tests/property/test_bad_input.py",
+    "tests/e2e/test_report.py",  # makes the shared fixture-year build
+    "tests/test_decree_shape.py",
+    "tests/test_user_guide.py",
+    "tests/test_disclosure.py",
+    "tests/report/test_narasi_templates.py",
+    "notebooks",
+    "tests/ingest/test_workbook_scan.py",
+    "tests/e2e/test_sample_data.py",  # reads the shared sample build
+    "tests/report/test_golden_text.py",  # reads the shared fixture-year build
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None  # another --dist: pytest-xdist's own scheduler
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowFirstFiles(LoadFileScheduling):
+        """``--dist=loadfile`` with the notebooks as one unit, handing out the slowest units first."""
+
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return "notebooks" if path.endswith(".ipynb") else path
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:  # the queue is complete before the first unit is handed out
+                units = sorted(self.workqueue.items(), key=lambda unit: _rank(unit[0]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return SlowFirstFiles(config, log)
+
+
+def _rank(unit: str) -> int:
+    for rank, slow in enumerate(SLOW_FIRST):
+        if unit == slow or unit.startswith(slow + "/"):
+            return rank
+    return len(SLOW_FIRST)
