@@ -45,8 +45,7 @@ lint-imports: install-test ## Check the layer order of the stages (import-linter
 	$(BIN)/lint-imports
 
 test: install-test system-deps lint-imports ## Check the layer order, then run the whole test suite
-	$(BIN)/python -m pytest -n $(or $(JOBS),2)
-	$(BIN)/python -m pytest -n 0 notebooks
+	$(BIN)/python -m pytest -n $(or $(JOBS),2) tests notebooks
 
 sample-data: install ## Regenerate the synthetic sample registers in data/raw
 	$(BIN)/python scripts/make_sample_data.py

@@ -1,11 +1,19 @@
-"""Shared fixtures: the project's settings and the hand-counted fixture year."""
+"""Shared fixtures: the project's settings, the hand-counted fixture year and the builds shared
+by the whole run (tests/fixtures/shared.py); how the tests are spread over the xdist workers."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from ikuanalysis import paths
 from ikuanalysis.config import load_settings
+from tests.fixtures.shared import build_once
 from tests.fixtures.tiny_year import write_tiny_year
+
+SAMPLE_YEARS = (2025, 2022)  # 2025: four components; 2022: x4 had no cases, three
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +28,109 @@ def tiny_raw_root(tmp_path):
     root = tmp_path / "raw"
     write_tiny_year(root)
     return root
+
+
+def _build_tiny_report(folder):
+    from tests.report.golden import build_fixture_report
+
+    build_fixture_report(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_report(tmp_path_factory):
+    """The fixture year's report (``tests.report.golden.build_fixture_report``), built once per run.
+
+    Read only: a test that runs anything against these folders copies them first
+    (``tests.fixtures.shared.copy_build``). Returns the ReportPaths of the build.
+    """
+    shared = build_once(tmp_path_factory, "tiny-2025", _build_tiny_report)
+    yield paths.ReportPaths(raw_root=shared.folder / "raw", processed_root=shared.folder / "processed",
+                            output_root=shared.folder / "outputs", config_dir=paths.CONFIG_DIR)
+    shared.check_unchanged()
+
+
+def _build_sample_reports(folder):
+    for year in SAMPLE_YEARS:
+        done = subprocess.run([sys.executable, "-m", "ikuanalysis.cli", "report", "--year", str(year),
+                               "--raw-dir", str(paths.RAW_DIR), "--processed-dir", str(folder / "processed"),
+                               "--output-dir", str(folder / "outputs")], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory):
+    """``ikuanalysis report`` of the sample years 2025 then 2022 (data/raw), run once per run.
+
+    Read only (see ``tiny_report``). Returns the folder holding ``processed/`` and ``outputs/``.
+    """
+    shared = build_once(tmp_path_factory, "sample-2025-2022", _build_sample_reports)
+    yield shared.folder
+    shared.check_unchanged()
+
+
+
+# --- Spreading the tests over the xdist workers ------------------------------------------------
+#
+# As with ``--dist=loadfile`` (pyproject.toml), a test file is one unit of work, run whole on one
+# worker, so that a module's own build or project is made once; the notebooks (``make test`` runs
+# them in the same session) are one unit too, in order: 03_report reads what 01_clean and
+# 02_indicator wrote. The units are handed out slowest first, so that the long ones start at once
+# and the short ones fill the gaps at the end (xdist's own order is by number of tests, which put
+# the two-test, one-minute test_formats last). The order only changes how long the run takes,
+# never what a test sees; update it when a file becomes much slower or faster
+# (``pytest -n 2 --durations=40``). A module reading a shared build (``tiny_report``,
+# ``sample_reports`` above) is listed well after the first reader, so the other worker seldom
+# waits for the build. (``--dist=loadgroup`` with ``xdist_group`` marks would do the grouping,
+# but pytest-xdist 3.8 cannot rename the nodes of pytest 9, so the marks are ignored.)
+SLOW_FIRST = (
+    "tests/faults/test_kill.py",
+    "tests/e2e/test_integrity.py",
+    "tests/e2e/test_formats.py",  # makes the shared sample build
+    "tests/faults/test_timeouts.py",
+    "tests/e2e/test_batch.py",
+    "tests/faults/test_disk.py",
+    "tests/e2e/test_leaks.py",
+    "tests/property/test_bad_input.py",
+    "tests/e2e/test_report.py",  # makes the shared fixture-year build
+    "tests/test_decree_shape.py",
+    "tests/test_user_guide.py",
+    "tests/test_disclosure.py",
+    "tests/report/test_narasi_templates.py",
+    "notebooks",
+    "tests/ingest/test_workbook_scan.py",
+    "tests/e2e/test_sample_data.py",  # reads the shared sample build
+    "tests/report/test_golden_text.py",  # reads the shared fixture-year build
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None  # another --dist: pytest-xdist's own scheduler
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowFirstFiles(LoadFileScheduling):
+        """``--dist=loadfile`` with the notebooks as one unit, handing out the slowest units first."""
+
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return "notebooks" if path.endswith(".ipynb") else path
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:  # the queue is complete before the first unit is handed out
+                units = sorted(self.workqueue.items(), key=lambda unit: _rank(unit[0]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return SlowFirstFiles(config, log)
+
+
+def _rank(unit: str) -> int:
+    for rank, slow in enumerate(SLOW_FIRST):
+        if unit == slow or unit.startswith(slow + "/"):
+            return rank
+    return len(SLOW_FIRST)

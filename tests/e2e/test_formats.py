@@ -8,15 +8,11 @@ project's sample data. Charts are left out of the comparison: in all three they 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-
-from ikuanalysis import paths
 
 pytestmark = pytest.mark.e2e
 # A number as the report writes it: 1.225 · 93,06 · 93,06% · +3,30 · Rp1.850.000.000
@@ -81,14 +77,9 @@ def numbers(text):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("formats")
-    for year in (2025, 2022):
-        done = subprocess.run([sys.executable, "-m", "ikuanalysis.cli", "report", "--year", str(year),
-                               "--raw-dir", str(paths.RAW_DIR), "--processed-dir", str(root / "processed"),
-                               "--output-dir", str(root / "outputs")], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    return root / "outputs"
+def built(sample_reports):
+    """``report --year 2025`` then ``--year 2022`` of the sample, run once for the whole run (read only)."""
+    return sample_reports / "outputs"
 
 
 @pytest.mark.parametrize("year", [2025, 2022])

@@ -17,19 +17,15 @@ from ikuanalysis.ingest.store import read_cases
 from ikuanalysis.publish.export import find_external_references
 from tests.fixtures import tiny_year
 from tests.fixtures.leaks import LeakScanner
+from tests.fixtures.shared import copy_build
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Build the fixture year's report once for this module."""
-    root = tmp_path_factory.mktemp("e2e")
-    tiny_year.write_tiny_year(root / "raw")
-    where = ReportPaths(raw_root=root / "raw", processed_root=root / "processed",
-                        output_root=root / "outputs", config_dir=paths.CONFIG_DIR)
-    folder = build_report(tiny_year.YEAR, where, progress=lambda _line: None)
-    return where, folder
+def built(tiny_report):
+    """The fixture year's report, built once for the whole run (``tiny_report``; read only)."""
+    return tiny_report, tiny_report.output_root / str(tiny_year.YEAR)
 
 
 def load_json(folder):
@@ -137,10 +133,13 @@ BROKEN_X1 = """No;Nama Lembaga;Jenis PSKS;Kecamatan;Kelurahan;Tanggal;Aktif
 
 
 def test_broken_registers_list_every_error_and_change_nothing(built, tmp_path, capsys):
-    where, folder = built
+    shared, _ = built
     raw = tmp_path / "raw"
-    shutil.copytree(where.raw_root, raw)
+    shutil.copytree(shared.raw_root, raw)
     (raw / "2025" / "x1_psks.csv").write_text(BROKEN_X1, encoding="utf-8")
+    # The run is pointed at a copy of the published report: the shared build is never run against.
+    where = ReportPaths(raw_root=raw, processed_root=copy_build(shared.processed_root, tmp_path / "processed"),
+                        output_root=copy_build(shared.output_root, tmp_path / "outputs"), config_dir=paths.CONFIG_DIR)
     before = {p: p.read_bytes() for root in (where.processed_root, where.output_root) for p in root.rglob("*") if p.is_file()}
     args = ["--year", "2025", "--raw-dir", str(raw), "--processed-dir", str(where.processed_root),
             "--output-dir", str(where.output_root)]

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.report.golden import GOLDEN_DIR, build_fixture_report, section_samples, visible_text
+from tests.report.golden import GOLDEN_DIR, section_samples, visible_text
 
 
 def _diff(expected: str, actual: str) -> str:
@@ -19,8 +19,9 @@ def _diff(expected: str, actual: str) -> str:
 
 
 @pytest.mark.e2e
-def test_fixture_year_html_text_matches_golden(tmp_path):
-    folder = build_fixture_report(tmp_path)
+def test_fixture_year_html_text_matches_golden(tiny_report):
+    # tiny_report is build_fixture_report's build, made once for the run (tests/conftest.py).
+    folder = tiny_report.output_root / "2025"
     actual = visible_text((folder / "iku_2025.html").read_text(encoding="utf-8"))
     expected = (GOLDEN_DIR / "iku_2025.txt").read_text(encoding="utf-8")
     assert actual == expected, _diff(expected, actual)
