@@ -93,6 +93,8 @@ SLOW_FIRST = (
     "tests/property/test_bad_input.py",
     "tests/e2e/test_report.py",  # makes the shared fixture-year build
     "tests/test_decree_shape.py",
+    "tests/report/test_speed_unchanged.py",
+    "tests/e2e/test_quality_gates.py",
     "tests/test_user_guide.py",
     "tests/test_disclosure.py",
     "tests/report/test_narasi_templates.py",
