@@ -23,6 +23,7 @@ from pathlib import Path
 from ikuanalysis import paths
 from ikuanalysis.config import ConfigError, Limits, load_limits
 from ikuanalysis.failures import DataFailure, UsageFailure
+from ikuanalysis.formatting import format_number
 from ikuanalysis.paths import ReportPaths
 from ikuanalysis.pipeline import Stage, load_pipeline
 from ikuanalysis.publish import commit, manifest
@@ -200,7 +201,7 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
         else:
             run_export_stage(step, executed, stage, year, limits or Limits(),
                              Path(parameters["raw_root"]) / str(year), printer)
-        say(f"[{year}]     selesai dalam {time.perf_counter() - started:.1f} d")
+        say(f"[{year}]     selesai dalam {format_number(time.perf_counter() - started, 1)} detik")
 
 
 def run_export_stage(step: Stage, executed: Path | None, stage: Path, year: int, limits: Limits,
