@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -132,8 +133,6 @@ def folders(work: Path) -> list[str]:
 
 def tool_stages(stderr: str) -> dict[str, float]:
     """Seconds of each stage the tool prints (``[2025] 1/4 membersihkan register …`` / ``selesai dalam``)."""
-    import re
-
     found: dict[str, float] = {}
     for line_year, _index, _total, title, seconds in re.findall(
             r"\[(\d{4})\] (\d+)/(\d+) (.+?) …\n\[\1\]\s+selesai dalam ([\d.]+) d", stderr):
@@ -331,6 +330,22 @@ def measure_extras(base: Path, tag: str, env: dict) -> dict:
     return out
 
 
+def retried(measure_once, name: str, tag: str, retries: int, failures: list[dict]):
+    """Run ``measure_once``; when it fails, record the failure and run it again (at most ``retries`` times)."""
+    for attempt in range(retries + 1):
+        try:
+            return measure_once()
+        except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+            message = str(exc)
+            code = re.search(r"exit (-?\d+)", message)
+            failures.append({"what": name, "round": tag, "attempt": attempt + 1,
+                             "returncode": code[1] if code else "?",
+                             "message": bl.last_line(message.split("--- stdout ---")[0])})
+            say(f"[{tag}] {name} FAILED (attempt {attempt + 1}):\n{message[-3000:]}")
+            if attempt == retries:
+                raise
+
+
 def clean(result: dict) -> dict:
     return {k: v for k, v in result.items() if not k.startswith("_")}
 
@@ -345,6 +360,7 @@ def measure(args) -> dict:
     say(f"[machine] {bl.machine_line(info)} Load before the runs: {info['load1_start']}")
     results = {"machine": info, "rounds": args.rounds, "warmup": args.warmup, "extra_rounds": args.extra_rounds,
                "command": " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]]),
+               "retries": args.retries, "failures": [],
                "runs": {name: [] for name in (*CONTENDERS, *EXTRAS)}}
     base = Path(tempfile.mkdtemp(prefix="ikubench-report-"))
     try:
@@ -355,14 +371,17 @@ def measure(args) -> dict:
         for round_index in range(-args.warmup, args.rounds):
             tag = f"warmup{-round_index}" if round_index < 0 else f"r{round_index + 1}"
             for name in CONTENDERS:
-                result = measure_contender(name, base, tag, env, pandoc, browser)
+                result = retried(lambda n=name, t=tag: measure_contender(n, base, t, env, pandoc, browser),
+                                 name, tag, args.retries, results["failures"])
                 say(f"[{tag}] {name:<6} {result['seconds']:6.2f} s  (load before {result['load_before'] or 0:.2f}, "
                     f"others {result.get('other_cores', 0):.2f} cores)  "
                     + ", ".join(f"{k} {v:.2f}" for k, v in (result.get("stages") or result["parts"]).items()))
                 if round_index >= 0:
                     results["runs"][name].append({**clean(result), "round": round_index + 1})
             if 0 <= round_index < args.extra_rounds:
-                for name, result in measure_extras(base, tag, env).items():
+                extras = retried(lambda t=tag: measure_extras(base, t, env), "extras", tag, args.retries,
+                                 results["failures"])
+                for name, result in extras.items():
                     say(f"[{tag}] {name:<9} {result['seconds']:6.2f} s  (load before {result['load_before'] or 0:.2f}, "
                         f"others {result.get('other_cores', 0):.2f} cores)")
                     results["runs"][name].append({**clean(result), "round": round_index + 1})
@@ -460,6 +479,7 @@ def markdown(results: dict) -> str:
                          f"{f'{spread[0]:.2f} – {spread[1]:.2f}' if spread else '–'} | {bl.fmt_s(cpu)} |")
     lines += ["", "| goal | measured | met |", "|---|---:|:---:|"]
     lines += [f"| {label} | {shown} | {bl.met(ok)} |" for label, shown, ok in summary["goals"]]
+    lines += bl.failure_lines(results.get("failures", []), lambda f: f"{f['round']} {f['what']}")
     names = {"tool": "tool (stages it prints)", "cold": "cold (stages it prints)",
              "chain": "chain (commands)", "floor": "floor (inside the process)"}
     lines += ["", "Where the time goes (medians, seconds):", ""]
@@ -490,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=1, help="discarded rounds before them (default 1)")
     parser.add_argument("--extra-rounds", type=int, default=3,
                         help="rounds that also measure cold, --all --force and unchanged (default 3; 0: none)")
+    parser.add_argument("--retries", type=int, default=2,
+                        help="a failed run is recorded and run again, at most this many times (default 2)")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
     parser.add_argument("--write-docs", action="store_true", help=f"write '{SECTION}' of docs/performance.md")

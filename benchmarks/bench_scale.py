@@ -250,21 +250,27 @@ def measure(args) -> dict:
     say(f"[machine] {bl.machine_line(info)} Load before the runs: {info['load1_start']}")
     results = {"machine": info, "layout": layout.name, "repeat": args.repeat, "interval": args.interval,
                "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
+               "retries": args.retries, "failures": [],
                "sizes": {str(rows): {"manifest": manifests[rows], "validate": [], "report": []} for rows in sizes}}
     for index in range(args.repeat):
         for rows in sizes:
             for kind in ("validate", "report"):
                 if kind == "report" and args.validate_only:
                     continue
-                result = measure_one(kind, raw_root(layout.name, rows), env, args.interval)
-                results["sizes"][str(rows)][kind].append(result)
-                status = "ok" if result["returncode"] == 0 else f"FAILED (exit {result['returncode']})"
-                say(f"[run {index + 1}] {rows:>9,} {kind:<8} {result['wall_s']:7.2f} s (CPU {result['cpu_s']:.2f} s), "
-                    f"largest process {result['maxrss_mib']:,.0f} MiB, tree PSS {result['tree_pss_mib']:,.0f} MiB, "
-                    f"load before {result['load_before'] or 0:.2f}, others {result.get('other_cores') or 0:.2f} "
-                    f"cores: {status}")
-                if result["returncode"] != 0:
+                for attempt in range(args.retries + 1):
+                    result = measure_one(kind, raw_root(layout.name, rows), env, args.interval)
+                    status = "ok" if result["returncode"] == 0 else f"FAILED (exit {result['returncode']})"
+                    say(f"[run {index + 1}] {rows:>9,} {kind:<8} {result['wall_s']:7.2f} s (CPU {result['cpu_s']:.2f} "
+                        f"s), largest process {result['maxrss_mib']:,.0f} MiB, tree PSS {result['tree_pss_mib']:,.0f} "
+                        f"MiB, load before {result['load_before'] or 0:.2f}, others "
+                        f"{result.get('other_cores') or 0:.2f} cores: {status}")
+                    if result["returncode"] == 0:
+                        break
                     say(result.get("error_tail", ""))
+                    results["failures"].append({"rows": rows, "kind": kind, "run": index + 1, "attempt": attempt + 1,
+                                                "returncode": result["returncode"],
+                                                "message": bl.last_line(result.get("error_tail", ""))})
+                results["sizes"][str(rows)][kind].append(result)
     results["load1_end"] = bl.load1()
     return results
 
@@ -391,8 +397,8 @@ def markdown(results: dict) -> str:
                   "still dominates, above 1 = worse than linear; \"above base\" removes the smallest size's figure, "
                   "i.e. the fixed cost, before taking the slope):", "",
                   "| from → to | validate s / 10^5 | report s / 10^5 | report CPU s / 10^5 "
-                  "| largest process MiB / 10^5 | log-log validate time | log-log report time | log-log memory | log-log report time above base "
-                  "| log-log memory above base |",
+                  "| largest process MiB / 10^5 | log-log validate time | log-log report time | log-log memory "
+                  "| log-log report time above base | log-log memory above base |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for item in pairs:
             def v(key, digits=2, item=item):
@@ -419,6 +425,7 @@ def markdown(results: dict) -> str:
     goal("peak ≤ 1.2 GiB: largest process (`ru_maxrss`), validate and report", peak, GOALS["peak_mib"], "MiB")
     tree = max([row[k] for k in ("validate_tree_mib", "report_tree_mib") if k in row], default=None)
     goal("peak ≤ 1.2 GiB: whole tree (PSS sum, sampled), validate and report", tree, GOALS["peak_mib"], "MiB")
+    lines += bl.failure_lines(results.get("failures", []), lambda f: f"{f['rows']:,} rows, {f['kind']}")
     checks = [f"{rows:,} rows: validate {row['validate_verdict'][0]} errors, {row['validate_verdict'][1]:,} warnings; "
               f"x3 {row['x3']['rows_read']:,} rows read, {row['x3']['cases']:,} cases, {row['x3']['handled']:,} handled"
               for rows, row in table.items() if "x3" in row and "validate_verdict" in row]
@@ -437,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="layout of the large register (default v1, what the reader accepts today)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size and command (default 3; median shown)")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between memory samples of the tree")
+    parser.add_argument("--retries", type=int, default=2,
+                        help="a failed command is recorded and run again, at most this many times (default 2)")
     parser.add_argument("--validate-only", action="store_true", help="measure validate only")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if cached")
     parser.add_argument("--generate-only", action="store_true", help="only generate the data")

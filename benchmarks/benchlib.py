@@ -258,6 +258,25 @@ def met(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
 
 
+def last_line(text: str, limit: int = 300) -> str:
+    """The last non-empty line of a command's output (its error message), shortened."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else "")[:limit]
+
+
+def failure_lines(failures: list[dict], where) -> list[str]:
+    """Docs lines listing failed runs (each was retried; failures are not in the figures)."""
+    if not failures:
+        return []
+    out = ["", f"**{len(failures)} run(s) failed** and were run again (failed runs are not in the figures):", ""]
+    seen: dict[tuple, list[str]] = {}
+    for failure in failures:
+        seen.setdefault((failure["message"], failure["returncode"]), []).append(where(failure))
+    for (message, code), places in seen.items():
+        out.append(f"- {'; '.join(places)} (exit {code}): {message}")
+    return out
+
+
 def write_section(heading: str, body: str, path: Path = DOCS_FILE) -> None:
     """Write ``body`` under ``heading`` (a ``## `` line) of ``path``, replacing only that section.
 
