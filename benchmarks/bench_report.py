@@ -108,8 +108,12 @@ def run(cmd: list[str], env: dict, cwd: Path = bl.REPO) -> subprocess.CompletedP
     return done
 
 
+WAIT_IDLE = {"seconds": 0.0}  # --wait-idle: set by main()
+
+
 def timed(steps: list[tuple[str, list[str]]], env: dict) -> dict:
     """Run ``steps`` one after the other; return the wall time of all, of each, and the load figures."""
+    others_before = bl.wait_idle(WAIT_IDLE["seconds"])
     load = bl.load1()
     meter = bl.OtherLoad()
     started = time.perf_counter()
@@ -120,7 +124,8 @@ def timed(steps: list[tuple[str, list[str]]], env: dict) -> dict:
         parts[name] = time.perf_counter() - t0
         outputs[name] = done
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "parts": parts, "load_before": load, **meter.stop(), "_done": outputs}
+    return {"seconds": seconds, "parts": parts, "load_before": load, "others_before": others_before, **meter.stop(),
+            "_done": outputs}
 
 
 def cli() -> list[str]:
@@ -272,12 +277,12 @@ def floor_steps(work: Path, browser: str) -> list[tuple[str, list[str]]]:
 # --------------------------------------------------------------------------------------------
 
 
-def prepare(base: Path, env: dict) -> dict:
+def prepare(base: Path, env: dict, retries: int, failures: list[dict]) -> dict:
     """Build the two warm states every run copies: one year built (2021–2025 processed), and all years built."""
     made = {}
     for name, args in (("warm1", ["report", "--year", str(YEAR)]), ("warm5", ["report", "--all", "--jobs", "2"])):
         started = time.perf_counter()
-        run([*cli(), *args, *folders(base / name)], env)
+        retried(lambda a=args, n=name: run([*cli(), *a, *folders(base / n)], env), name, "prepare", retries, failures)
         made[name] = time.perf_counter() - started
         say(f"[prepare] {name}: {' '.join(args)} in {made[name]:.1f} s")
     return made
@@ -358,13 +363,14 @@ def measure(args) -> dict:
         bl.wait_for_quiet(args.wait_quiet, 0.5 * bl.usable_cores(), say)
     info = bl.machine_info()
     say(f"[machine] {bl.machine_line(info)} Load before the runs: {info['load1_start']}")
-    results = {"machine": info, "rounds": args.rounds, "warmup": args.warmup, "extra_rounds": args.extra_rounds,
+    results = {"machine": info, "wait_idle": args.wait_idle, "rounds": args.rounds, "warmup": args.warmup,
+               "extra_rounds": args.extra_rounds,
                "command": " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]]),
                "retries": args.retries, "failures": [],
                "runs": {name: [] for name in (*CONTENDERS, *EXTRAS)}}
     base = Path(tempfile.mkdtemp(prefix="ikubench-report-"))
     try:
-        results["prepare_s"] = prepare(base, env)
+        results["prepare_s"] = prepare(base, env, args.retries, results["failures"])
         probe = base / "probe"
         results["chain_commands"] = [show_command(cmd, probe, pandoc)
                                      for _name, cmd in chain_steps(probe, pandoc, browser)]
@@ -440,8 +446,9 @@ def summarise(results: dict) -> dict:
                  "chain": part_medians("chain", "parts"), "floor": part_medians("floor", "stages")}
     loads = [r["load_before"] for items in runs.values() for r in items if r.get("load_before") is not None]
     others = [r["other_cores"] for items in runs.values() for r in items if r.get("other_cores") is not None]
+    before = [r["others_before"] for items in runs.values() for r in items if r.get("others_before") is not None]
     return {"stats": stats, "ratios": ratios, "goals": goals, "breakdown": breakdown, "loads": loads,
-            "others": others}
+            "others": others, "others_before": before}
 
 
 def markdown(results: dict) -> str:
@@ -455,7 +462,8 @@ def markdown(results: dict) -> str:
         "",
         bl.machine_line(info),
         "",
-        bl.load_note(info, summary["loads"], summary["others"]),
+        bl.load_note(info, summary["loads"], summary["others"], wait_idle=results.get("wait_idle", 0),
+                     others_before=summary["others_before"]),
         "",
         "Sample data of `data/raw` (year 2025; 2021–2024 are its history). Wall times of whole commands, "
         "start-up included. Every run has fresh temporary folders prepared the same warm way: a copy of the "
@@ -514,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a failed run is recorded and run again, at most this many times (default 2)")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each measurement wait up to SECONDS until other processes use < 0.25 cores")
     parser.add_argument("--write-docs", action="store_true", help=f"write '{SECTION}' of docs/performance.md")
     parser.add_argument("--docs-file", type=Path, default=bl.DOCS_FILE, help="file written by --write-docs")
     parser.add_argument("--results-file", type=Path, default=RESULTS_FILE, help="where the results JSON is saved")
@@ -521,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor-child", metavar="JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    WAIT_IDLE["seconds"] = args.wait_idle
     if args.floor_child:
         print(json.dumps(floor_child(json.loads(args.floor_child))))
         return 0

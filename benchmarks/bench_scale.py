@@ -203,7 +203,7 @@ _X3 = re.compile(r"x3: (\d+) dari (\d+) kasus ditangani \((\d+) baris dibaca")
 _VERDICT = re.compile(r"(\d+) kesalahan, (\d+) peringatan")
 
 
-def measure_one(kind: str, root: Path, env: dict, interval: float) -> dict:
+def measure_one(kind: str, root: Path, env: dict, interval: float, wait_idle: float = 0) -> dict:
     cli = bl.venv_tool("ikuanalysis")
     with tempfile.TemporaryDirectory(prefix=f"ikubench-scale-{kind}-") as tmp:
         work = Path(tmp)
@@ -213,7 +213,9 @@ def measure_one(kind: str, root: Path, env: dict, interval: float) -> dict:
             cmd = [cli, "report", "--year", str(YEAR), "--raw-dir", str(root), "--processed-dir",
                    str(work / "processed"), "--output-dir", str(work / "outputs")]
         log = work / "log.txt"
+        others_before = bl.wait_idle(wait_idle)
         result = bl.run_wrapped(cmd, env, log, interval, TIMEOUT)
+        result["others_before"] = others_before
         text = log.read_text(encoding="utf-8", errors="replace")
         if result["returncode"] != 0:
             result["error_tail"] = text[-1500:]
@@ -248,7 +250,8 @@ def measure(args) -> dict:
         bl.wait_for_quiet(args.wait_quiet, 0.5 * bl.usable_cores(), say)
     info = bl.machine_info()
     say(f"[machine] {bl.machine_line(info)} Load before the runs: {info['load1_start']}")
-    results = {"machine": info, "layout": layout.name, "repeat": args.repeat, "interval": args.interval,
+    results = {"machine": info, "wait_idle": args.wait_idle, "layout": layout.name, "repeat": args.repeat,
+               "interval": args.interval,
                "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
                "retries": args.retries, "failures": [],
                "sizes": {str(rows): {"manifest": manifests[rows], "validate": [], "report": []} for rows in sizes}}
@@ -258,7 +261,7 @@ def measure(args) -> dict:
                 if kind == "report" and args.validate_only:
                     continue
                 for attempt in range(args.retries + 1):
-                    result = measure_one(kind, raw_root(layout.name, rows), env, args.interval)
+                    result = measure_one(kind, raw_root(layout.name, rows), env, args.interval, args.wait_idle)
                     status = "ok" if result["returncode"] == 0 else f"FAILED (exit {result['returncode']})"
                     say(f"[run {index + 1}] {rows:>9,} {kind:<8} {result['wall_s']:7.2f} s (CPU {result['cpu_s']:.2f} "
                         f"s), largest process {result['maxrss_mib']:,.0f} MiB, tree PSS {result['tree_pss_mib']:,.0f} "
@@ -327,7 +330,7 @@ def slopes(table: dict) -> list[dict]:
     if len(sizes) >= 3:
         base = table[sizes[0]]
         for item in out[1:]:
-            for key in ("validate_s", "report_s", "report_maxrss_mib"):
+            for key in ("validate_s", "report_s", "validate_cpu_s", "report_cpu_s", "report_maxrss_mib"):
                 lo, hi = table[item["from"]].get(key), table[item["to"]].get(key)
                 if lo and hi and base.get(key) and lo > base[key] and hi > base[key]:
                     item[f"{key}_loglog_above_base"] = (math.log((hi - base[key]) / (lo - base[key]))
@@ -353,6 +356,8 @@ def markdown(results: dict) -> str:
              if r.get("load_before") is not None]
     others = [r["other_cores"] for s in results["sizes"].values() for k in ("validate", "report") for r in s[k]
               if r.get("other_cores") is not None]
+    before = [r["others_before"] for s in results["sizes"].values() for k in ("validate", "report") for r in s[k]
+              if r.get("others_before") is not None]
     lines = [
         f"Measured {info['date_utc']} with `benchmarks/bench_scale.py` (`{results['command']}`), layout "
         f"`{layout.name}` ({layout.description}); {results['repeat']} run(s) per size and command, sizes interleaved.",
@@ -360,7 +365,7 @@ def markdown(results: dict) -> str:
         bl.machine_line(info),
         "",
         bl.load_note(info, loads, others, hint="wall times are inflated and vary, CPU times are the steadier "
-                     "figure; memory is not affected"),
+                     "figure; memory is not affected", wait_idle=results.get("wait_idle", 0), others_before=before),
         "",
         "One year folder (2025) per size: the large x3 register plus tiny (25-row) x1, x2 and x4 registers, generated "
         "by the `bench_clean.py` generator (seeded; the registers pass validation with warnings). Each command runs "
@@ -393,21 +398,28 @@ def markdown(results: dict) -> str:
             f"| {bl.fmt_mib(row.get('report_maxrss_mib'))} | {bl.fmt_mib(row.get('report_tree_mib'))} "
             f"| {kinds or '–'} |")
     if pairs:
-        lines += ["", "Slopes between sizes (per 10^5 more rows; log-log slope: 1 = linear, below 1 = a fixed cost "
-                  "still dominates, above 1 = worse than linear; \"above base\" removes the smallest size's figure, "
-                  "i.e. the fixed cost, before taking the slope):", "",
-                  "| from → to | validate s / 10^5 | report s / 10^5 | report CPU s / 10^5 "
-                  "| largest process MiB / 10^5 | log-log validate time | log-log report time | log-log memory "
-                  "| log-log report time above base | log-log memory above base |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for item in pairs:
-            def v(key, digits=2, item=item):
-                return f"{item[key]:.{digits}f}" if key in item else "–"
-            lines.append(
-                f"| {item['from']:,} → {item['to']:,} | {v('validate_s_per_1e5', 3)} | {v('report_s_per_1e5', 3)} "
-                f"| {v('report_cpu_s_per_1e5', 3)} | {v('report_maxrss_mib_per_1e5', 1)} | {v('validate_s_loglog')} "
-                f"| {v('report_s_loglog')} | {v('report_maxrss_mib_loglog')} | {v('report_s_loglog_above_base')} "
-                f"| {v('report_maxrss_mib_loglog_above_base')} |")
+        def v(item, key, digits=2):
+            return f"{item[key]:.{digits}f}" if key in item else "–"
+
+        lines += ["", "Growth between sizes, per 10^5 more rows (wall-time medians; CPU medians of the whole tree; "
+                  "peak RSS of the largest process):", "",
+                  "| from → to | validate s | validate CPU s | report s | report CPU s | report largest process MiB |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {i['from']:,} → {i['to']:,} | {v(i, 'validate_s_per_1e5', 3)} "
+                  f"| {v(i, 'validate_cpu_s_per_1e5', 3)} "
+                  f"| {v(i, 'report_s_per_1e5', 3)} | {v(i, 'report_cpu_s_per_1e5', 3)} "
+                  f"| {v(i, 'report_maxrss_mib_per_1e5', 1)} |" for i in pairs]
+        lines += ["", "Log-log slopes between sizes (ln ratio of the figures / ln ratio of the rows): 1 = linear, "
+                  "below 1 = a fixed cost (start-up, kernel, Chromium) still weighs, above 1 = worse than linear. "
+                  "\"Above base\" first subtracts the smallest size's figure (the fixed cost) from both: the slope of "
+                  "the size-dependent part.", "",
+                  "| from → to | validate time | validate CPU | report time | report CPU | report memory "
+                  "| report CPU above base | report memory above base |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {i['from']:,} → {i['to']:,} | {v(i, 'validate_s_loglog')} | {v(i, 'validate_cpu_s_loglog')} "
+                  f"| {v(i, 'report_s_loglog')} | {v(i, 'report_cpu_s_loglog')} | {v(i, 'report_maxrss_mib_loglog')} "
+                  f"| {v(i, 'report_cpu_s_loglog_above_base')} | {v(i, 'report_maxrss_mib_loglog_above_base')} |"
+                  for i in pairs]
     goal_row = table.get(GOAL_ROWS)
     lines += ["", f"| goal at {GOAL_ROWS:,} rows | measured | met |", "|---|---:|:---:|"]
 
@@ -451,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate-only", action="store_true", help="only generate the data")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each measurement wait up to SECONDS until other processes use < 0.25 cores")
     parser.add_argument("--write-docs", action="store_true", help=f"write '{SECTION}' of docs/performance.md")
     parser.add_argument("--docs-file", type=Path, default=bl.DOCS_FILE, help="file written by --write-docs")
     parser.add_argument("--results-file", type=Path, default=RESULTS_FILE, help="where the results JSON is saved")

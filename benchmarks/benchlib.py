@@ -106,6 +106,28 @@ def wait_for_quiet(max_wait: float, threshold: float, say=print) -> float | None
     return load
 
 
+def wait_idle(max_wait: float, threshold_cores: float = 0.25, window: float = 2.0) -> float | None:
+    """Before a measurement: wait up to ``max_wait`` s until other processes use < ``threshold_cores``.
+
+    Nothing of ours runs at that moment, so the machine's busy CPU time over a ``window``-second
+    sample is other people's work. Returns the cores they used in the last window (None: no
+    ``/proc/stat``); ``max_wait`` 0 returns None at once.
+    """
+    if max_wait <= 0:
+        return None
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    deadline = time.monotonic() + max_wait
+    while True:
+        before, started = _busy_jiffies(), time.perf_counter()
+        time.sleep(window)
+        after = _busy_jiffies()
+        if before is None or after is None:
+            return None
+        used = (after - before) / tick / (time.perf_counter() - started)
+        if used < threshold_cores or time.monotonic() >= deadline:
+            return used
+
+
 def _busy_jiffies() -> int | None:
     """CPU time spent by every process on the machine so far (/proc/stat, clock ticks)."""
     try:
@@ -218,7 +240,8 @@ BUSY_HINT = ("wall times are inflated and vary; the ratios between contenders me
              "the steadier figures, and CPU times more than wall times")
 
 
-def load_note(info: dict, loads: list[float], others: list[float], hint: str = BUSY_HINT) -> str:
+def load_note(info: dict, loads: list[float], others: list[float], hint: str = BUSY_HINT, wait_idle: float = 0,
+              others_before: list[float] | None = None) -> str:
     """The paragraph on how busy the machine was; flags a busy machine in bold."""
     cores = info["cores"]
     start = info.get("load1_start")
@@ -230,6 +253,10 @@ def load_note(info: dict, loads: list[float], others: list[float], hint: str = B
         text += (f"; other processes took on average {statistics.median(others):.2f} cores "
                  f"(up to {max(others):.2f}) of the {cores} during the measurements")
     text += "."
+    if wait_idle and others_before:
+        text += (f" Before each measurement the script waited (up to {wait_idle:g} s) for other processes to use "
+                 f"less than 0.25 cores; they used {statistics.median(others_before):.2f} (median, up to "
+                 f"{max(others_before):.2f}) when it started.")
     busy = (start is not None and start >= 0.5 * cores) or (others and statistics.median(others) >= 0.25 * cores)
     if busy:
         text += f"\n\n**Note: the machine was busy** (shared with other work) while this ran: {hint}."
@@ -258,7 +285,7 @@ def met(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
 
 
-def last_line(text: str, limit: int = 300) -> str:
+def last_line(text: str, limit: int = 500) -> str:
     """The last non-empty line of a command's output (its error message), shortened."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return (lines[-1] if lines else "")[:limit]
