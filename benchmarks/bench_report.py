@@ -140,9 +140,10 @@ def tool_stages(stderr: str) -> dict[str, float]:
     """Seconds of each stage the tool prints (``[2025] 1/4 membersihkan register …`` / ``selesai dalam``)."""
     found: dict[str, float] = {}
     for line_year, _index, _total, title, seconds in re.findall(
-            r"\[(\d{4})\] (\d+)/(\d+) (.+?) …\n\[\1\]\s+selesai dalam ([\d.]+) d", stderr):
+            r"\[(\d{4})\] (\d+)/(\d+) (.+?) …\n\[\1\]\s+selesai dalam ([\d.,]+) detik", stderr):
         key = title if line_year == str(YEAR) else f"{line_year} {title}"
-        found[key] = found.get(key, 0.0) + float(seconds)
+        # Indonesian format: "1.234,5" (thousands dot, decimal comma)
+        found[key] = found.get(key, 0.0) + float(seconds.replace(".", "").replace(",", "."))
     return found
 
 
