@@ -32,7 +32,9 @@ def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(
     assert f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun 2026" in str(caught.value)
     assert not (tmp_path / "outputs" / "2026").exists() and not (tmp_path / "processed" / "2026").exists()
 
-    (folder / "sumber.yml").write_text(ACCEPT_X2_X3, encoding="utf-8")
+    (folder / "X3-bansos.csv").rename(folder / "DAFTAR PENERIMA BANSOS 2026 FINAL.csv")  # as it was sent
+    (folder / "sumber.yml").write_text(ACCEPT_X2_X3 + 'berkas:\n  - pola: "daftar penerima bansos*.csv"\n'
+                                       "    komponen: x3\n", encoding="utf-8")
     out = build_report(2026, where, progress=lambda _line: None, as_of=dt.date(2026, 12, 1))
     text = visible_text((out / "iku_2026.html").read_text(encoding="utf-8"))
     first_screen = text.split("Daftar isi")[0]
@@ -40,6 +42,9 @@ def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(
     assert (f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun laporan (tidak dihitung); "
             "diterima evaluator di sumber.yml dengan alasan: “Register x3 2026 baru memuat penyaluran Desember 2025; "
             "dikeluarkan sesuai aturan.”") in first_screen
+    methodology = text.split("Metodologi dan asumsi")[-1]
+    assert ("Catatan evaluator (sumber.yml) yang diterapkan: DAFTAR PENERIMA BANSOS 2026 FINAL.csv: Menurut sumber.yml "
+            "(pola 'daftar penerima bansos*.csv'), berkas ini adalah register komponen x3.") in methodology
     quality = text.split("Kualitas data")[-1]
     assert "Gerbang mutu yang dilanggar dan diterima" in quality and f"{X2_ROWS} dari {X2_ROWS} baris" in quality
     gates = json.loads((out / "iku_2026.json").read_text(encoding="utf-8"))["quality_gates"]

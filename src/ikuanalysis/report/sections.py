@@ -154,8 +154,11 @@ def disclosure_context(k: int) -> dict:
             "hidden": HIDDEN}
 
 
-def methodology_section(settings: Settings, year: int, history_years: list[int]) -> Html:
-    """Return the methods and assumptions behind every figure of the report."""
+def methodology_section(settings: Settings, year: int, history_years: list[int], summary: dict | None = None) -> Html:
+    """Return the methods and assumptions behind every figure of the report.
+
+    ``summary`` (the cleaning summary) names the ``sumber.yml`` entries applied to the files.
+    """
     iku = settings.iku
     target = iku.target_for(year)
     return _render("metodologi.html.j2", settings, year=year, component_ids=[c.id for c in iku.components],
@@ -163,7 +166,8 @@ def methodology_section(settings: Settings, year: int, history_years: list[int])
                    direction=iku.indicator.direction, bands_source=iku.rating_bands_source,
                    target=format_percent(target.value, 0), target_source=target.source,
                    renstra_source=iku.renstra.source, history_years=[str(y) for y in history_years],
-                   rule=disclosure_context(iku.policies.disclosure_k))
+                   rule=disclosure_context(iku.policies.disclosure_k),
+                   sumber_entries=(summary or {}).get("sumber_entries", []))
 
 
 def footer(settings: Settings, parameters: dict, generated: dt.datetime | None = None) -> Html:
