@@ -176,11 +176,19 @@ class GateThreshold(_Frozen):
     min_rows: int = Field(ge=1)  # ... and at least this many rows: a breach
 
 
+class JumpThreshold(_Frozen):
+    """When a component's denominator jumped from the previous year's (gate ``lonjakan``)."""
+
+    below: float = Field(gt=0, lt=1)  # under this share of last year's
+    above: float = Field(gt=1)  # over this multiple of last year's
+
+
 class QualityGates(_Frozen):
     """The thresholds of the quality gates (``quality_gates`` in ``iku.yml``)."""
 
     di_luar_tahun: GateThreshold = GateThreshold(majority_share=0.5, share=0.10, min_rows=5)
     status_kosong: GateThreshold = GateThreshold(majority_share=0.5, share=0.20, min_rows=5)
+    lonjakan: JumpThreshold = JumpThreshold(below=0.5, above=2.0)
 
 
 class IkuConfig(_Frozen):

@@ -269,3 +269,25 @@ def test_quality_section_names_reasons_by_their_meaning_not_their_code(settings)
     assert f"<td>{load_catalogue().problems['date_other_year'].arti}</td>" in html
     assert "date_other_year" not in html and "<th>Arti</th>" in html
     assert '<td class="num">3</td>' in html
+
+
+def test_the_first_screen_warns_of_a_jump_or_a_vanished_component_against_last_year(settings):
+    """Contract §1.8, warning-only gates: lonjakan (below half or above twice), tanpa_kasus."""
+    import pandas as pd
+
+    from ikuanalysis.indicator.compute import compute_indicator
+    from tests.report.golden import visible_text
+
+    def year(year, **counts):
+        rows = [(cid, "Pahandut", "J", "register", num, den) for cid, (num, den) in counts.items()]
+        frame = pd.DataFrame(rows, columns=["component", "kecamatan", "jenis", "source", "numerator", "denominator"])
+        return compute_indicator(frame, settings.iku, year)
+
+    before = year(2024, x1=(10, 100), x2=(5, 10), x3=(40, 40), x4=(3, 4))
+    now = year(2025, x1=(10, 49), x2=(5, 20), x3=(0, 0), x4=(3, 4))  # 49 < 50; 20 = twice (not above)
+    text = visible_text(str(sections.gate_notice({"quality_gates": []}, settings, now, before)))
+    assert text.splitlines() == [
+        "PERIKSA KELENGKAPAN DATA. Penyebut komponen x1 turun tajam: 49 kasus, dibanding 100 pada TA 2024. "
+        "Komponen x3 tidak punya kasus, padahal TA 2024 ada 40 kasus. Pastikan register yang dikirim lengkap "
+        "sebelum angka dikutip."]
+    assert str(sections.gate_notice({"quality_gates": []}, settings, now, None)) == ""

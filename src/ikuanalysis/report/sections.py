@@ -54,10 +54,36 @@ def gate_rows(summary: dict) -> list[dict]:
             for g in summary.get("quality_gates", []) if g.get("accepted")]
 
 
-def gate_notice(summary: dict, settings: Settings | None = None) -> Html:
-    """Return the first-screen notice of quality gates breached and accepted in ``sumber.yml`` ('' when none)."""
+def jump_warnings(result: IndicatorResult, previous: IndicatorResult | None, settings: Settings) -> list[dict]:
+    """Return the warning-only gates (contract §1.8) against the previous year: ``lonjakan``
+    (a denominator below or above the configured multiples of last year's) and ``tanpa_kasus``
+    (cases last year, none now), formatted for the wording."""
+    if previous is None:
+        return []
+    jump = settings.iku.quality_gates.lonjakan
+    before = {c.id: c.denominator for c in previous.components}
+    warnings = []
+    for component in result.components:
+        last = before.get(component.id, 0)
+        if last <= 0:
+            continue
+        rule = ("tanpa_kasus" if component.denominator == 0 else
+                "lonjakan" if not jump.below * last <= component.denominator <= jump.above * last else "")
+        if rule:
+            warnings.append({"rule": rule, "component": component.id, "now": format_number(component.denominator),
+                             "before": format_number(last), "year": previous.year,
+                             "direction": "turun" if component.denominator < last else "naik"})
+    return warnings
+
+
+def gate_notice(summary: dict, settings: Settings | None = None, result: IndicatorResult | None = None,
+                previous: IndicatorResult | None = None) -> Html:
+    """Return the first-screen notice of the quality gates ('' when none): breaches accepted in
+    ``sumber.yml`` with their reasons, and the warnings against the previous year."""
+    settings = settings or default_settings()
     rows = gate_rows(summary)
-    return _render("gerbang_mutu.html.j2", settings or default_settings(), gates=rows) if rows else Html("")
+    jumps = jump_warnings(result, previous, settings) if result is not None else []
+    return _render("gerbang_mutu.html.j2", settings, gates=rows, jumps=jumps) if rows or jumps else Html("")
 
 
 def title_block(settings: Settings, result: IndicatorResult, is_sample: bool) -> Html:
