@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from ikuanalysis.failures import MachineFailure, RunInterrupted
-from ikuanalysis.publish import browser, export
+from ikuanalysis.publish import export
 from ikuanalysis.publish.browser import PdfPrinter, group_members
 from ikuanalysis.publish.export import ExportError
 
@@ -251,7 +251,7 @@ def test_a_full_disk_is_a_machine_failure_naming_the_pdf_and_leaves_nothing(tmp_
     def full(source, target):
         raise OSError(errno.ENOSPC, "No space left on device", str(source))
 
-    monkeypatch.setattr(browser.os, "replace", full)
+    monkeypatch.setattr(export.os, "replace", full)
     with PdfPrinter() as printer, pytest.raises(MachineFailure) as raised:
         printer.print_pdf(page, tmp_path / "uji.pdf", timeout=60, document_date=DATE)
     assert str(raised.value).startswith(f"Ruang disk habis saat menulis {tmp_path / 'uji.pdf'}. Tidak ada hasil")

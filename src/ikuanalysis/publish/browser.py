@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from ikuanalysis import paths
-from ikuanalysis.failures import describe_os_error, interrupts_deferred
+from ikuanalysis.failures import interrupts_deferred
 from ikuanalysis.publish import export
 from ikuanalysis.publish.export import ExportError
 
@@ -329,8 +329,7 @@ class PdfPrinter:
         except BaseException:  # an interrupt mid-print: the browser's state is unknown
             self.close()
             raise
-        write_atomically(pdf_path, data)
-        export.fix_pdf_metadata(pdf_path, document_date or paths.source_date())
+        export.write_atomically(pdf_path, export.fixed_pdf_bytes(data, document_date or paths.source_date()))
 
     def _print_over_devtools(self, html_path: Path, deadline: float, connect_deadline: float) -> bytes:
         self.start()
@@ -366,22 +365,3 @@ class PdfPrinter:
         if not data.startswith(b"%PDF"):
             raise DevToolsFailure("printToPDF returned something that is not a PDF")
         return data
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    Raises:
-        MachineFailure: The disk is full, read-only or not writable.
-        ExportError: Another operating-system error.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise describe_os_error(exc.errno, str(path)) or ExportError(
-            f"PDF tidak dapat ditulis ke {path}: {exc.strerror}. Periksa folder hasil, lalu jalankan lagi.") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import io
 import os
 import re
 import shutil
@@ -275,15 +276,46 @@ class ChildProcesses:
 
 
 def fix_pdf_metadata(pdf_path: Path, when: dt.datetime) -> None:
-    """Set a PDF's dates to ``when``, drop its XMP packet and derive its ID from its content."""
+    """Set a PDF's dates to ``when``, drop its XMP packet and derive its ID from its content.
+
+    Raises:
+        MachineFailure: The fixed PDF could not be written (disk full, no permission).
+    """
+    write_atomically(pdf_path, fixed_pdf_bytes(pdf_path.read_bytes(), when))
+
+
+def fixed_pdf_bytes(data: bytes, when: dt.datetime) -> bytes:
+    """Return the PDF ``data`` with its dates set to ``when``, no XMP packet and an ID derived from its content.
+
+    Done in memory: qpdf writing to a full disk aborts the whole process instead of raising.
+    """
     import pikepdf
 
     stamp = when.strftime("D:%Y%m%d%H%M%SZ")
-    temporary = pdf_path.with_name(pdf_path.name + ".tmp")
-    with pikepdf.open(pdf_path) as pdf:
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         pdf.docinfo["/CreationDate"] = stamp
         pdf.docinfo["/ModDate"] = stamp
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
-        pdf.save(temporary, deterministic_id=True)
-    os.replace(temporary, pdf_path)
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises:
+        MachineFailure: The disk is full, read-only or not writable (the message names ``path``).
+        ExportError: Another operating-system error.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise describe_os_error(exc.errno, str(path)) or ExportError(
+            f"PDF tidak dapat ditulis ke {path}: {exc.strerror}. Periksa folder hasil, lalu jalankan lagi.") from None
