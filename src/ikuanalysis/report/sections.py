@@ -50,7 +50,7 @@ def gate_rows(summary: dict) -> list[dict]:
     return [{"rule": g["rule"], "label": GATE_LABELS.get(g["rule"], g["rule"]), "component": g["component"],
              "breaching": format_number(g["breaching"]), "rows": format_number(g["rows"]),
              "share": format_percent(g["breaching"] / g["rows"] * 100, 1) if g["rows"] else "–",
-             "reason": g["reason"]}
+             "reason": g["reason"].rstrip(" .")}  # the wording closes the sentence
             for g in summary.get("quality_gates", []) if g.get("accepted")]
 
 
