@@ -85,23 +85,23 @@ def sample_reports(tmp_path_factory):
 SLOW_FIRST = (
     "tests/faults/test_kill.py",
     "tests/e2e/test_integrity.py",
-    "tests/e2e/test_formats.py",  # makes the shared sample build
-    "tests/faults/test_timeouts.py",
+    "tests/property/test_bad_input.py",
+    "tests/e2e/test_formats.py",  # the first reader of sample_reports: builds it
     "tests/e2e/test_batch.py",
     "tests/faults/test_disk.py",
+    "tests/faults/test_timeouts.py",  # the first reader of tiny_report: builds it
     "tests/e2e/test_leaks.py",
-    "tests/property/test_bad_input.py",
-    "tests/e2e/test_report.py",  # makes the shared fixture-year build
     "tests/test_decree_shape.py",
     "tests/report/test_speed_unchanged.py",
     "tests/e2e/test_quality_gates.py",
     "tests/test_user_guide.py",
+    "tests/e2e/test_report.py",
     "tests/test_disclosure.py",
     "tests/report/test_narasi_templates.py",
     "notebooks",
     "tests/ingest/test_workbook_scan.py",
-    "tests/e2e/test_sample_data.py",  # reads the shared sample build
-    "tests/report/test_golden_text.py",  # reads the shared fixture-year build
+    "tests/e2e/test_sample_data.py",
+    "tests/report/test_golden_text.py",
 )
 
 

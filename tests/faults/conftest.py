@@ -59,13 +59,18 @@ def write_project(home: Path, limits: dict | None = None) -> Path:
         if source.stem in STAGE_NOTEBOOKS:
             notebook.cells.append(nbformat.v4.new_code_cell(HOLD_CELL.format(name=source.stem), id="fault-hold"))
         nbformat.write(notebook, home / "notebooks" / source.name)
-    (home / "config" / "limits.yml").write_text(
-        "".join(f"{key}: {value}\n" for key, value in {**LIMITS, **(limits or {})}.items()), encoding="utf-8")
+    write_limits(home, limits)
     write_tiny_year(home / "data" / "raw")
     for name, text in (("slow_printer", SLOW_PRINTER), ("crashing_printer", CRASHING_PRINTER)):
         (home / name).write_text(text, encoding="utf-8")
         (home / name).chmod(0o755)
     return home
+
+
+def write_limits(home: Path, limits: dict | None = None) -> None:
+    """Write the project's ``config/limits.yml``: ``LIMITS``, overridden by ``limits``."""
+    (home / "config" / "limits.yml").write_text(
+        "".join(f"{key}: {value}\n" for key, value in {**LIMITS, **(limits or {})}.items()), encoding="utf-8")
 
 
 @dataclass
