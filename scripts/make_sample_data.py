@@ -43,6 +43,9 @@ PLAN = {"x1": {2021: (160, .79), 2022: (178, .82), 2023: (196, .85), 2024: (215,
         "x2": {2021: (850, .74), 2022: (925, .78), 2023: (1010, .83), 2024: (1105, .86), 2025: (1225, .895)},
         "x3": {2021: (7800, .81), 2022: (8650, .85), 2023: (9700, .88), 2024: (10850, .92), 2025: (12150, .945)},
         "x4": {2021: (0, .72), 2022: (0, 0), 2023: (0, .86), 2024: (0, .93), 2025: (0, .97)}}
+# Month spellings parsed since contract v2: the sample keeps the spellings it was made with, so that
+# growing the vocabulary of config/aliases.yml does not rewrite its files.
+MONTHS_SINCE_V2 = frozenset({"peb", "mrt", "agst", "nop"})
 EXCLUDED = {"x1": (1, 3), "x2": (4, 8), "x3": (10, 18), "x4": (3, 6)}  # rows dated outside the year
 NIK_SHARE = {"x1": .95, "x2": .96, "x3": .99, "x4": .9}  # persons with an NIK (institutions never have one)
 KEC_WEIGHT = {"Jekan Raya": 40, "Pahandut": 33, "Sabangau": 12, "Bukit Batu": 11, "Rakumpit": 4}
@@ -184,7 +187,8 @@ def load_config(config_dir: Path) -> Config:
             jenis_alias.setdefault(canon, []).append(alias)
     months: dict[int, list[str]] = {}
     for name, num in aliases["months"].items():
-        months.setdefault(num, []).append(name)
+        if name not in MONTHS_SINCE_V2:
+            months.setdefault(num, []).append(name)
     return Config(kel_of, {k: kc for kc, ks in kel_of.items() for k in ks}, place_alias, jenis["lists"], jenis_alias,
                   {norm(a): canon for canon, al in aliases["columns"].items() for a in al},
                   {flag: [str(v).casefold() for v in status_list(aliases["status"], flag)] for flag in (True, False)},
@@ -421,8 +425,13 @@ def render_cells(rng: random.Random, cfg: Config, s: dict, row: Row, keys: list[
     nik = case.nik or ""
     if nik:
         groups = [nik[i:i + 4] for i in range(0, len(nik), 4)]
+        style = rng.choice(s["nik"].split(","))
+        if style == "number" and len(nik) == 16 and nik.endswith("0"):
+            # Excel keeps 15 digits: a 16-digit NIK in a number cell ending in 0 may have lost its last
+            # digit and does not identify its case (contract §1.3). Such NIKs are written as text.
+            style = "plain"
         nik = {"number": int(nik), "plain": nik, "apostrophe": "'" + nik, "spaced": " ".join(groups),
-               "dotted": ".".join(groups)}[rng.choice(s["nik"].split(","))]
+               "dotted": ".".join(groups)}[style]
     note = rng.choice(NOTES[s["comp"]][bool(row.status)]) if rng.random() < 0.25 else None
     rt = f", RT {rng.randint(1, 12):03d}/RW {rng.randint(1, 6):03d}" if rng.random() < 0.4 else ""
     values = {"no": no, "nik": nik or None, "jenis": jenis, "kecamatan": place[0], "kelurahan": place[1] or None,

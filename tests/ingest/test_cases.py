@@ -177,3 +177,144 @@ def test_no_nik_or_name_reaches_the_kept_rows(settings):
     kept, _, _ = clean([person(1), person(2, nik="")], settings)
     text = kept.to_csv()
     assert "6271000000000001" not in text and "Orang" not in text
+
+
+# --- [v2] spreadsheet error cells (contract §1.3): an error at its cell, never a blank ---
+
+NA = "#N/A"
+ERROR_CODES = ["#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def errors_of(log: pd.DataFrame) -> list[tuple]:
+    found = log[log["level"] == "error"]
+    return [tuple(r) for r in found[["code", "file", "sheet", "row", "column", "value"]].itertuples(index=False)]
+
+
+def test_one_na_status_in_five_rows_is_exactly_one_error_at_its_cell(settings):
+    rows = [person(1), person(2, status=NA), person(3), person(4, status="Tidak"), person(5)]
+    kept, stats, log = clean(rows, settings)
+    assert errors_of(log) == [("excel_error", "x2_test.xlsx", "Data", 3, "Status", NA)]
+    assert stats.blank_status == 0  # not counted as a blank status
+    assert not (log["code"] == "blank_status").any()
+
+
+@pytest.mark.parametrize("code", ERROR_CODES)
+@pytest.mark.parametrize("column", ["nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status"])
+def test_an_error_code_in_any_used_column_is_one_error_and_nothing_else_at_that_cell(settings, column, code):
+    rows = [person(1), person(2), person(3, **{column: code})]
+    _, _, log = clean(rows, settings)
+    shown = "(disembunyikan)" if column in ("nik", "nama") else code  # never quoted from nik/nama (§1.5)
+    assert errors_of(log) == [("excel_error", "x2_test.xlsx", "Data", 4, HEADERS[column], shown)]
+    other = log[(log["row"] == 4) & (log["code"] != "excel_error")]
+    assert other.empty, other.to_string()  # no unknown_jenis, invalid_nik, blank_... for that cell
+
+
+def test_error_cells_in_several_rows_and_columns_are_all_reported(settings):
+    rows = [person(1, status="#VALUE!", kecamatan=NA), person(2), person(3, tanggal="#REF!")]
+    _, _, log = clean(rows, settings)
+    assert sorted(errors_of(log)) == [
+        ("excel_error", "x2_test.xlsx", "Data", 2, "Kecamatan", NA),
+        ("excel_error", "x2_test.xlsx", "Data", 2, "Status", "#VALUE!"),
+        ("excel_error", "x2_test.xlsx", "Data", 4, "Tanggal", "#REF!"),
+    ]
+
+
+def test_an_error_code_inside_other_text_is_not_an_error_cell(settings):
+    _, _, log = clean([person(1, status="Ya #N/A"), person(2, jenis="#N/A (cek)")], settings)
+    assert [e[0] for e in errors_of(log)] == ["unknown_status"]
+
+
+# --- [v2] NIK in a number cell (contract §1.3, §1.4) ---
+
+NIK_LOST_DIGIT = 6271010101900010.0  # a number cell ending in 0: its 16th digit may be lost
+NIK_EXACT = 6271010101900012.0  # a number cell not ending in 0: an ordinary NIK
+MASKED_NIK = "627101******0001"
+
+
+def test_a_number_cell_nik_ending_in_0_is_a_warning_and_the_case_is_identified_by_name(settings):
+    rows = [person(1, nik=NIK_LOST_DIGIT, nama="Siti Aminah", status="Tidak"),
+            person(2, nik="", nama="SITI  AMINAH"),  # the same person, same kelurahan: one case
+            person(3, nik=NIK_LOST_DIGIT, nama="Budi Santoso")]  # same digits, another person: another case
+    kept, stats, log = clean(rows, settings)
+    warned = log[log["code"] == "nik_number_lost_digit"]
+    assert warned[["level", "row", "column", "value"]].values.tolist() == [
+        ["warning", 2, "Nik", "(disembunyikan)"], ["warning", 4, "Nik", "(disembunyikan)"]]
+    assert (stats.cases, stats.duplicates_merged, stats.handled, stats.invalid_nik) == (2, 1, 2, 0)
+    assert not (log["level"] == "error").any()
+
+
+def test_a_number_cell_nik_not_ending_in_0_is_an_ordinary_nik(settings):
+    rows = [person(1, nik=NIK_EXACT, nama="Siti Aminah"), person(2, nik="6271010101900012", nama="Ibu Siti")]
+    _, stats, log = clean(rows, settings)
+    assert (stats.cases, stats.duplicates_merged) == (1, 1)  # one NIK, whatever the names
+    assert not log["code"].isin(["nik_number_lost_digit", "invalid_nik"]).any()
+
+
+def test_a_text_nik_ending_in_0_is_an_ordinary_nik(settings):
+    rows = [person(1, nik="6271010101900010", nama="A"), person(2, nik="'6271010101900010", nama="B")]
+    _, stats, log = clean(rows, settings)
+    assert (stats.cases, stats.duplicates_merged) == (1, 1)
+    assert not (log["code"] == "nik_number_lost_digit").any()
+
+
+def test_a_masked_nik_is_not_valid(settings):
+    rows = [person(1, nik=MASKED_NIK, nama="Ani"), person(2, nik=MASKED_NIK, nama="Badu")]
+    _, stats, log = clean(rows, settings)
+    assert (stats.cases, stats.invalid_nik) == (2, 2)  # not one case: identified by name
+    assert log.loc[log["code"] == "invalid_nik", "row"].tolist() == [2, 3]
+
+
+# --- [v2] dates: abbreviated months, date serials, bare years (contract §1.3) ---
+
+DATE_SERIAL = 45721.0  # a whole number in a General cell: 05/03/2025
+
+
+def test_abbreviated_months_are_dates(settings):
+    rows = [person(1, tanggal="13 Des 2025"), person(2, tanggal="5 Agt 2025"), person(3, tanggal="1 Peb 2025"),
+            person(4, tanggal="30 Nop 2025"), person(5, tanggal="13 Des 2023")]
+    kept, stats, log = clean(rows, settings)
+    assert kept["tanggal"].dt.strftime("%Y-%m-%d").tolist()[:4] == ["2025-12-13", "2025-08-05", "2025-02-01", "2025-11-30"]
+    assert (stats.excluded_other_year, stats.cases) == (1, 4)
+    assert not (log["level"] == "error").any()
+
+
+def test_a_number_in_a_date_column_is_read_as_a_date_serial_with_a_warning(settings):
+    kept, stats, log = clean([person(1, tanggal=DATE_SERIAL), person(2, tanggal="45721")], settings)
+    assert kept["tanggal"].dt.strftime("%Y-%m-%d").tolist() == ["2025-03-05", "2025-03-05"]
+    warned = log[log["code"] == "date_serial"]
+    assert warned[["level", "row", "column", "value"]].values.tolist() == [
+        ["warning", 2, "Tanggal", "45721 = 05/03/2025"], ["warning", 3, "Tanggal", "45721 = 05/03/2025"]]
+    assert (stats.cases, stats.blank_date) == (2, 0)
+
+
+def test_a_bare_year_keeps_the_row_without_a_date_and_another_year_excludes_it(settings):
+    rows = [person(1, tanggal="2025"), person(2, tanggal=2025.0), person(3, tanggal="2024"), person(4)]
+    kept, stats, log = clean(rows, settings)
+    assert (stats.rows_read, stats.excluded_other_year, stats.cases, stats.blank_date) == (4, 1, 3, 0)
+    assert kept["tanggal"].isna().tolist() == [True, True, False]
+    assert log.loc[log["code"] == "date_year_only", ["level", "row", "value"]].values.tolist() == [
+        ["warning", 2, "2025"], ["warning", 3, "2025"]]
+    assert log.loc[log["code"] == "date_other_year", "row"].tolist() == [4]
+    assert not (log["level"] == "error").any()
+
+
+# --- [v2] case identity keeps every script (contract §1.4) ---
+
+def test_different_non_latin_names_are_different_cases(settings):
+    rows = [person(1, nik="", nama="张伟"), person(2, nik="", nama="李娜"), person(3, nik="", nama="محمد"),
+            person(4, nik="", nama="أحمد"), person(5, nik="", nama="कमल"), person(6, nik="", nama="कमला")]
+    _, stats, _ = clean(rows, settings)
+    assert (stats.cases, stats.duplicates_merged) == (6, 0)
+
+
+def test_one_name_written_in_several_ways_is_one_case(settings):
+    rows = [person(1, nik="", nama="张伟"), person(2, nik="", nama=" 张 伟 "), person(3, nik="", nama="José Ramos"),
+            person(4, nik="", nama="JOSÉ-RAMOS"), person(5, nik="", nama="Ｊｏｓé Ramos")]
+    _, stats, _ = clean(rows, settings)
+    assert (stats.cases, stats.duplicates_merged) == (2, 3)
+
+
+def test_unknown_non_latin_kelurahan_keep_namesakes_apart(settings):
+    rows = [person(1, nik="", nama="Ani", kelurahan="大街"), person(2, nik="", nama="Ani", kelurahan="小街")]
+    _, stats, _ = clean(rows, settings)
+    assert stats.cases == 2

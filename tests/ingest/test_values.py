@@ -1,12 +1,29 @@
-"""Cell values (ingest/values.py): dates read day first, NIK digits."""
+"""Cell values (ingest/values.py): dates read day first, NIK digits, error cells, identity keys."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+import pandas as pd
 import pytest
 
-from ikuanalysis.ingest.values import normalize_nik, parse_date
+from ikuanalysis.config import normalize_key
+from ikuanalysis.ingest.values import (
+    EXCEL_ERRORS,
+    DateCell,
+    excel_error_cells,
+    excel_error_text,
+    identity_key,
+    key_column,
+    nik_cells,
+    nik_may_have_lost_digit,
+    normalize_nik,
+    parse_date,
+    parse_dates,
+    read_date,
+    text_cells,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,3 +45,126 @@ def test_dates_are_read_day_first(settings, cell, expected):
 )
 def test_nik_cleaning(cell, digits):
     assert normalize_nik(cell) == digits
+
+
+# --- [v2] dates: abbreviated months, Excel date serials, bare years (contract §1.3) ---
+
+ABBREVIATED = [("13 Des 2023", dt.date(2023, 12, 13)), ("5 Agt 2025", dt.date(2025, 8, 5)),
+               ("5 Agu 2025", dt.date(2025, 8, 5)), ("1 Peb 2025", dt.date(2025, 2, 1)),
+               ("30 Nop 2025", dt.date(2025, 11, 30)), ("2 Okt 2025", dt.date(2025, 10, 2)),
+               ("3 Sep 2025", dt.date(2025, 9, 3)), ("4 Mei 2025", dt.date(2025, 5, 4)),
+               ("6 Jun 2025", dt.date(2025, 6, 6)), ("7 Jul 2025", dt.date(2025, 7, 7)),
+               ("8 Jan 2025", dt.date(2025, 1, 8)), ("9 Feb 2025", dt.date(2025, 2, 9)),
+               ("10 Mar 2025", dt.date(2025, 3, 10)), ("11 Apr 2025", dt.date(2025, 4, 11)),
+               ("12 Nov 2025", dt.date(2025, 11, 12)), ("13 DES. 2025", dt.date(2025, 12, 13)),
+               ("13-Des-2025", dt.date(2025, 12, 13)), ("14 Mrt 2025", dt.date(2025, 3, 14))]
+SERIAL = 45721  # 5 March 2025 in Excel's 1900 date system
+
+
+@pytest.mark.parametrize("cell, expected", ABBREVIATED)
+def test_abbreviated_indonesian_months(settings, cell, expected):
+    assert read_date(cell, settings.vocabulary.months) == DateCell("date", expected, expected.year)
+
+
+@pytest.mark.parametrize("cell", [float(SERIAL), SERIAL, str(SERIAL)])
+def test_a_whole_number_is_an_excel_date_serial(settings, cell):
+    assert read_date(cell, settings.vocabulary.months) == DateCell("serial", dt.date(2025, 3, 5), 2025)
+
+
+@pytest.mark.parametrize("cell", [2025, 2025.0, "2025", " 2025 "])
+def test_a_bare_year_has_no_date(settings, cell):
+    assert read_date(cell, settings.vocabulary.months) == DateCell("year", None, 2025)
+    assert parse_date(cell, settings.vocabulary.months) is None
+
+
+@pytest.mark.parametrize("cell", [12, 12.5, "12", "99999", "5 Marc 2025", "Maret 2025", "05/03/25", "2025.5"])
+def test_other_numbers_and_texts_stay_unreadable(settings, cell):
+    assert read_date(cell, settings.vocabulary.months).kind == "unreadable"
+
+
+def test_parse_dates_flags_each_kind_once_per_distinct_value(settings):
+    column = pd.Series([dt.date(2025, 1, 2), float(SERIAL), "2025", "", "kemarin", "2 Jan 2025", float(SERIAL)],
+                       dtype=object)
+    parsed = parse_dates(column, settings.vocabulary.months)
+    assert parsed.serial.tolist() == [False, True, False, False, False, False, True]
+    assert parsed.year_only.tolist() == [False, False, True, False, False, False, False]
+    assert parsed.unreadable.tolist() == [False, False, False, False, True, False, False]
+    assert parsed.year.tolist()[:3] == [2025.0, 2025.0, 2025.0]
+    assert parsed.dates.isna().tolist() == [False, False, True, True, True, False, False]
+
+
+# --- [v2] NIK in a number cell (contract §1.3) ---
+
+NIK_LOST_DIGIT = 6271010101900010  # 16 digits ending in 0: Excel may have written 0 for the 16th
+NIK_EXACT = 6271010101900012  # a number cell not ending in 0 holds the digits exactly
+
+
+def test_a_number_cell_nik_ending_in_0_may_have_lost_its_last_digit():
+    column = pd.Series([float(NIK_LOST_DIGIT), float(NIK_EXACT), str(NIK_LOST_DIGIT), 627101010190.0, None],
+                       dtype=object)
+    digits, from_number = nik_cells(column)
+    assert digits.tolist() == [str(NIK_LOST_DIGIT), str(NIK_EXACT), str(NIK_LOST_DIGIT), "627101010190", ""]
+    assert from_number.tolist() == [True, True, False, True, False]
+    assert nik_may_have_lost_digit(digits, from_number).tolist() == [True, False, False, False, False]
+
+
+def test_csv_niks_are_never_number_cells():
+    digits, from_number = nik_cells(pd.Series([str(NIK_LOST_DIGIT), "627101******0001"], dtype="str"))
+    assert digits.tolist() == [str(NIK_LOST_DIGIT), "627101******0001"]
+    assert not from_number.any()
+
+
+# --- [v2] spreadsheet error values (contract §1.3) ---
+
+CONTRACT_ERRORS = ["#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def test_every_error_code_of_the_contract_is_an_error_cell_exactly():
+    assert set(CONTRACT_ERRORS) <= set(EXCEL_ERRORS)
+    cells = pd.Series([*CONTRACT_ERRORS, "#n/a", "N/A", "#N/A!", "Tidak #N/A", "", "Ya"], dtype=object)
+    assert excel_error_cells(cells).tolist() == [True] * 7 + [False] * 6
+    text, errors = text_cells(pd.Series([" #REF! ", "#REF!", "Ya", None], dtype=object))
+    assert text.tolist() == ["#REF!", "#REF!", "Ya", ""]
+    assert errors.tolist() == [True, True, False, False]
+    assert excel_error_cells(pd.Series(["#NUM!", "Ani"], dtype="str")).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("raw, code", [("#N/A", "#N/A"), (" #DIV/0! ", "#DIV/0!"), ("#NV", "#VALUE!"),
+                                       ("#ЗНАЧ!", "#VALUE!"), ("", "#VALUE!"), (None, "#VALUE!")])
+def test_an_error_cell_is_read_as_its_code_or_as_value(raw, code):
+    assert excel_error_text(raw) == code
+
+
+# --- [v2] case identity keeps every script (contract §1.4) ---
+
+SAME_NAME = ["Siti Aminah", "SITI  AMINAH", "siti-aminah", "Siti\u00a0Aminah", "Ｓｉｔｉ Ａｍｉｎａｈ", " siti aminah\n"]
+DIFFERENT_NAMES = ["张伟", "李娜", "王芳", "محمد", "أحمد", "कमल", "कमला", "José", "Jose", "Straße", "Ани", "Аня",
+                   "Siti Aminah", "Siti Aminah 2"]
+
+
+def test_spellings_of_one_name_share_a_key():
+    keys = key_column(pd.Series(SAME_NAME, dtype="str"))
+    assert set(keys) == {"sitiaminah"}
+
+
+def test_different_names_in_any_script_never_share_a_key():
+    keys = key_column(pd.Series(DIFFERENT_NAMES, dtype="str"))
+    assert keys.str.len().min() > 0
+    assert keys.nunique() == len(DIFFERENT_NAMES)
+
+
+def test_the_vectorised_key_is_the_scalar_key():
+    texts = [*SAME_NAME, *DIFFERENT_NAMES, "STRASSE", "ꮳꮃꭹ", "ᏣᎳᎩ", "ΣΊΣΥΦΟΣ", "ﬁona", ""]
+    keys = key_column(pd.Series(texts, dtype=object))
+    assert keys.tolist() == [identity_key(t) for t in texts]
+    assert identity_key("STRASSE") == identity_key("Straße")  # case folded
+    ascii_names = ["Budi Santoso", "Dedi-Saputra", "Yohana Itat 3", "O'Neil"]
+    assert key_column(pd.Series(ascii_names, dtype="str")).tolist() == [normalize_key(n) for n in ascii_names]
+
+
+def test_keying_a_million_ascii_names_stays_vectorised():
+    names = pd.Series([f"Siti Aminah {i}" for i in range(200_000)] * 5, dtype="str")
+    started = time.process_time()
+    keys = key_column(names)
+    assert time.process_time() - started < 5  # one RE2 pass (about 0.5 s); Python per name would be far slower
+    assert keys.iloc[-1] == "sitiaminah199999"

@@ -22,9 +22,13 @@ nothing; ``write_processed`` is never reached for a failed year, so ``data/proce
 the previous year's files. (The full ``report`` command runs papermill, ~10 s: its failure
 path is tested once in tests/e2e/test_report.py, not here.)
 
-The bugs this suite found have minimal reproducers at the end (``test_regression_*``). One is
-still open and marked xfail (strict): python-calamine reads a formula error cell (#N/A) as
-blank, so it is counted as a blank status instead of being an error.
+Spreadsheet error cells (``#N/A`` from a failed VLOOKUP, ``#VALUE!``, …) are one of the
+corruptions: written as formula error cells in xlsx/xlsm/ods and as the code's text in a csv,
+in any column the tool uses, they always give exactly one error at that cell (contract §1.3).
+Two others only warn and keep the counts: a 16-digit NIK in a number cell ending in 0 (its case
+is then identified by name) and a bare year in the date column.
+
+The bugs this suite found have minimal reproducers at the end (``test_regression_*``).
 
 Run more examples locally with ``IKU_PROPERTY_SCALE=10`` (and shrink failures with
 ``IKU_PROPERTY_SHRINK=1``).
@@ -55,8 +59,8 @@ from ikuanalysis.config import load_settings
 from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.store import read_summary, write_processed
 from ikuanalysis.ingest.year import clean_year
+from tests.fixtures.registers import ErrorCell, register_bytes, write_register
 from tests.fixtures.registers import Sheet as RegisterSheet
-from tests.fixtures.registers import register_bytes, write_register
 
 CONFIG = load_settings()
 YEAR = 2025
@@ -221,6 +225,7 @@ class RegisterFile:
 class Folder:
     files: list[RegisterFile]
     other_files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[Err] = field(default_factory=list)  # located warnings a run that passes must log
 
     def spots(self):
         """Every data row: (file, sheet, body index, record)."""
@@ -334,7 +339,10 @@ def _name_cell(draw, name: str) -> str:
 
 
 def _nik_cell(draw, nik: str, workbook: bool) -> object:
-    styles = ["plain", "plain", "apostrophe", "spaces", "dots", "dashes", "pad"] + (["number"] * 2 if workbook else [])
+    # A number cell ending in 0 may have lost its 16th digit and does not identify the case
+    # (contract §1.3): that is the corruption c_nik_number_ending_in_0, not a valid spelling.
+    number = workbook and not nik.endswith("0")
+    styles = ["plain", "plain", "apostrophe", "spaces", "dots", "dashes", "pad"] + (["number"] * 2 if number else [])
     style = draw(st.sampled_from(styles))
     groups = [nik[i:i + 4] for i in range(0, 16, 4)]
     return {
@@ -757,6 +765,55 @@ def c_jenis_wrong_type(draw, folder):
     return None
 
 
+USED_COLUMNS = ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+# A value equal to a name is never quoted anywhere (§1.5): an error code in a nama cell withholds
+# that code everywhere, so the nama column gets its own code and the others' stay quotable.
+NAME_ERROR_CODES = ["#NAME?"]
+ERROR_CODES = ["#N/A", "#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NUM!", "#NULL!"]
+
+
+def c_excel_error(draw, folder):
+    """A formula's error cell (or its code as text in a csv) in a column the tool uses: an error there."""
+    reg, sheet, index, record = draw(st.sampled_from(folder.spots()))
+    column = draw(st.sampled_from([c for c in sheet.columns if c in USED_COLUMNS]))
+    code = draw(st.sampled_from(NAME_ERROR_CODES if column == "nama" else ERROR_CODES))
+    record.cells[column] = ErrorCell(code) if reg.is_workbook else code
+    shown = "(disembunyikan)" if column in ("nik", "nama") else code
+    return [err("excel_error", reg.name, sheet.name, sheet.row_of(index), sheet.header_of(column).strip(), shown)]
+
+
+def _nik_cases_in_workbooks(folder) -> dict[str, list]:
+    """The cases identified by NIK whose every row is in a workbook and has a name: {case: spots}."""
+    by_case: dict[str, list] = {}
+    for spot in folder.spots():
+        by_case.setdefault(spot[3].case, []).append(spot)
+    return {case: spots for case, spots in by_case.items()
+            if all(reg.is_workbook and r.by_nik and r.cells.get("nama") for reg, _, _, r in spots)}
+
+
+def c_nik_number_ending_in_0(draw, folder):
+    """16-digit NIKs in number cells ending in 0: warnings; the case is identified by name (one case still)."""
+    cases = _nik_cases_in_workbooks(folder)
+    spots = cases[draw(st.sampled_from(sorted(cases)))]
+    nik = re.sub(r"\D", "", str(spots[0][3].cells["nik"]))
+    for reg, sheet, index, record in spots:
+        record.cells["nik"] = int(nik[:15] + "0")
+        record.by_nik = False
+        folder.warnings.append(err("nik_number_lost_digit", reg.name, sheet.name, sheet.row_of(index),
+                                   sheet.header_of("nik").strip()))
+    return None
+
+
+def c_bare_year(draw, folder):
+    """A bare year in the date column: the row is kept without a date, with a warning."""
+    reg, sheet, index, record = draw(st.sampled_from([s for s in folder.spots() if "tanggal" in s[1].columns]))
+    record.cells["tanggal"] = _typed(reg, YEAR)
+    record.other_year = record.blank_date = False
+    folder.warnings.append(err("date_year_only", reg.name, sheet.name, sheet.row_of(index),
+                               sheet.header_of("tanggal").strip()))
+    return None
+
+
 def c_stray_files(draw, folder):
     folder.other_files.update({".DS_Store": b"\x00\x00\x00\x01Bud1", "README.txt": b"lihat catatan",
                                "~$x2_rehsos.xlsx": draw(st.binary(max_size=50))})
@@ -780,6 +837,9 @@ CORRUPTIONS = {
     "number_as_name_of_nik_row": (c_number_as_name_of_nik_row, lambda f: any(s[3].by_nik for s in f.spots()), False),
     "jenis_wrong_type": (c_jenis_wrong_type, lambda f: bool(f.spots()), False),
     "stray_files": (c_stray_files, lambda f: True, False),
+    "excel_error": (c_excel_error, lambda f: bool(f.spots()), True),
+    "nik_number_ending_in_0": (c_nik_number_ending_in_0, lambda f: bool(_nik_cases_in_workbooks(f)), False),
+    "bare_year": (c_bare_year, lambda f: any("tanggal" in s[1].columns for s in f.spots()), False),
 }
 
 
@@ -792,10 +852,11 @@ class Case:
 
 
 @st.composite
-def corrupted_folders(draw, errors_only: bool = False, count: int = 1) -> Case:
+def corrupted_folders(draw, errors_only: bool = False, count: int = 1, only: tuple[str, ...] = ()) -> Case:
     """A valid folder and a copy with ``count`` corruptions, each in another component.
 
-    With ``errors_only`` only corruptions that must stop the run are drawn.
+    With ``errors_only`` only corruptions that must stop the run are drawn; with ``only``, only
+    those (the caller combines them knowingly; a component where none applies is left valid).
     """
     valid = draw(valid_folders())
     folder = copy.deepcopy(valid)
@@ -804,11 +865,13 @@ def corrupted_folders(draw, errors_only: bool = False, count: int = 1) -> Case:
     errors: list[Err] = []
     for cid in components:
         # A view of one component: files are shared, so changes to them show in ``folder``.
-        view = Folder([f for f in folder.files if f.component == cid], folder.other_files)
+        view = Folder([f for f in folder.files if f.component == cid], folder.other_files, folder.warnings)
         # Only corruptions that always stop the run when they must (errors_only) or when two
         # are combined.
         applicable = [name for name, (_, ok, fails) in CORRUPTIONS.items()
-                      if ok(view) and (fails or not (errors_only or count > 1))]
+                      if ok(view) and (name in only if only else fails or not (errors_only or count > 1))]
+        if not applicable:
+            continue
         kind = draw(st.sampled_from(applicable))
         expected = CORRUPTIONS[kind][0](draw, view)
         folder.files = [f for f in folder.files if f.component != cid or any(f is g for g in view.files)]
@@ -820,7 +883,7 @@ def corrupted_folders(draw, errors_only: bool = False, count: int = 1) -> Case:
 
 # --- checks -----------------------------------------------------------------------------------------
 
-ROW_LEVEL_CODES = {"unknown_status", "unknown_kecamatan", "unreadable_date"}
+ROW_LEVEL_CODES = {"unknown_status", "unknown_kecamatan", "unreadable_date", "excel_error"}
 NIK_PATTERN = re.compile(r"6271\d{12}")
 
 
@@ -875,6 +938,9 @@ def assert_success(result, folder: Folder) -> None:
     assert where["date_other_year"] == expected_locations(folder, lambda k, r: k == "data" and r.other_year)
     assert where["summary_row"] == expected_locations(folder, lambda k, r: k == "summary")
     assert (log["code"] == "duplicate_merged").sum() == sum(s.duplicates_merged for s in result.stats)
+    located = set(zip(log["code"], log["file"], log["sheet"], log["row"], log["column"]))
+    for w in folder.warnings:
+        assert any((code, w.file, w.sheet, w.row, w.column) in located for code in w.codes), (w, log.to_string())
     totals = result.aggregate[result.aggregate["source"] == "register"].groupby("component")[
         ["numerator", "denominator"]].sum()
     for stats in result.stats:
@@ -925,6 +991,37 @@ def test_a_corrupted_register_fails_with_located_errors_or_keeps_the_counts(case
             assert errors is not None, f"expected {case.errors}, but the run succeeded"
             assert_located(errors)
             assert_errors(errors, case.errors)
+
+
+@profile(15)
+@given(case=corrupted_folders(count=2, only=("excel_error",)))
+def test_an_error_cell_in_a_used_column_is_always_an_error_at_that_cell(case):
+    """#N/A, #VALUE!, … in any used column of any format (xlsx, xlsm, ods: formula error cells;
+    csv: the code as text), in one or two components: exactly those errors, never a blank."""
+    describe(case)
+    if not case.kinds:  # no component had a data row
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        raw_dir = write_folder(case.folder, Path(tmp) / "raw")
+        _, errors = run_clean(raw_dir)
+        assert errors is not None, f"expected {case.errors}, but the run succeeded"
+        assert_located(errors)
+        assert_errors(errors, case.errors)
+
+
+@pytest.mark.parametrize("kind", ["nik_number_ending_in_0", "bare_year"])
+@profile(8)
+@given(data=st.data())
+def test_a_number_cell_nik_ending_in_0_or_a_bare_year_only_warns_and_keeps_the_counts(kind, data):
+    """A NIK that may have lost its 16th digit identifies nobody (the case is found by name); a bare
+    year keeps the row without a date: both are located warnings, the counts are those of the spec."""
+    case = data.draw(corrupted_folders(count=2, only=(kind,)))
+    describe(case)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw_dir = write_folder(case.folder, Path(tmp) / "raw")
+        result, errors = run_clean(raw_dir)
+        assert errors is None, errors.to_string()
+        assert_success(result, case.folder)
 
 
 @profile(10)
@@ -1042,8 +1139,6 @@ def test_regression_workbook_without_header_after_another_error(tmp_path):
     assert _outcome(folder) == {"x1_psks.csv", "x2_rehsos.xlsx"}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="ingest.read.iter_spreadsheet_sheets: python-calamine's to_python() returns '' for error cells")
 def test_regression_excel_error_value_in_status_is_not_blank(tmp_path):
     """A formula error (#N/A from a failed VLOOKUP) in Status is not a blank status (§1.2: an error)."""
     folder = _tiny_year(tmp_path)

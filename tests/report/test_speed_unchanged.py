@@ -4,7 +4,9 @@
 commit before the speed work of issue 12, by building the committed sample data
 (``data/raw``, 2021–2025) with the reference date 1 December 2026. The visible text of the
 HTML (dates of the register files masked) and the JSON must be the same now, except for what
-contract v2 added since (``quality_gates`` in the JSON, empty for the sample).
+contract v2 added since (``quality_gates`` in the JSON, empty for the sample). (Since contract v2
+§1.3 the sample writes a NIK ending in 0 as text, not as a number cell: the sizes and hashes of
+the two 2025 workbooks that changed were updated, nothing else.)
 """
 
 from __future__ import annotations

@@ -8,28 +8,32 @@ names); every other text column written holds a canonical value (kecamatan) or i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ikuanalysis.config import Component, Settings, normalize_key
+from ikuanalysis.config import Component, Settings
 from ikuanalysis.disclosure import OTHER, RegisterNames, is_rare, is_withheld, redact_message
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
     _NIK_VALID,
+    excel_error_cells,
+    identity_key,
     key_column,
     map_unique,
     match_regex,
     name_column,
-    nik_column,
+    nik_cells,
+    nik_may_have_lost_digit,
     parse_dates,
     parse_status,
     resolve_jenis,
     resolve_places,
     summary_pattern,
-    text_column,
+    text_cells,
 )
 
 CASE_COLUMNS = [
@@ -76,16 +80,17 @@ def clean_register(
         identity (NIK or name + place; personal, never written out).
     """
     frame = raw.frame
-    problems = _RowProblems(log, raw.headers)
-    text, nik = register_text(frame)
+    text, nik, nik_from_number, error_cells = register_text(frame)
+    problems = _RowProblems(log, raw.headers, error_cells)
     log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     data, is_blank, is_summary = skip_blank_and_summary_rows(
         frame, text, nik, settings.vocabulary.summary_prefixes, problems
     )
+    problems.add_error_cells(frame[data], text, nik)
     rows = frame.loc[data, ["_file", "_sheet", "_row"]].copy()
     values = interpret_values(frame, data, rows, text, component, settings, year, raw.headers, problems)
     identity, invalid_nik = identify_cases(
-        rows, text["nama"][data], nik[data], values.kecamatan, values.kelurahan, problems
+        rows, text["nama"][data], nik[data], nik_from_number[data], values.kecamatan, values.kelurahan, problems
     )
     rows["jenis"] = values.jenis.fillna("").astype("str")
     rows["kecamatan"] = values.kecamatan.astype("object")
@@ -126,25 +131,59 @@ def clean_register(
 
 @dataclass(frozen=True)
 class _RowProblems:
-    """Records problems of register rows, citing each column by its header as written."""
+    """Records problems of register rows, citing each column by its header as written.
+
+    Attributes:
+        log: Where the problems go.
+        headers: For each (file, sheet), the header as written of each canonical column.
+        error_cells: For each column holding spreadsheet error values (#N/A, …), the mask of
+            those cells over the register's rows. An error cell is reported once, as such
+            (:meth:`add_error_cells`): no other problem is recorded for that cell.
+    """
 
     log: ProblemLog
     headers: dict
+    error_cells: dict[str, pd.Series] = field(default_factory=dict)
 
     def add_rows(self, code: str, rows: pd.DataFrame, column: str = "", values=None, **params) -> None:
         """Record problem ``code`` for each of ``rows`` (see :meth:`ProblemLog.add_rows`)."""
+        cells = self.error_cells.get(column)
+        if cells is not None and code != "excel_error" and not rows.empty:
+            rows = rows[~cells.loc[rows.index].to_numpy(dtype=bool)]
         self.log.add_rows(code, _with_headers(rows, self.headers, column), column=column, values=values, **params)
 
+    def add_error_cells(self, rows: pd.DataFrame, text: dict[str, pd.Series], nik: pd.Series) -> None:
+        """Record every error cell of ``rows`` (the data rows) as an error at its cell."""
+        for column, cells in self.error_cells.items():
+            values = nik if column == "nik" else text[column]
+            self.add_rows("excel_error", rows[cells.loc[rows.index].to_numpy(dtype=bool)], column, values)
 
-def register_text(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], pd.Series]:
-    """Return the cells of a register as text: ``({column: text}, nik digits)``.
 
-    Columns with few distinct values (places, jenis, status) are interpreted once per value
-    later; nama and nik (one per person) stay Arrow strings, handled with vectorised kernels.
+class RegisterText(NamedTuple):
+    """The cells of a register as text (see :func:`register_text`); Series aligned with its rows."""
+
+    text: dict[str, pd.Series]  # column -> trimmed text (nik apart)
+    nik: pd.Series  # the NIK digits
+    nik_from_number: pd.Series  # bool: the NIK was a number cell
+    error_cells: dict[str, pd.Series]  # column -> mask of its spreadsheet error cells (only columns having some)
+
+
+def register_text(frame: pd.DataFrame) -> RegisterText:
+    """Return the cells of a register as text, with the NIK digits and the spreadsheet error cells.
+
+    Columns with few distinct values (places, jenis, status, tanggal) are interpreted once per
+    value, here and later; nama and nik (one per person) stay Arrow strings, handled with
+    vectorised kernels. Data contract §1.3: an error cell (#N/A, …: a workbook's, or its code as
+    text in a CSV) in any column the tool uses is an error at its cell, never a blank.
     """
-    text = {col: text_column(frame[col]) for col in ("jenis", "kecamatan", "kelurahan", "status")}
+    text, errors = {}, {}
+    for col in ("jenis", "kecamatan", "kelurahan", "status", "tanggal"):
+        text[col], errors[col] = text_cells(frame[col])
     text["nama"] = name_column(frame["nama"])
-    return text, nik_column(frame["nik"])
+    errors["nama"] = excel_error_cells(text["nama"])
+    nik, from_number = nik_cells(frame["nik"])
+    errors["nik"] = excel_error_cells(nik)
+    return RegisterText(text, nik, from_number, {col: cells for col, cells in errors.items() if cells.any()})
 
 
 def skip_blank_and_summary_rows(
@@ -156,7 +195,7 @@ def skip_blank_and_summary_rows(
     Returns:
         ``(data, is_blank, is_summary)``, boolean masks over ``frame``.
     """
-    all_blank = (text_column(frame["tanggal"]) == "") & (nik == "")
+    all_blank = nik == ""
     for values in text.values():
         all_blank &= values == ""
     pattern = summary_pattern(summary_prefixes)
@@ -216,7 +255,9 @@ def interpret_values(
         "unknown_jenis", rows[unknown_jenis], "jenis", text["jenis"],
         jenis_list=component.jenis_list.upper(), component=component.id,
     )
-    dates, blank_date, other_year = interpret_dates(frame, data, rows, headers, year, vocab.months, problems)
+    dates, blank_date, other_year = interpret_dates(
+        frame, data, rows, text["tanggal"], headers, year, vocab.months, problems
+    )
     return InterpretedValues(
         status=status, blank_status=blank_status,
         kecamatan=kecamatan, kelurahan=kelurahan.where(~unknown_kel, kel_text).fillna(""),
@@ -226,23 +267,33 @@ def interpret_values(
 
 
 def interpret_dates(
-    frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, headers: dict, year: int,
+    frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, date_text: pd.Series, headers: dict, year: int,
     months: dict[str, int], problems: _RowProblems,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read the dates of the data rows; blank is allowed (when the sheet has the column at all).
 
+    A number in a General cell is read as an Excel date serial and a bare year (``2025``)
+    keeps the row without a date, each with a warning; a date, or a bare year, outside
+    ``year`` excludes the row (data contract §1.3).
+
     Returns:
-        ``(dates, blank_date, other_year)``: the dates (NaT when blank or unreadable) and
-        the masks of blank dates and of dates outside ``year`` (those rows are not counted).
+        ``(dates, blank_date, other_year)``: the dates (NaT when blank, a bare year or
+        unreadable) and the masks of blank dates and of rows outside ``year`` (not counted).
     """
-    dates, unreadable = parse_dates(frame.loc[data, "tanggal"], months)
-    date_text = text_column(frame["tanggal"])
-    problems.add_rows("unreadable_date", rows[unreadable], "tanggal", date_text)
-    blank_date = dates.isna() & ~unreadable & _has_column(rows, headers, "tanggal")
+    parsed = parse_dates(frame.loc[data, "tanggal"], months)
+    problems.add_rows("unreadable_date", rows[parsed.unreadable], "tanggal", date_text)
+    has_column = _has_column(rows, headers, "tanggal")
+    blank_date = parsed.dates.isna() & ~parsed.unreadable & ~parsed.year_only & has_column
     problems.add_rows("blank_date", rows[blank_date], "tanggal")
-    other_year = dates.notna() & (dates.dt.year != year)
+    other_year = parsed.year.notna() & (parsed.year != year)
     problems.add_rows("date_other_year", rows[other_year], "tanggal", date_text, year=year)
-    return dates, blank_date, other_year
+    problems.add_rows("date_year_only", rows[parsed.year_only & ~other_year], "tanggal", date_text)
+    serial = parsed.serial
+    if serial.any():
+        read_as = parsed.dates[serial].dt.strftime("%d/%m/%Y")
+        shown = date_text[serial.index[serial.to_numpy()]] + " = " + read_as
+        problems.add_rows("date_serial", rows[serial], "tanggal", shown)
+    return parsed.dates, blank_date, other_year
 
 
 def generalize_as_written(
@@ -273,23 +324,30 @@ def generalize_as_written(
 
 
 def identify_cases(
-    rows: pd.DataFrame, names: pd.Series, nik: pd.Series, kecamatan: pd.Series, kelurahan: pd.Series,
-    problems: _RowProblems,
+    rows: pd.DataFrame, names: pd.Series, nik: pd.Series, nik_from_number: pd.Series, kecamatan: pd.Series,
+    kelurahan: pd.Series, problems: _RowProblems,
 ) -> tuple[pd.Series, pd.Series]:
-    """Return each data row's case identity and the mask of invalid NIKs (data contract §1.3).
+    """Return each data row's case identity and the mask of invalid NIKs (data contract §1.3–§1.4).
 
     The identity is ``N:<nik>`` for a valid NIK, else ``P:<name>|<kelurahan or kecamatan>``
-    (normalised), else (no name either) ``R:<file>|<sheet>|<row>``: a case of its own.
+    (normalised by :func:`ikuanalysis.ingest.values.key_column`: every script's letters and
+    digits kept), else (no name either) ``R:<file>|<sheet>|<row>``: a case of its own. A NIK
+    that is not 16 digits (also a masked one, ``627101******0001``) is a warning; so is a
+    16-digit NIK from a number cell that ends in 0 (Excel may have dropped its last digit):
+    neither identifies the case.
     """
     nik_valid = nik.str.fullmatch(_NIK_VALID.pattern)
     invalid_nik = (nik != "") & ~nik_valid
     problems.add_rows("invalid_nik", rows[invalid_nik], "nik")
-    blank_name = (names == "") & ~nik_valid
+    lost_digit = nik_may_have_lost_digit(nik, nik_from_number) & nik_valid
+    problems.add_rows("nik_number_lost_digit", rows[lost_digit], "nik")
+    nik_usable = nik_valid & ~lost_digit
+    blank_name = (names == "") & ~nik_usable
     problems.add_rows("no_identity", rows[blank_name], "nama")
 
-    by_name = ~nik_valid  # only these need a name-based identity (normalising names is the costly part)
+    by_name = ~nik_usable  # only these need a name-based identity (normalising names is the costly part)
     place_key = map_unique(kelurahan[by_name].where(kelurahan[by_name] != "", kecamatan[by_name].fillna("")),
-                           normalize_key).astype("str")
+                           identity_key).astype("str")
     name_key = key_column(names[by_name])
     identity = "N:" + nik
     identity[by_name] = "P:" + name_key + "|" + place_key

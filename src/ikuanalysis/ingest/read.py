@@ -28,6 +28,7 @@ from ikuanalysis.ingest.workbook_scan import (
     check_zip_sizes,
     is_zip,
     read_sparse_sheet,
+    scan_ods_errors,
     scan_xlsx,
 )
 
@@ -197,7 +198,9 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
     A zip-based workbook is first checked against ``limits`` (the defaults when None); the
     sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over their
     occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the others
-    from A1 (row 0 is spreadsheet row 1).
+    from A1 (row 0 is spreadsheet row 1). A formula's error cell (#N/A, #VALUE!, …) holds its
+    code as text, as in a CSV exported from Excel: the spreadsheet reader gives '' for it, so
+    the codes come from the scan of the workbook's XML (xlsx, xlsm, ods) and are put back.
 
     Raises:
         WorkbookTooLarge: The workbook is over a limit; nothing of it is read.
@@ -207,7 +210,7 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
     )
 
     limits = Limits() if limits is None else limits
-    scan, sparse = None, {}
+    scan, sparse, errors = None, {}, {}
     if is_zip(path):
         with zipfile.ZipFile(path) as archive:
             is_xlsx = "xl/workbook.xml" in archive.namelist()
@@ -215,13 +218,29 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
         if is_xlsx:
             scan = scan_xlsx(path, limits)
             sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
+            errors = {sheet.name: sheet.errors for sheet in scan.sheets if sheet.errors}
+        else:
+            errors = scan_ods_errors(path, limits)
     workbook = CalamineWorkbook.from_path(str(path))
     for name in workbook.sheet_names:
         if name in sparse:
             found = read_sparse_sheet(path, scan, sparse[name], limits)
             yield SheetRows(name, found.rows, found.row_numbers, found.column_numbers)
         else:
-            yield SheetRows(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            yield SheetRows(name, _with_error_cells(rows, errors.get(name, ())))
+
+
+def _with_error_cells(rows: list[list[object]], errors: Sequence[tuple[int, int, str]]) -> list[list[object]]:
+    """Put the codes of error cells (1-based row, 0-based column, code) into rows read from A1."""
+    for row, column, code in errors:
+        while len(rows) < row:
+            rows.append([])
+        cells = rows[row - 1]
+        if len(cells) <= column:
+            cells.extend([""] * (column + 1 - len(cells)))
+        cells[column] = code
+    return rows
 
 
 def _log_refused(refused: WorkbookTooLarge, file: str, log: ProblemLog) -> None:

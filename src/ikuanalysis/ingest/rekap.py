@@ -10,6 +10,7 @@ from ikuanalysis.ingest.cases import _with_headers
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
+    excel_error_cells,
     map_unique,
     match_regex,
     parse_count,
@@ -30,6 +31,8 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     headers = raw.headers
 
     def add(code, rows, column, values, **params):
+        if code != "excel_error" and column in errors:  # an error cell is reported once, as such
+            rows = rows[~errors[column].loc[rows.index].to_numpy(dtype=bool)]
         log.add_rows(code, _with_headers(rows, headers, column), column=column, values=values, **params)
 
     texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
@@ -37,6 +40,9 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     summary = pd.Series(match_regex(frame["_first_text"], summary_pattern(settings.vocabulary.summary_prefixes)),
                         index=frame.index)
     frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
+    errors = {c: cells for c, cells in ((c, excel_error_cells(t)) for c, t in texts.items()) if cells.any()}
+    for column, cells in errors.items():  # #N/A, #VALUE!, … (data contract §1.3)
+        add("excel_error", frame[cells.to_numpy()], column, texts[column])
     component = texts["komponen"].str.lower().str.replace(" ", "")
     ids = settings.iku.component_ids
     bad_component = ~component.isin(list(ids))

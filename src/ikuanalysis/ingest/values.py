@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,11 +19,15 @@ from ikuanalysis.config import normalize_key, normalize_value
 
 _NIK_DROP = re.compile("[\\s\u00a0.\\-']")
 _NIK_VALID = re.compile(r"^\d{16}$")
+_NOT_LETTER_OR_DIGIT = r"[^\pL\pN\pM]+"  # RE2: any script's letters, digits and combining marks are kept
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_D_MONTH_Y = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
+# "5 Maret 2025", "13 Des. 2023", "13-Des-2023" (day first; the month's name or abbreviation).
+_D_MONTH_Y = re.compile(r"^(\d{1,2})(?:\s+|\s*[-/]\s*)([a-z]+)\.?(?:\s+|\s*[-/]\s*)(\d{4})$")
+_WHOLE_NUMBER = re.compile(r"^\d{1,6}$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (20000, 80000)  # spreadsheet serial numbers of 1954..2119
+_YEAR_RANGE = (1900, 2199)  # a whole number in this range in a date column is a bare year
 _UNREADABLE = object()
 _MAX_COUNT = 2**53  # larger counts are typing errors (and would not fit the int64 columns)
 
@@ -64,6 +70,19 @@ def text_column(values: pd.Series) -> pd.Series:
     return map_unique(values, cell_to_text)
 
 
+def text_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return :func:`text_column` of a column and its spreadsheet error cells (:func:`excel_error_cells`).
+
+    One pass over the distinct values: the error check costs nothing per row.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    text = np.empty(len(uniques), dtype=object)
+    text[:] = [cell_to_text(u) for u in uniques]
+    errors = np.array([t in _EXCEL_ERROR_SET for t in text], dtype=bool)
+    return (pd.Series(text[codes], index=values.index, dtype=object),
+            pd.Series(errors[codes], index=values.index))
+
+
 def name_column(values: pd.Series) -> pd.Series:
     """Return a column of many distinct values (names) as trimmed Arrow strings."""
     if is_text_dtype(values):
@@ -71,21 +90,114 @@ def name_column(values: pd.Series) -> pd.Series:
     return map_unique(values, cell_to_text).astype("str")
 
 
+def identity_key(text: object) -> str:
+    """Return the identity key of a name or place (data contract §1.4).
+
+    Unicode NFKC, case folded, and only the letters, digits and combining marks of every
+    script kept (spaces and punctuation dropped): ``"Siti  Aminah"``, ``"SITI-AMINAH"`` and
+    ``"siti aminah"`` give one key, ``"张伟"`` and ``"李娜"`` two. For ASCII text this is
+    :func:`ikuanalysis.config.normalize_key`.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", str(text)).casefold())
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM")
+
+
 def key_column(text: pd.Series) -> pd.Series:
-    """Vectorised :func:`ikuanalysis.config.normalize_key` of a text column."""
-    return text.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+    """Vectorised :func:`identity_key` of a text column (one RE2 pass; Python only for non-ASCII cells).
+
+    ASCII cells (nearly all Indonesian names) are lower-cased by Arrow; only the others are NFKC
+    normalised and case folded by Python (``str.casefold``); then every cell loses what is not a letter
+    (``\\pL``), digit (``\\pN``) or combining mark (``\\pM``; vowel signs of Indic scripts) in
+    one RE2 pass: two different names never share a key.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = _as_text(text).fillna("")
+    array = pa.array(text.array)  # zero-copy for Arrow strings
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    other = pc.invert(pc.string_is_ascii(array))
+    array = pc.ascii_lower(array)
+    if len(array) and pc.any(other).as_py():
+        folded = [unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", v).casefold())
+                  for v in array.filter(other).to_pylist()]
+        array = pc.replace_with_mask(array, other, pa.array(folded, type=array.type))
+    keys = pc.replace_substring_regex(array, _NOT_LETTER_OR_DIGIT, "")
+    return pd.Series(pd.array(keys, dtype="str"), index=text.index)
 
 
-def nik_column(values: pd.Series) -> pd.Series:
-    """Return the NIK digits of a column (see :func:`normalize_nik`)."""
+def nik_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return the NIK digits of a column (see :func:`normalize_nik`) and which cells were numbers.
+
+    Returns:
+        ``(digits, from_number)``: the digits as text, and a boolean mask of the number cells
+        (workbooks only: a CSV holds text).
+    """
     if is_text_dtype(values):
         values = values.fillna("")
         dirty = match_regex(values, _NIK_DROP.pattern)  # most NIKs are clean: fix only the others
         if dirty.any():
             values = values.copy()
             values[dirty] = values[dirty].str.replace(_NIK_DROP.pattern, "", regex=True)
-        return values
-    return map_unique(values, normalize_nik).astype("str")
+        return values, pd.Series(False, index=values.index)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    digits = np.array([normalize_nik(u) for u in uniques], dtype=object)
+    numbers = np.array([_is_number(u) for u in uniques], dtype=bool)
+    return (pd.Series(digits[codes], index=values.index, dtype="str"),
+            pd.Series(numbers[codes], index=values.index))
+
+
+def nik_column(values: pd.Series) -> pd.Series:
+    """Return the NIK digits of a column (see :func:`normalize_nik`)."""
+    return nik_cells(values)[0]
+
+
+def nik_may_have_lost_digit(digits: pd.Series, from_number: pd.Series) -> pd.Series:
+    """Which NIKs are 16 digits read from a number cell and end in 0 (data contract §1.3).
+
+    Excel keeps 15 significant digits: a 16-digit NIK typed into a number cell is stored with
+    0 for its last digit, so such a NIK may not be the person's. A number cell not ending in
+    0 holds the digits exactly (written by a program, not typed).
+    """
+    if not from_number.any():
+        return pd.Series(False, index=digits.index)
+    return from_number & digits.str.fullmatch(r"\d{15}0").fillna(False).astype(bool)
+
+
+def _is_number(value: object) -> bool:
+    """Whether a cell is a number (not a boolean, not NaN)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not np.isnan(value)
+
+
+# Error values of spreadsheet formulas (Excel; LibreOffice writes the same codes in xlsx). The
+# first seven are those of the data contract §1.3; the others come from newer Excel versions.
+EXCEL_ERRORS = ("#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+                "#PYTHON!")
+_EXCEL_ERROR_SET = frozenset(EXCEL_ERRORS)
+_OTHER_ERROR = "#VALUE!"
+
+
+def excel_error_text(raw: object) -> str:
+    """Return the text an error cell of a workbook is read as: its code, else ``#VALUE!``.
+
+    A workbook stores the code of an error cell (``<v>#N/A</v>`` in xlsx); LibreOffice writes
+    the code of its own language in ods (``#NV``), which is read as ``#VALUE!`` so that the
+    cell is still an error.
+    """
+    text = "" if raw is None else str(raw).strip()
+    return text if text in _EXCEL_ERROR_SET else _OTHER_ERROR
+
+
+def excel_error_cells(text: pd.Series) -> pd.Series:
+    """Which cells of a column (as trimmed text) hold a spreadsheet error value (data contract §1.3).
+
+    An error cell of a workbook is read as its code (see :func:`excel_error_text`), and a CSV
+    exported from Excel writes the code as text: both are exactly one of :data:`EXCEL_ERRORS`.
+    A column of few distinct values is checked faster by :func:`text_cells`.
+    """
+    return pd.Series(text.isin(EXCEL_ERRORS).to_numpy(dtype=bool), index=text.index)
 
 
 def _place_lookup(canonical: list[str], aliases: dict[str, str]) -> dict[str, str]:
@@ -143,25 +255,60 @@ def parse_status(values: pd.Series, lookup: dict[str, bool]) -> pd.Series:
     return map_unique(values, parse)
 
 
-def parse_date(value: object, months: dict[str, int]) -> object:
-    """Parse one date cell: a spreadsheet date, a serial number, or day-first text.
+class DateCell(NamedTuple):
+    """One date cell as read (data contract §1.3, ``tanggal``).
 
-    Returns:
-        A ``datetime.date``, ``None`` for a blank cell, or ``_UNREADABLE``.
+    Attributes:
+        kind: ``"date"`` (a date cell or day-first text), ``"serial"`` (a number in a General
+            cell, read as an Excel date serial), ``"year"`` (a bare year such as ``2025``),
+            ``"blank"`` or ``"unreadable"``.
+        date: The date, for ``"date"`` and ``"serial"``.
+        year: The year the cell names: the date's, or the bare year.
+    """
+
+    kind: str
+    date: dt.date | None = None
+    year: int | None = None
+
+
+_BLANK_DATE = DateCell("blank")
+_UNREADABLE_DATE = DateCell("unreadable")
+
+
+def _number_as_date(number: float) -> DateCell:
+    """Read a number in a date column: an Excel date serial, a bare year, or unreadable."""
+    if _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(number))
+        return DateCell("serial", day, day.year)
+    if float(number).is_integer() and _YEAR_RANGE[0] <= number <= _YEAR_RANGE[1]:
+        return DateCell("year", None, int(number))
+    return _UNREADABLE_DATE
+
+
+def read_date(value: object, months: dict[str, int]) -> DateCell:
+    """Read one date cell: a spreadsheet date, day-first text, a date serial or a bare year.
+
+    Text is ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``yyyy-mm-dd`` (a time may follow)
+    or ``d Month yyyy`` with an Indonesian month name or abbreviation from ``months``
+    (``5 Maret 2025``, ``13 Des 2023``, ``5 Agt. 2025``, ``13-Des-2023``). A number (a General
+    cell, or its digits in a CSV) between 20000 and 80000 is an Excel date serial; a whole
+    number between 1900 and 2199 is a bare year.
+
+    Args:
+        value: The cell as read.
+        months: Lower-case month names and abbreviations -> month number (``config/aliases.yml``).
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        return DateCell("date", value.date(), value.year)
     if isinstance(value, dt.date):
-        return value
+        return DateCell("date", value, value.year)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if np.isnan(value):
-            return None
-        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return _UNREADABLE
+        return _BLANK_DATE if np.isnan(value) else _number_as_date(value)
     text = cell_to_text(value).lower()
     if text == "":
-        return None
+        return _BLANK_DATE
+    if _WHOLE_NUMBER.match(text):  # a General cell's number exported to CSV
+        return _number_as_date(int(text))
     try:
         if match := _DMY.match(text):
             day, month, year = (int(g) for g in match.groups())
@@ -171,30 +318,49 @@ def parse_date(value: object, months: dict[str, int]) -> object:
             day, year = int(match.group(1)), int(match.group(3))
             month = months.get(match.group(2))
             if month is None:
-                return _UNREADABLE
+                return _UNREADABLE_DATE
         else:
-            return _UNREADABLE
-        return dt.date(year, month, day)
+            return _UNREADABLE_DATE
+        return DateCell("date", dt.date(year, month, day), year)
     except ValueError:  # 31/02/2025
-        return _UNREADABLE
+        return _UNREADABLE_DATE
 
 
-def parse_dates(values: pd.Series, months: dict[str, int]) -> tuple[pd.Series, pd.Series]:
-    """Parse a date column once per distinct value.
+def parse_date(value: object, months: dict[str, int]) -> object:
+    """Parse one date cell (see :func:`read_date`).
 
     Returns:
-        ``(dates, unreadable)``: dates as ``datetime64[s]`` (NaT for blank or unreadable
-        cells) and a mask of the unreadable ones.
+        A ``datetime.date``, ``None`` for a cell without a date (blank, or a bare year), or
+        ``_UNREADABLE``.
     """
+    cell = read_date(value, months)
+    return _UNREADABLE if cell.kind == "unreadable" else cell.date
+
+
+class ParsedDates(NamedTuple):
+    """A date column as read (see :func:`parse_dates`); every Series is aligned with the column."""
+
+    dates: pd.Series  # datetime64[s]; NaT when blank, a bare year or unreadable
+    unreadable: pd.Series  # bool
+    serial: pd.Series  # bool: a number read as an Excel date serial
+    year_only: pd.Series  # bool: a bare year (no date)
+    year: pd.Series  # float: the year the cell names (its date's or the bare year), NaN when none
+
+
+def parse_dates(values: pd.Series, months: dict[str, int]) -> ParsedDates:
+    """Parse a date column once per distinct value (see :func:`read_date`)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed = [parse_date(u, months) for u in uniques]
-    is_unreadable = np.array([p is _UNREADABLE for p in parsed], dtype=bool)
-    as_dates = pd.to_datetime(
-        pd.Series([p if isinstance(p, dt.date) else None for p in parsed], dtype=object)
-    ).astype("datetime64[s]").to_numpy()
-    return (
-        pd.Series(as_dates[codes], index=values.index),
-        pd.Series(is_unreadable[codes], index=values.index),
+    parsed = [read_date(u, months) for u in uniques]
+    kinds = np.array([p.kind for p in parsed], dtype=object)
+    as_dates = pd.to_datetime(pd.Series([p.date for p in parsed], dtype=object)).astype("datetime64[s]").to_numpy()
+    years = np.array([np.nan if p.year is None else p.year for p in parsed], dtype=float)
+
+    def aligned(array: np.ndarray) -> pd.Series:
+        return pd.Series(array[codes], index=values.index)
+
+    return ParsedDates(
+        dates=aligned(as_dates), unreadable=aligned(kinds == "unreadable"), serial=aligned(kinds == "serial"),
+        year_only=aligned(kinds == "year"), year=aligned(years),
     )
 
 

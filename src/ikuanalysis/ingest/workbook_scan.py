@@ -22,6 +22,7 @@ from xml.etree.ElementTree import iterparse
 
 from ikuanalysis.config import Limits
 from ikuanalysis.formatting import format_number
+from ikuanalysis.ingest.values import excel_error_text
 
 MIB = 1024 * 1024
 RATIO_CHECKED_FROM = 16 * MIB  # smaller parts may be as compressible as they like
@@ -33,6 +34,10 @@ _CELL_START = re.compile(rb"<c[ >/]")
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d+)"')
 _PREFIXED_ROOT = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet\b")
+# An error cell: <c r="E3" s="1" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c> (or <c r="E3" t="e"/>).
+_ERROR_MARK = b't="e"'
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*?(/?)>')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
@@ -63,6 +68,10 @@ class SheetScan:
         cells: Cells holding a value (a space counts; a formatted empty cell does not).
         last_row: The last row any written cell reaches (1-based; 0 for an empty sheet).
         last_column: The last column any written cell reaches (1-based; 0 for an empty sheet).
+        errors: The error cells (``t="e"``: a formula's #N/A, #VALUE!, …), as ``(row, column,
+            code)`` with the row 1-based, the column 0-based and the code as
+            :func:`ikuanalysis.ingest.values.excel_error_text` reads it. The spreadsheet reader
+            gives '' for them.
     """
 
     name: str
@@ -70,6 +79,7 @@ class SheetScan:
     cells: int
     last_row: int
     last_column: int
+    errors: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def area(self) -> int:
@@ -225,34 +235,62 @@ def _workbook_parts(archive: zipfile.ZipFile, inflated: _Inflated) -> tuple[list
     return sheets, by_type, date1904
 
 
-def _scan_sheet_fast(chunks) -> tuple[int, int, int, bool]:
-    """Scan a worksheet part with byte patterns: ``(cells, last_row, last_column, ok)``.
+def _scan_sheet_fast(chunks) -> tuple[int, int, int, tuple[tuple[int, int, str], ...], bool]:
+    """Scan a worksheet part with byte patterns: ``(cells, last_row, last_column, errors, ok)``.
 
     ``ok`` is False when the part is written in a way the patterns do not cover (a namespace
-    prefix, a cell without its ``r`` reference); the caller then parses it as XML.
+    prefix, a cell without its ``r`` reference); the caller then parses it as XML. The part is
+    cut before the last cell start of each chunk, so every cell is scanned whole; error cells
+    (rare) are looked for only in the stretches that hold ``t="e"``.
     """
     cells = last_row = 0
     columns: set[bytes] = set()
+    errors: list[tuple[int, int, str]] = []
     tail = b""
     first = True
-    for chunk in chunks:
-        buffer = tail + chunk
-        cut = buffer.rfind(b"<")
-        cut = len(buffer) if cut < 0 else cut
-        body, tail = buffer[:cut], buffer[cut:]
-        if first:
-            first = False
-            if _PREFIXED_ROOT.search(body[:4096]):
-                return 0, 0, 0, False
+
+    def scan(body: bytes) -> bool:
+        nonlocal cells, last_row
         rows = _CELL_ROW.findall(body)
         if len(rows) != len(_CELL_START.findall(body)):
-            return 0, 0, 0, False  # a cell without r="…" first
+            return False  # a cell without r="…" first
         if rows:
             last_row = max(last_row, max(map(int, rows)))
             columns.update(_CELL_COLUMN.findall(body))
         cells += body.count(b"<v>") + body.count(b"<is>")
+        if _ERROR_MARK in body:
+            errors.extend(_error_cells(body))
+        return True
+
+    for chunk in chunks:
+        buffer = tail + chunk
+        cut = buffer.rfind(b"<c ")
+        cut = buffer.rfind(b"<") if cut < 0 else cut
+        cut = len(buffer) if cut < 0 else cut
+        body, tail = buffer[:cut], buffer[cut:]
+        if first:
+            first = False
+            if _PREFIXED_ROOT.search(body[:4096] or tail[:4096]):
+                return 0, 0, 0, (), False
+        if not scan(body):
+            return 0, 0, 0, (), False
+    if not scan(tail):
+        return 0, 0, 0, (), False
     last_column = max((_column_index(c.decode()) + 1 for c in columns), default=0)
-    return cells, last_row, last_column, True
+    return cells, last_row, last_column, tuple(errors), True
+
+
+def _error_cells(body: bytes) -> list[tuple[int, int, str]]:
+    """Return ``(row, column, code)`` of the error cells of a stretch of whole cells."""
+    found = []
+    for match in _ERROR_CELL.finditer(body):
+        raw = None
+        if not match.group(3):  # not <c … t="e"/>: the code is in the cell's <v>
+            end = body.find(b"</c>", match.end())
+            value = _CELL_VALUE.search(body, match.end(), len(body) if end < 0 else end)
+            raw = value.group(1).decode("utf-8", "replace") if value else None
+        found.append((int(match.group(2)), _column_index(match.group(1).decode()), excel_error_text(raw)))
+    return found
 
 
 def _column_index(letters: str) -> int:
@@ -280,10 +318,10 @@ def scan_xlsx(path: Path, limits: Limits) -> WorkbookScan:
         sheets, by_type, date1904 = _workbook_parts(archive, inflated)
         scans = []
         for name, part in sheets:
-            cells, last_row, last_column, ok = _scan_sheet_fast(inflated.chunks(archive, part))
+            cells, last_row, last_column, errors, ok = _scan_sheet_fast(inflated.chunks(archive, part))
             if not ok:
-                cells, last_row, last_column = _scan_sheet_xml(archive, part, inflated)
-            scans.append(SheetScan(name, part, cells, last_row, last_column))
+                cells, last_row, last_column, errors = _scan_sheet_xml(archive, part, inflated)
+            scans.append(SheetScan(name, part, cells, last_row, last_column, errors))
             total = sum(s.cells for s in scans)
             if total > limits.workbook_max_cells:
                 raise WorkbookTooLarge("workbook_too_many_cells", cells=format_number(total),
@@ -295,6 +333,75 @@ def scan_xlsx(path: Path, limits: Limits) -> WorkbookScan:
                     pass
     return WorkbookScan(tuple(scans), by_type.get("sharedStrings", ""), by_type.get("styles", ""), date1904,
                         inflated.total)
+
+
+# --- Error cells of an OpenDocument spreadsheet -------------------------------------------------
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_ODS_ERROR_MARKS = (b'value-type="error"', b"value-type='error'")
+_ODS_CELLS = frozenset({f"{{{_ODS_TABLE}}}table-cell", f"{{{_ODS_TABLE}}}covered-table-cell"})
+
+
+def scan_ods_errors(path: Path, limits: Limits) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Return the error cells of an ods workbook by sheet: ``{sheet: ((row, column, code), …)}``.
+
+    LibreOffice writes a formula's error as ``<table:table-cell calcext:value-type="error">``
+    with the code (in its own language) as the cell text; the spreadsheet reader gives '' for
+    it. ``content.xml`` is first searched for that attribute as bytes (nothing more is done
+    for the usual workbook without errors), then parsed, counting repeated rows and cells.
+    Rows are 1-based, columns 0-based, codes as :func:`ikuanalysis.ingest.values.excel_error_text`
+    reads them; at most ``workbook_max_cells`` cells are listed.
+
+    Raises:
+        WorkbookTooLarge: ``content.xml`` inflates beyond ``workbook_max_uncompressed_mb``.
+    """
+    with zipfile.ZipFile(path) as archive:
+        if "content.xml" not in archive.namelist():
+            return {}
+        inflated = _Inflated(limits)
+        overlap = b""
+        for chunk in inflated.chunks(archive, "content.xml"):
+            if any(mark in overlap + chunk[:64] or mark in chunk for mark in _ODS_ERROR_MARKS):
+                break
+            overlap = chunk[-64:]
+        else:
+            return {}
+        return _ods_errors(archive, _Inflated(limits), limits.workbook_max_cells)
+
+
+def _ods_errors(archive: zipfile.ZipFile, inflated: _Inflated, limit: int) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    sheet, row, column, row_repeat, depth, listed = "", 0, 0, 1, 0, 0
+    table, table_row = f"{{{_ODS_TABLE}}}table", f"{{{_ODS_TABLE}}}table-row"
+    value_type, rows_repeated = f"{{{_ODS_CALCEXT}}}value-type", f"{{{_ODS_TABLE}}}number-rows-repeated"
+    columns_repeated = f"{{{_ODS_TABLE}}}number-columns-repeated"
+    for event, element in iterparse(inflated.reader(archive, "content.xml"), events=("start", "end")):
+        tag = element.tag
+        if tag == table:
+            depth += 1 if event == "start" else -1
+            if event == "start" and depth == 1:
+                sheet, row = element.get(f"{{{_ODS_TABLE}}}name", ""), 0
+            continue
+        if depth != 1:
+            continue  # a table inside a cell (rare) is not a sheet
+        if tag == table_row:
+            if event == "start":
+                column, row_repeat = 0, int(element.get(rows_repeated) or 1)
+            else:
+                row += row_repeat
+                element.clear()
+        elif tag in _ODS_CELLS and event == "end":
+            repeat = int(element.get(columns_repeated) or 1)
+            if element.get(value_type) == "error" and listed < limit:
+                code = excel_error_text("".join(element.itertext()))
+                cells = [(row + r + 1, column + c, code) for r in range(min(row_repeat, limit))
+                         for c in range(min(repeat, limit))][: limit - listed]
+                found.setdefault(sheet, []).extend(cells)
+                listed += len(cells)
+            column += repeat
+            element.clear()
+    return {name: tuple(cells) for name, cells in found.items()}
 
 
 # --- Sparse reading ----------------------------------------------------------------------------
@@ -335,13 +442,18 @@ def _iter_cells(archive: zipfile.ZipFile, part: str, inflated: _Inflated):
             element.clear()
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, part: str, inflated: _Inflated) -> tuple[int, int, int]:
-    """Scan a worksheet part as XML (slower; any spelling): ``(cells, last_row, last_column)``."""
+def _scan_sheet_xml(
+    archive: zipfile.ZipFile, part: str, inflated: _Inflated
+) -> tuple[int, int, int, tuple[tuple[int, int, str], ...]]:
+    """Scan a worksheet part as XML (slower; any spelling): ``(cells, last_row, last_column, errors)``."""
     cells = last_row = last_column = 0
-    for row, column, _, _, raw in _iter_cells(archive, part, inflated):
+    errors = []
+    for row, column, kind, _, raw in _iter_cells(archive, part, inflated):
         cells += raw is not None
         last_row, last_column = max(last_row, row), max(last_column, column + 1)
-    return cells, last_row, last_column
+        if kind == "e":
+            errors.append((row, column, excel_error_text(raw)))
+    return cells, last_row, last_column, tuple(errors)
 
 
 def _string_item_text(item) -> str:
@@ -401,7 +513,13 @@ def _serial_to_date(serial: float, date1904: bool) -> dt.date | dt.datetime:
 
 
 def _cell_value(kind: str, raw: str | None, style: int, shared: list[str], dates: set[int], date1904: bool):
-    """Return a cell's value as the dense reader gives it; None for a blank cell."""
+    """Return a cell's value as the dense reader gives it; None for a blank cell.
+
+    An error cell is its code (see :func:`ikuanalysis.ingest.values.excel_error_text`), which
+    the dense reading puts in from :attr:`SheetScan.errors`.
+    """
+    if kind == "e":
+        return excel_error_text(raw)
     if raw is None:
         return None
     if kind == "s":
@@ -411,8 +529,6 @@ def _cell_value(kind: str, raw: str | None, style: int, shared: list[str], dates
         value = raw
     elif kind == "b":
         value = raw.strip() in ("1", "true")
-    elif kind == "e":
-        return None  # the dense reader gives '' for error cells too
     elif kind == "d":
         try:
             value = dt.datetime.fromisoformat(raw.strip())
