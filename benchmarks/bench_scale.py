@@ -246,10 +246,7 @@ def measure(args) -> dict:
     if args.generate_only:
         return {}
     env = bl.child_env()
-    if args.wait_quiet:
-        bl.wait_for_quiet(args.wait_quiet, 0.5 * bl.usable_cores(), say)
-    info = bl.machine_info()
-    say(f"[machine] {bl.machine_line(info)} Load before the runs: {info['load1_start']}")
+    info = bl.start_measuring(args.wait_quiet, say)
     results = {"machine": info, "wait_idle": args.wait_idle, "layout": layout.name, "repeat": args.repeat,
                "interval": args.interval,
                "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
@@ -477,14 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         results = measure(args)
         if not results:
             return 0
-        args.results_file.parent.mkdir(parents=True, exist_ok=True)
-        args.results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        say(f"[results] saved to {args.results_file}")
-    body = markdown(results)
-    print(f"{SECTION}\n\n{body}")
-    if args.write_docs:
-        bl.write_section(SECTION, body, args.docs_file)
-        say(f"[docs] wrote '{SECTION}' of {args.docs_file}")
+    bl.save_and_publish(results, None if args.from_results else args.results_file, SECTION, markdown(results),
+                        args.write_docs, args.docs_file, say)
     return 0
 
 

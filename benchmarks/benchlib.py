@@ -304,6 +304,30 @@ def failure_lines(failures: list[dict], where) -> list[str]:
     return out
 
 
+def start_measuring(wait_quiet: float, say=print) -> dict:
+    """Wait for a quiet machine when asked (``--wait-quiet``), then return and print the machine's info."""
+    if wait_quiet:
+        wait_for_quiet(wait_quiet, 0.5 * usable_cores(), say)
+    info = machine_info()
+    say(f"[machine] {machine_line(info)} Load before the runs: {info['load1_start']}")
+    return info
+
+
+def save_and_publish(results: dict, results_file: Path | None, section: str, body: str, write_docs: bool,
+                     docs_file: Path, say=print) -> None:
+    """Save the measurements as JSON (unless re-read), print the docs section, write it when asked."""
+    import json
+
+    if results_file is not None:
+        results_file.parent.mkdir(parents=True, exist_ok=True)
+        results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        say(f"[results] saved to {results_file}")
+    print(f"{section}\n\n{body}")
+    if write_docs:
+        write_section(section, body, docs_file)
+        say(f"[docs] wrote '{section}' of {docs_file}")
+
+
 def write_section(heading: str, body: str, path: Path = DOCS_FILE) -> None:
     """Write ``body`` under ``heading`` (a ``## `` line) of ``path``, replacing only that section.
 
