@@ -129,6 +129,12 @@ def clear_after_killed_runs(where: ReportPaths) -> None:
 def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits, printer=None) -> Path:
     from ikuanalysis.publish.export import warm_exporter
 
+    # The kernel's client library is imported here first: the warm-up thread imports nbconvert,
+    # which imports jupyter_client too, and two threads importing one module half-way through
+    # gave "cannot import name 'AsyncKernelManager' from partially initialized module".
+    import jupyter_client.manager  # noqa: F401
+    import nbclient  # noqa: F401
+
     # Load nbconvert (and convert a tiny notebook) while the kernel works: the export then starts at once.
     threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
