@@ -16,6 +16,7 @@ import pytest
 
 from ikuanalysis import cli
 from ikuanalysis.config import load_settings
+from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.year import clean_year
 from tests.fixtures.tiny_year import write_tiny_year
 
@@ -93,13 +94,15 @@ def test_the_guide_names_the_headings_the_notes_reader_expects():
     assert fenced("masukan.md", "csv")[0].splitlines()[0] == ",".join(BUDGET_COLUMNS)
 
 
-def test_registers_of_2025_copied_as_2026_count_nothing_as_the_guide_warns(tmp_path, settings):
+def test_registers_of_2025_copied_as_2026_stop_at_the_gate_the_guide_names(tmp_path, settings):
     folder = write_tiny_year(tmp_path / "raw", YEAR)  # dated 2025
-    result = clean_year(folder, settings, YEAR, key=b"test")
-    log = result.log.to_frame()
-    assert not (log["level"] == "error").any()
+    with pytest.raises(RegisterError) as caught:
+        clean_year(folder, settings, YEAR, key=b"test")
+    log = caught.value.log.to_frame()
+    assert sorted(log.loc[log["level"] == "error", "code"]) == ["gate_di_luar_tahun", "gate_di_luar_tahun"]
     assert (log["code"] == "date_other_year").sum() > 0
-    assert "date_other_year" in (GUIDE / "tahunan.md").read_text(encoding="utf-8")
+    guide = (GUIDE / "tahunan.md").read_text(encoding="utf-8")
+    assert "date_other_year" in guide and "gate_di_luar_tahun" in guide
 
 
 @pytest.mark.e2e

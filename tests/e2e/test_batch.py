@@ -21,6 +21,8 @@ pytestmark = pytest.mark.e2e
 def where(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     tiny_year.write_tiny_year(root / "raw", 2024)  # its rows dated 2025 fall out: other counts
+    (root / "raw" / "2024" / "sumber.yml").write_text(  # ... on the record (contract §1.8)
+        'terima:\n  - aturan: di_luar_tahun\n    alasan: "Register 2024 uji memuat baris 2025."\n', encoding="utf-8")
     tiny_year.write_tiny_year(root / "raw", 2025)
     return paths.ReportPaths(raw_root=root / "raw", processed_root=root / "processed", output_root=root / "out",
                              config_dir=paths.CONFIG_DIR)

@@ -32,7 +32,7 @@ def short(tmp_path_factory, tiny_report) -> Project:
     home = write_project(tmp_path_factory.mktemp("timeouts"), limits=SHORT)
     project = Project(home, copy_build(tiny_report.processed_root, home / "data" / "processed"),
                       copy_build(tiny_report.output_root, home / "outputs"))
-    assert {"processed/2025/aggregate.csv", "outputs/2025/iku_2025.pdf"} <= set(project.state())
+    assert {"processed/2025/aggregate.parquet", "outputs/2025/iku_2025.pdf"} <= set(project.state())
     return project
 
 
