@@ -516,16 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=1, help="discarded rounds before them (default 1)")
     parser.add_argument("--extra-rounds", type=int, default=3,
                         help="rounds that also measure cold, --all --force and unchanged (default 3; 0: none)")
-    parser.add_argument("--retries", type=int, default=2,
-                        help="a failed run is recorded and run again, at most this many times (default 2)")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
-    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                        help="before each measurement wait up to SECONDS until other processes use < 0.25 cores")
-    parser.add_argument("--write-docs", action="store_true", help=f"write '{SECTION}' of docs/performance.md")
-    parser.add_argument("--docs-file", type=Path, default=bl.DOCS_FILE, help="file written by --write-docs")
-    parser.add_argument("--results-file", type=Path, default=RESULTS_FILE, help="where the results JSON is saved")
-    parser.add_argument("--from-results", type=Path, help="do not measure: format a saved results JSON")
+    bl.add_common_options(parser, SECTION, RESULTS_FILE)
     parser.add_argument("--floor-child", metavar="JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

@@ -453,19 +453,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="layout of the large register (default v1, what the reader accepts today)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size and command (default 3; median shown)")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between memory samples of the tree")
-    parser.add_argument("--retries", type=int, default=2,
-                        help="a failed command is recorded and run again, at most this many times (default 2)")
     parser.add_argument("--validate-only", action="store_true", help="measure validate only")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if cached")
     parser.add_argument("--generate-only", action="store_true", help="only generate the data")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
-    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                        help="before each measurement wait up to SECONDS until other processes use < 0.25 cores")
-    parser.add_argument("--write-docs", action="store_true", help=f"write '{SECTION}' of docs/performance.md")
-    parser.add_argument("--docs-file", type=Path, default=bl.DOCS_FILE, help="file written by --write-docs")
-    parser.add_argument("--results-file", type=Path, default=RESULTS_FILE, help="where the results JSON is saved")
-    parser.add_argument("--from-results", type=Path, help="do not measure: format a saved results JSON")
+    bl.add_common_options(parser, SECTION, RESULTS_FILE)
     args = parser.parse_args(argv)
 
     if args.from_results:

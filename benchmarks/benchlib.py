@@ -304,6 +304,20 @@ def failure_lines(failures: list[dict], where) -> list[str]:
     return out
 
 
+def add_common_options(parser, section: str, results_file: Path) -> None:
+    """Add the options both benchmarks share: retries, waiting for quiet, docs and results files."""
+    parser.add_argument("--retries", type=int, default=2,
+                        help="a failed run is recorded and run again, at most this many times (default 2)")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the 1-minute load average to fall below half the cores")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each measurement wait up to SECONDS until other processes use < 0.25 cores")
+    parser.add_argument("--write-docs", action="store_true", help=f"write '{section}' of docs/performance.md")
+    parser.add_argument("--docs-file", type=Path, default=DOCS_FILE, help="file written by --write-docs")
+    parser.add_argument("--results-file", type=Path, default=results_file, help="where the results JSON is saved")
+    parser.add_argument("--from-results", type=Path, help="do not measure: format a saved results JSON")
+
+
 def start_measuring(wait_quiet: float, say=print) -> dict:
     """Wait for a quiet machine when asked (``--wait-quiet``), then return and print the machine's info."""
     if wait_quiet:

@@ -592,8 +592,8 @@ def _folder_signature(folder: Path) -> tuple:
     """Return what identifies the state of a configuration folder: each file's name, size and mtime."""
     if not folder.is_dir():
         return ()
-    return tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size)
-                 for p in sorted(folder.rglob("*")) if p.is_file())
+    files = [(p, p.stat()) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return tuple((str(p.relative_to(folder)), stat.st_mtime_ns, stat.st_size) for p, stat in files)
 
 
 def _load_settings_uncached(folder: Path) -> "Settings":

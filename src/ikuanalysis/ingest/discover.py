@@ -76,6 +76,7 @@ def discover_files(
     """
     register_of = register_matcher(load_settings().iku.components if components is None else components)
     found: list[SourceFile] = []
+    known = set(known_files)
     for path in sorted(raw_dir.iterdir()):
         name = path.name
         if name.startswith(("~$", ".")):
@@ -94,7 +95,7 @@ def discover_files(
         register = entry.komponen if entry is not None else register_of(name)
         rekap = entry is None and _REKAP_NAME.match(name)
         if not (register or rekap):
-            if name.casefold() not in EVALUATOR_FILES and name not in set(known_files):
+            if name.casefold() not in EVALUATOR_FILES and name not in known:
                 log.add("file_ignored", file=name)
             continue
         if path.suffix.lower() not in TABLE_SUFFIXES:

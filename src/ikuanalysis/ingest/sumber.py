@@ -91,42 +91,41 @@ def read_sumber(raw_dir: Path, log: ProblemLog, component_ids: tuple[str, ...]) 
         mark = getattr(exc, "problem_mark", None)
         log.add("sumber_invalid", variant="yaml", file=SUMBER_FILE, row=mark.line + 1 if mark else None)
         return Sumber()
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # the node tree, for the lines of problems
     try:
         sumber = Sumber.model_validate(data if data is not None else {})
+        problems = _check_values(sumber, component_ids, root)
     except ValidationError as exc:
-        for problem in _locate(exc, text):
-            log.add("sumber_invalid", file=SUMBER_FILE, row=problem.line, finding=problem.text)
-        return Sumber()
-    problems = _check_values(sumber, component_ids, text)
+        sumber, problems = Sumber(), _locate(exc, root)
     for problem in problems:
         log.add("sumber_invalid", file=SUMBER_FILE, row=problem.line, finding=problem.text)
     return Sumber() if problems else sumber
 
 
-def _check_values(sumber: Sumber, component_ids: tuple[str, ...], text: str) -> list[_Located]:
+def _check_values(sumber: Sumber, component_ids: tuple[str, ...], root: yaml.Node | None) -> list[_Located]:
     """Return the problems a valid shape can still have: unknown components, keys not applied yet."""
     problems = []
     known = ", ".join(component_ids)
     for index, entry in enumerate(sumber.berkas):
         if entry.komponen is not None and entry.komponen not in component_ids:
-            problems.append(_Located(_line_of(text, ("berkas", index, "komponen")),
+            problems.append(_Located(_line_of(root, ("berkas", index, "komponen")),
                                      f"komponen '{_short(entry.komponen)}' tidak dikenal (yang ada: {known})"))
         if entry.komponen is None and not entry.abaikan:
-            problems.append(_Located(_line_of(text, ("berkas", index)),
+            problems.append(_Located(_line_of(root, ("berkas", index)),
                                      f"berkas '{_short(entry.pola)}' perlu 'komponen: ...' atau 'abaikan: true'"))
         for key in NOT_YET_APPLIED:
             if getattr(entry, key) is not None:
-                problems.append(_Located(_line_of(text, ("berkas", index, key)),
+                problems.append(_Located(_line_of(root, ("berkas", index, key)),
                                          f"kunci '{key}' belum dapat diterapkan oleh versi ini; hapus kunci itu dan "
                                          "sesuaikan berkasnya (mis. tambahkan kolom atau ganti nama berkas)"))
     for index, acceptance in enumerate(sumber.terima):
         if acceptance.komponen is not None and acceptance.komponen not in component_ids:
-            problems.append(_Located(_line_of(text, ("terima", index, "komponen")),
+            problems.append(_Located(_line_of(root, ("terima", index, "komponen")),
                                      f"komponen '{_short(acceptance.komponen)}' tidak dikenal (yang ada: {known})"))
     return problems
 
 
-def _locate(exc: ValidationError, text: str) -> list[_Located]:
+def _locate(exc: ValidationError, root: yaml.Node | None) -> list[_Located]:
     """Return each validation problem with the line of the key concerned, in Indonesian."""
     located = []
     for error in exc.errors():
@@ -142,7 +141,7 @@ def _locate(exc: ValidationError, text: str) -> list[_Located]:
             detail = f"{key}: tuliskan alasannya (paling sedikit 10 huruf)"
         else:
             detail = f"nilai {key} tidak sah ({error['msg']})"
-        located.append(_Located(_line_of(text, where), detail))
+        located.append(_Located(_line_of(root, where), detail))
     return located
 
 
@@ -151,13 +150,9 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _line_of(text: str, where: tuple) -> int | None:
-    """Return the 1-based line of the key or item at path ``where`` of a YAML text (None: unknown)."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = None
+def _line_of(root: yaml.Node | None, where: tuple) -> int | None:
+    """Return the 1-based line of the key or item at path ``where`` of a YAML node tree (None: unknown)."""
+    node, line = root, None
     for part in where:
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == part), None)
