@@ -91,7 +91,10 @@ def discover_files(
         if entry is not None and entry.abaikan:
             log.add("sumber_applied", variant="ignored", file=name, pattern=entry.pola)
             continue
-        if entry is not None:
+        if entry is not None and entry.applied_keys():
+            log.add("sumber_applied", variant="keys", file=name, pattern=entry.pola, component=entry.komponen,
+                    keys=entry.applied_keys())
+        elif entry is not None:
             log.add("sumber_applied", file=name, pattern=entry.pola, component=entry.komponen)
         register = entry.komponen if entry is not None else register_of(name)
         rekap = entry is None and _REKAP_NAME.match(name)

@@ -41,6 +41,21 @@ class FileEntry(_Entry):
     kolom: dict[str, str] | None = None
     status_dari: tuple[str, ...] | None = None
 
+    def applied_keys(self) -> str:
+        """The reading keys of this entry as the evaluator wrote them, for the log ('' when none)."""
+        parts = []
+        if self.jenis:
+            parts.append(f"jenis {self.jenis}")
+        if self.lembar:
+            parts.append("lembar " + ", ".join(self.lembar))
+        if self.baris_judul:
+            parts.append(f"baris judul {self.baris_judul}")
+        if self.kolom:
+            parts.append("kolom " + ", ".join(f"{header} = {name}" for header, name in self.kolom.items()))
+        if self.status_dari:
+            parts.append("status dari " + ", ".join(self.status_dari))
+        return "; ".join(parts)
+
     def matches(self, name: str) -> bool:
         """Whether a file name matches the pattern (case-insensitive glob)."""
         return fnmatch.fnmatch(name.casefold(), self.pola.casefold())
