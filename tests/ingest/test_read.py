@@ -97,7 +97,7 @@ def test_xlsm_is_read_like_xlsx(tmp_path):
 
 
 def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_errors(tmp_path):
-    (tmp_path / "x1_psks.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "x1_psks.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "x2_rehsos.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
     (tmp_path / "x3_bansos.csv").write_text("Nama;Jenis;Kecamatan;Nama Penerima;Status\n", encoding="utf-8")
     (tmp_path / "x4_bencana.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
@@ -106,7 +106,7 @@ def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_
     log = caught.value.log.to_frame()
     errors = log[log["level"] == "error"].fillna({"row": 0})[["code", "file", "row"]].values.tolist()
     assert errors == [
-        ["unsupported_format", "x1_psks.xls", 0],
+        ["unsupported_format", "x1_psks.pdf", 0],
         ["missing_column", "x2_rehsos.csv", 1],
         ["duplicate_column", "x3_bansos.csv", 1],
         ["unreadable_file", "x4_bencana.csv", 0],

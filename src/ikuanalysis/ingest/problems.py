@@ -38,6 +38,7 @@ PROGRAM_PARAMS = frozenset({
     "year", "components", "component", "label", "prefix", "jenis_list", "error_type", "other", "own",
     "letters", "missing", "header_row", "known", "ids", "field", "found", "expected", "k",
     "cells", "column_count", "folder", "limit", "ratio", "row_count", "size", "breaching", "row_total", "share",
+    "real_type",  # what a file really is, named by the program (ingest/filetype.py)
     # The evaluator's own reason for accepting a quality gate (sumber.yml), shown as written:
     # not register data (redact_message still hides digit runs where it is published).
     "reason",

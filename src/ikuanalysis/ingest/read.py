@@ -21,19 +21,27 @@ import pandas as pd
 
 from ikuanalysis.config import CANONICAL_COLUMNS, Limits, Settings, normalize_key
 from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
+from ikuanalysis.ingest.filetype import (
+    SPREADSHEET_TYPES,
+    SUFFIX_TYPES,
+    TEXT,
+    check_xlsb,
+    detect_real_type,
+    read_type,
+    same_family,
+)
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 from ikuanalysis.ingest.workbook_scan import (
     WorkbookTooLarge,
     check_zip_sizes,
-    is_zip,
     read_sparse_sheet,
     scan_ods_errors,
     scan_xlsx,
 )
 
 HEADER_SEARCH_ROWS = 30
-CSV_DELIMITERS = (";", ",", "\t")  # tried in this order; the first of equally good ones wins
+CSV_DELIMITERS = (";", ",", "\t", "|")  # tried in this order; the first of equally good ones wins
 _LETTER = re.compile(r"[A-Za-z]")
 LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
 
@@ -192,15 +200,19 @@ class SheetRows(NamedTuple):
     column_numbers: list[int] | None = None
 
 
-def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterator[SheetRows]:
+def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None, real_type: str | None = None) -> Iterator[SheetRows]:
     """Yield the sheets of a workbook, within the input limits.
 
-    A zip-based workbook is first checked against ``limits`` (the defaults when None); the
-    sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over their
-    occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the others
-    from A1 (row 0 is spreadsheet row 1). A formula's error cell (#N/A, #VALUE!, …) holds its
-    code as text, as in a CSV exported from Excel: the spreadsheet reader gives '' for it, so
-    the codes come from the scan of the workbook's XML (xlsx, xlsm, ods) and are put back.
+    The workbook is read by its real type (:func:`ikuanalysis.ingest.filetype.detect_real_type`,
+    unless ``real_type`` gives it), whatever its extension says: an old .xls named .xlsx is
+    read as .xls. A zip-based workbook is first checked against ``limits`` (the defaults when
+    None); the sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over
+    their occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the
+    others from A1 (row 0 is spreadsheet row 1); an xlsb sheet that reaches far beyond its cells
+    is refused (:func:`ikuanalysis.ingest.filetype.check_xlsb`). A formula's error cell (#N/A,
+    #VALUE!, …) holds its code as text, as in a CSV exported from Excel: the spreadsheet reader
+    gives '' for it, so the codes come from the scan of the workbook's XML (xlsx, xlsm, ods) and
+    are put back. In an .xls or .xlsb they stay '' (the reader cannot tell them).
 
     Raises:
         WorkbookTooLarge: The workbook is over a limit; nothing of it is read.
@@ -210,18 +222,23 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
     )
 
     limits = Limits() if limits is None else limits
+    real = detect_real_type(path) if real_type is None else real_type
     scan, sparse, errors = None, {}, {}
-    if is_zip(path):
+    if real in ("xlsx", "xlsm"):
+        scan = scan_xlsx(path, limits)
+        sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
+        errors = {sheet.name: sheet.errors for sheet in scan.sheets if sheet.errors}
+    elif real == "ods":
         with zipfile.ZipFile(path) as archive:
-            is_xlsx = "xl/workbook.xml" in archive.namelist()
             check_zip_sizes(archive, limits)
-        if is_xlsx:
-            scan = scan_xlsx(path, limits)
-            sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
-            errors = {sheet.name: sheet.errors for sheet in scan.sheets if sheet.errors}
-        else:
-            errors = scan_ods_errors(path, limits)
-    workbook = CalamineWorkbook.from_path(str(path))
+        errors = scan_ods_errors(path, limits)
+    elif real == "xlsb":
+        check_xlsb(path, limits)
+    if real not in SPREADSHEET_TYPES or same_family(SUFFIX_TYPES.get(path.suffix.lower(), real), real):
+        workbook = CalamineWorkbook.from_path(str(path))
+    else:  # named as another type: the reader is told the content, not the name
+        with open(path, "rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
     for name in workbook.sheet_names:
         if name in sparse:
             found = read_sparse_sheet(path, scan, sparse[name], limits)
@@ -397,16 +414,28 @@ def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: 
         invalid.append(row.number)
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def read(newlines_in_values: bool):
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names,
                                            encoding="utf8" if encoding == "utf-8-sig" else encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                             newlines_in_values=newlines_in_values,
                                              invalid_row_handler=note_invalid),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
+
+    try:
+        try:
+            table = read(False)
+        except pa.ArrowInvalid as exc:
+            # A quoted cell holding a line break where the file is cut into blocks: the fast
+            # chunker assumes none, so read again with the slower one that knows quotes.
+            if "newlines_in_values" not in str(exc):
+                raise
+            invalid.clear()
+            table = read(True)
     except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
         return None
     if invalid:
@@ -428,7 +457,7 @@ def _read_csv(
         raw_head = handle.read(_CSV_HEAD_BYTES)
     head, encoding = decode_csv_bytes(raw_head, partial=len(raw_head) == _CSV_HEAD_BYTES)
     if "\x00" in head:
-        log.add("unreadable_file", variant="not_text", file=path.name)
+        log.add("unreadable_file", variant="not_text", suffix=path.suffix.lower(), file=path.name)
         return []
     detected = _detect_csv(head, lookup, min_matches)
     if detected is None:
@@ -490,7 +519,10 @@ def read_tables(
     table = RawTable(frame=pd.DataFrame())
     frames: list[pd.DataFrame] = []
     for source in files:
-        if source.path.suffix.lower() == ".csv":
+        kind = read_type(source.path, log)  # by content: an .xls named .xlsx, CSV text named .xlsx
+        if kind is None:
+            continue
+        if kind == TEXT:
             frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table, candidate))
         else:
             before, errors_before = len(frames), log.error_count()
