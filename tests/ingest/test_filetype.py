@@ -129,7 +129,7 @@ def test_a_web_page_is_html_after_a_bom_white_space_a_declaration_or_comments(tm
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("Nama;Jenis\n<html> bukan di awal\n".encode(), "text"),
+    (b"Nama;Jenis\n<html> bukan di awal\n", "text"),
     ("\ufeffNama|Jenis|Kecamatan|Status\r\n".encode("utf-8"), "text"),
     ("Nama\tJos\xe9\n".encode("cp1252"), "text"),  # not UTF-8: Windows-1252 text
     (b"Nama;Status\nAni\x01;Ya\n" * 20, "text"),  # a stray control byte in a cell is still text
@@ -256,6 +256,7 @@ def test_an_xlsb_with_short_cell_records_is_refused_not_read_one_column_wide(tmp
 def test_an_xlsb_with_a_stray_far_cell_is_refused_before_it_is_allocated(tmp_path):
     write_xlsb(tmp_path / "x3_bansos.xlsb", [("Data", ROWS)], far_cell=(1_048_575, 16_383))  # XFD1048576
     raw, log = read_one(tmp_path)
+    assert raw.frame.empty
     assert log[["level", "code", "file", "sheet"]].values.tolist() == [
         ["error", "workbook_too_many_cells", "x3_bansos.xlsb", "Data"]]
     assert "(1.048.576 baris dan 16.384 kolom" in log["message"][0]
