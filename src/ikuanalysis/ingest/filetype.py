@@ -8,10 +8,15 @@ and decides: the file is read by its real type when that type is supported (with
 ``file_real_type`` when it differs from the extension), otherwise it is an ``unreadable_file``
 error that says what the file really is and how to re-save it.
 
-:func:`check_xlsb` guards the Excel binary reader: a sheet whose cells reach far beyond what the
-part can hold (a stray cell in XFD1048576) is refused before it is allocated, and a file written
-with the short cell records that only other programs use (the reader would drop every cell after
-the first of a row) is reported instead of read half.
+Two guards for the Excel binary reader: :func:`check_xlsb` refuses a sheet whose cells reach far
+beyond what its part can hold (a stray cell in XFD1048576) before it is allocated, and
+:func:`xlsb_short_cell_sheet` finds a file written with the short cell records that only other
+programs use (the reader would drop every cell after the first of a row), reported by
+:func:`read_type` instead of read half.
+
+The spreadsheet reader (python-calamine 0.9) gives '' for an error cell of an .xls or .xlsb and has
+no option to return its code; unlike xlsx, xlsm and ods (``workbook_scan``), their error cells are
+read blank (docs/panduan/masukan.md says so).
 """
 
 from __future__ import annotations

@@ -200,7 +200,9 @@ class SheetRows(NamedTuple):
     column_numbers: list[int] | None = None
 
 
-def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None, real_type: str | None = None) -> Iterator[SheetRows]:
+def iter_spreadsheet_sheets(
+    path: Path, limits: Limits | None = None, real_type: str | None = None,
+) -> Iterator[SheetRows]:
     """Yield the sheets of a workbook, within the input limits.
 
     The workbook is read by its real type (:func:`ikuanalysis.ingest.filetype.detect_real_type`,
@@ -493,6 +495,10 @@ def read_tables(
     limits: Limits | None = None,
 ) -> RawTable:
     """Read and combine the rows of several files (one component, or all rekap files).
+
+    Each file is read by its real type (:func:`ikuanalysis.ingest.filetype.read_type`): as
+    delimited text or as a workbook, whatever its extension says, with a warning when the two
+    differ; a file whose real type cannot be read is logged and skipped.
 
     Args:
         files: The files to read.
