@@ -66,7 +66,7 @@ class ComponentStats:
 
 
 def clean_register(
-    raw: RawTable, component: Component, settings: Settings, year: int, log: ProblemLog
+    raw: RawTable, component: Component, settings: Settings, year: int, log: ProblemLog, *, withhold: bool = True,
 ) -> tuple[pd.DataFrame, ComponentStats, pd.Series]:
     """Clean the combined registers of one component.
 
@@ -76,6 +76,9 @@ def clean_register(
         settings: All configuration.
         year: The reporting year (rows dated in another year are excluded).
         log: Where problems are recorded.
+        withhold: Add the register's names to the log's withheld names; False when the caller
+            already did (:func:`ikuanalysis.ingest.year.clean_year` withholds every register's
+            names before any is cleaned; at 10^6 names this costs a second).
 
     Returns:
         ``(rows, stats, identities)``: the kept rows (one per register row, before
@@ -85,7 +88,8 @@ def clean_register(
     frame = raw.frame
     text, nik, nik_from_number, error_cells = register_text(frame)
     problems = _RowProblems(log, raw.headers, error_cells)
-    log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
+    if withhold:
+        log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     skipped = skip_blank_and_summary_rows(
         frame, text, nik, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city), problems
     )
