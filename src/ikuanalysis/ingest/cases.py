@@ -465,8 +465,11 @@ class Identities:
 def _has_column(rows: pd.DataFrame, headers: dict, column: str) -> pd.Series:
     """Return whether each row's file and sheet has ``column`` at all."""
     having = {key for key, names in headers.items() if column in names}
-    keys = pd.MultiIndex.from_frame(rows[["_file", "_sheet"]])
-    return pd.Series(keys.isin(list(having)) if having else False, index=rows.index)
+    if not having or len(having) == len(headers):  # the usual cases: no sheet has it, or every sheet
+        return pd.Series(bool(having), index=rows.index)
+    joined = {f"{file}\x00{sheet}" for file, sheet in having}
+    keys = rows["_file"].astype("str") + "\x00" + rows["_sheet"].astype("str")
+    return pd.Series(keys.isin(joined).to_numpy(dtype=bool), index=rows.index)
 
 
 def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFrame:
