@@ -308,8 +308,14 @@ def _filled(column: pd.Series) -> np.ndarray:
     if isinstance(column.dtype, pd.StringDtype):
         array = pa.array(column.array)
         return np.asarray(pc.not_equal(pc.utf8_trim_whitespace(array), "").fill_null(False), dtype=bool)
-    return np.fromiter((not (v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()))
-                        for v in column.to_numpy(dtype=object)), dtype=bool, count=len(column))
+    values = column.to_numpy(dtype=object)
+    filled = (values != "") & pd.notna(values)  # C loops; what is left is mostly data cells
+    maybe_spaces = np.flatnonzero(filled)
+    if len(maybe_spaces):
+        cells = values[maybe_spaces]
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), dtype=bool, count=len(cells))
+        filled[maybe_spaces[blank]] = False
+    return filled
 
 
 def _cell_text(value: object) -> str:

@@ -82,6 +82,11 @@ class ProblemLog:
     _frames: list[pd.DataFrame] = field(default_factory=list)
     catalogue: ProblemCatalogue | None = field(default=None, repr=False)
     names: RegisterNames = field(default_factory=RegisterNames, repr=False)
+    # One problem at a time (add) is kept as a record, made a frame only by to_frame: a frame per
+    # problem cost half a millisecond each. The running counts answer error_count at once.
+    _records: list[dict] = field(default_factory=list, repr=False)
+    _errors: int = field(default=0, repr=False)
+    _codes: set = field(default_factory=set, repr=False)
 
     def withhold_names(self, names: pd.Series | RegisterNames) -> None:
         """Add the names of a register (its ``nama`` cells): values equal to one are never quoted."""
@@ -155,7 +160,9 @@ class ProblemLog:
             "row": row, "column": self._location(column), "value": self._shown(value, column),
             "message": message,
         }
-        self._frames.append(pd.DataFrame([record], columns=LOG_COLUMNS))
+        self._records.append(record)
+        self._errors += level == "error"
+        self._codes.add(code)
 
     def add_rows(
         self,
@@ -206,10 +213,14 @@ class ProblemLog:
             columns=LOG_COLUMNS,
         )
         self._frames.append(frame)
+        self._errors += len(frame) if level == "error" else 0
+        self._codes.add(code)
 
     def to_frame(self) -> pd.DataFrame:
         """Return all problems, errors first, then in file and row order."""
         frames = [f for f in self._frames if not f.empty]
+        if self._records:
+            frames.append(pd.DataFrame(self._records, columns=LOG_COLUMNS))
         if not frames:
             return pd.DataFrame(columns=LOG_COLUMNS).astype({"row": "Int64"})
         log = pd.concat(frames, ignore_index=True)
@@ -234,12 +245,11 @@ class ProblemLog:
 
     def has_usage_errors(self) -> bool:
         """Whether any recorded problem is a wrong use of the tool (catalogue ``is_usage_error``)."""
-        codes = {code for frame in self._frames for code in frame["code"].unique()}
-        return any(self.entry(code).is_usage_error for code in codes)
+        return any(self.entry(code).is_usage_error for code in self._codes)
 
     def error_count(self) -> int:
         """Return the number of errors recorded so far."""
-        return int(sum((f["level"] == "error").sum() for f in self._frames))
+        return self._errors
 
     def counts(self) -> pd.DataFrame:
         """Return the number of problems per level, code and message."""
