@@ -518,8 +518,10 @@ def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog)
     for component in settings.iku.component_ids:
         own = [f for f in files if f.kind == "register" and f.component == component]
         if own:
+            # A household component (counting_unit) also requires no_kk (data contract §1.4).
+            required = settings.iku.component(component).required_columns(vocabulary.required)
             tables[component] = read_tables(
-                own, vocabulary.header_lookup, vocabulary.required, CANONICAL_COLUMNS, log,
+                own, vocabulary.header_lookup, required, CANONICAL_COLUMNS, log,
                 summary_prefixes=vocabulary.summary_prefixes, limits=settings.limits,
             )
     return tables
