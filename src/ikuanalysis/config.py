@@ -110,6 +110,11 @@ class Component(_Frozen):
         not_handled_label: What "not handled" means for this component, after the count and
             unit ("tidak aktif", "belum menerima bantuan"); "belum ditangani sesuai standar"
             when omitted.
+        columns: The component's own header aliases, listed before the general ones of
+            ``aliases.yml`` (x1: ``Kecamatan Lokasi Tugas`` before ``Kecamatan``: a PSKS counts
+            where it serves).
+        status_flags: Programme flag columns (``BANSOS BPNT``) that stand for the status in a
+            register without a status column: handled when any flag is yes.
         counting_unit: What one case is (docs/data_contract.md §1.3): ``person`` (the default; a case
             is identified by its NIK, else by name and kelurahan) or ``household`` (a case is a
             No. KK: rows with the same normalised ``no_kk`` are one case; every register of the
@@ -126,6 +131,8 @@ class Component(_Frozen):
     template: SheetTemplate = Field(default_factory=SheetTemplate)
     unit: Annotated[str, Field(min_length=1)] = "kasus"
     not_handled_label: Annotated[str, Field(min_length=1)] = "belum ditangani sesuai standar"
+    columns: dict[Literal[CANONICAL_COLUMNS], tuple[str, ...]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    status_flags: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     counting_unit: CountingUnit = "person"
 
     @property
@@ -302,6 +309,8 @@ class Vocabulary(_Frozen):
     summary_prefixes: tuple[str, ...]
     place_prefixes: dict[Literal["kecamatan", "kelurahan"], tuple[str, ...]]
     months: dict[str, int]
+    ignored_headers: tuple[str, ...] = ()  # known headers the tool does not use (Jenis Kelamin)
+    footer_prefixes: tuple[str, ...] = ("Sumber", "Catatan", "Keterangan", "Petunjuk")
 
     @model_validator(mode="after")
     def _check(self) -> "Vocabulary":

@@ -17,7 +17,8 @@ from ikuanalysis.forms.workbook import (
     layouts,
     write_template,
 )
-from ikuanalysis.ingest.read import find_header, iter_spreadsheet_sheets
+from ikuanalysis.ingest.layout import HeaderLookup, find_header
+from ikuanalysis.ingest.read import iter_spreadsheet_sheets
 from ikuanalysis.ingest.year import clean_year
 
 YEAR = 2025
@@ -136,10 +137,10 @@ def test_split_writes_one_file_per_component(tmp_path, settings):
 
 def test_instructions_and_lists_are_never_read_as_a_register(workbook_path, settings):
     sheets = {sheet.name: sheet.rows for sheet in iter_spreadsheet_sheets(workbook_path)}
-    lookup = settings.vocabulary.header_lookup
+    lookup = HeaderLookup.build(settings.vocabulary.columns, settings.vocabulary.ignored_headers)
     assert find_header(sheets["Petunjuk"], lookup) is None
     assert find_header(sheets["Daftar"], lookup) is None
-    assert find_header(sheets["x2"], lookup)[0] == 1  # header on spreadsheet row 2
+    assert find_header(sheets["x2"], lookup).index == 1  # header on spreadsheet row 2
 
 
 @pytest.mark.parametrize("output", ["register.xls", "register.csv", "register"])
@@ -219,8 +220,8 @@ def test_filled_split_template_passes_cleaning_with_the_counts_written(tmp_path,
 
     log = result.log.to_frame()
     assert (log["level"] == "info").all(), log[log["level"] != "info"].to_dict("records")
-    assert set(log["code"]) == {"sheet_skipped"}
-    assert sorted(set(log["sheet"])) == ["Daftar", "Petunjuk"]
+    assert set(log["code"]) == {"sheet_skipped", "column_matched"}
+    assert sorted(set(log.loc[log["code"] == "sheet_skipped", "sheet"])) == ["Daftar", "Petunjuk"]
     assert {s.component: (s.cases, s.handled) for s in result.stats} == expected
     assert all(s.rows_read == 3 and s.duplicates_merged == 0 for s in result.stats)
     cases = result.cases

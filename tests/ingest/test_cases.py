@@ -29,6 +29,7 @@ def raw(rows: list[dict]) -> RawTable:
     """A raw table of one file/sheet, rows numbered from spreadsheet row 2."""
     frame = pd.DataFrame(rows, columns=list(HEADERS)).astype("object").fillna("")
     frame["_first_text"] = [str(r.get("_first_text", "")) for r in rows]
+    frame["_kind"] = [str(r.get("_kind", "")) for r in rows]  # the reader's kind of row (layout.classify_rows)
     frame["_file"], frame["_sheet"] = "x2_test.xlsx", "Data"
     frame["_row"] = range(2, len(rows) + 2)
     return RawTable(frame=frame, headers={("x2_test.xlsx", "Data"): dict(HEADERS)})

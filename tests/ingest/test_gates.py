@@ -64,12 +64,12 @@ def test_wrong_values_are_errors_each_at_its_line(tmp_path):
 
 def test_values_of_a_valid_shape_are_checked_too(tmp_path):
     sumber, log = _sumber(tmp_path, "berkas:\n  - pola: 'a*.csv'\n    komponen: x9\n  - pola: 'b*.csv'\n"
-                                    "  - pola: 'c*.xlsx'\n    komponen: x2\n    baris_judul: 20\n")
+                                    "  - pola: 'c*.xlsx'\n    komponen: x2\n    kolom: {'KET': keterangan}\n")
     errors = log[log["code"] == "sumber_invalid"].sort_values("row")
     assert errors["row"].tolist() == [3, 4, 7]
     assert "komponen 'x9' tidak dikenal" in errors.iloc[0]["message"]
     assert "perlu 'komponen: ...' atau 'abaikan: true'" in errors.iloc[1]["message"]
-    assert "kunci 'baris_judul' belum dapat diterapkan" in errors.iloc[2]["message"]
+    assert "kolom 'KET': 'keterangan' bukan nama kolom data" in errors.iloc[2]["message"]
 
 
 def test_a_yaml_syntax_error_is_located(tmp_path):
@@ -129,6 +129,8 @@ def test_the_example_sumber_yml_of_the_template_command_is_valid_and_applies(tmp
     example = (paths.PROJECT_ROOT / "src" / "ikuanalysis" / "forms" / "sumber_contoh.yml").read_text(encoding="utf-8")
     sumber, log = _sumber(tmp_path, example)
     assert log.empty
-    assert [(e.pola, e.komponen, e.abaikan) for e in sumber.berkas] == [("DATA LANSIA*.xlsx", "x2", False),
-                                                                      ("rekap lama*.xlsx", None, True)]
+    assert [(e.pola, e.komponen, e.abaikan) for e in sumber.berkas] == [
+        ("DATA LANSIA*.xlsx", "x2", False), ("DTKS*.txt", "x3", False), ("rekap lama*.xlsx", None, True)]
+    assert sumber.berkas[0].kolom == {"Nama Lansia": "nama", "KET": "status"}
+    assert sumber.berkas[1].status_dari == ("BANSOS BPNT", "BANSOS PKH")
     assert sumber.acceptance("di_luar_tahun", "x3") is not None and sumber.acceptance("di_luar_tahun", "x2") is None

@@ -53,6 +53,7 @@ def raw(rows: list[dict]) -> RawTable:
     """A raw table of one file/sheet, rows numbered from spreadsheet row 2 (as read.read_tables gives)."""
     frame = pd.DataFrame(rows, columns=list(HEADERS)).astype("object").fillna("")
     frame["_first_text"] = ""
+    frame["_kind"] = ""  # every row a data row (the reader's layout.classify_rows)
     frame["_file"], frame["_sheet"] = FILE, SHEET
     frame["_row"] = range(2, len(rows) + 2)
     return RawTable(frame=frame, headers={(FILE, SHEET): dict(HEADERS)})

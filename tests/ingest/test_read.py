@@ -6,7 +6,8 @@ import pytest
 
 from ikuanalysis.ingest.discover import discover_files
 from ikuanalysis.ingest.problems import ProblemLog, RegisterError
-from ikuanalysis.ingest.read import column_letter, find_header, read_registers
+from ikuanalysis.ingest.layout import HeaderLookup, find_header
+from ikuanalysis.ingest.read import column_letter, read_registers
 from ikuanalysis.ingest.year import clean_year
 from tests.fixtures.registers import Sheet, write_register
 
@@ -30,7 +31,8 @@ def read_one(folder, component="x3"):
     from ikuanalysis.config import load_settings
 
     tables = read_registers(files, load_settings(), log)
-    return tables.get(component), log.to_frame()
+    frame = log.to_frame()
+    return tables.get(component), frame[frame["code"] != "column_matched"].reset_index(drop=True)
 
 
 def test_column_letters():
@@ -38,13 +40,14 @@ def test_column_letters():
 
 
 def test_header_found_below_title_rows_with_aliases():
-    lookup = {"nama": "nama", "kecamatan": "kecamatan", "status": "status", "nomorinduk kependudukan": "nik"}
     rows = [["DAFTAR PENERIMA"], [], ["Nama", "KECAMATAN ", "Status\nPenanganan"]]
     from ikuanalysis.config import load_settings
 
-    found = find_header(rows, load_settings().vocabulary.header_lookup)
-    assert found[0] == 2
-    assert found[1] == {0: "nama", 1: "kecamatan", 2: "status"}
+    vocabulary = load_settings().vocabulary
+    lookup = HeaderLookup.build(vocabulary.columns, vocabulary.ignored_headers)
+    found = find_header(rows, lookup)
+    assert found.index == 2
+    assert found.columns == {0: "nama", 1: "kecamatan", 2: "status"}
     assert find_header([["Judul"], ["Nama saja"]], lookup) is None
 
 
@@ -99,7 +102,7 @@ def test_xlsm_is_read_like_xlsx(tmp_path):
 def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_errors(tmp_path):
     (tmp_path / "x1_psks.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "x2_rehsos.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
-    (tmp_path / "x3_bansos.csv").write_text("Nama;Jenis;Kecamatan;Nama Penerima;Status\n", encoding="utf-8")
+    (tmp_path / "x3_bansos.csv").write_text("Nama;Jenis;Kecamatan;nama;Status\n", encoding="utf-8")
     (tmp_path / "x4_bencana.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
     with pytest.raises(RegisterError) as caught:
         clean_year(tmp_path, __import__("ikuanalysis.config").config.load_settings(), 2025, key=b"k")

@@ -156,7 +156,12 @@ def test_a_far_stray_cell_gives_the_same_cases_quickly(tmp_path, far):
     assert [(s.component, s.cases, s.handled) for s in result.stats] == [
         (s.component, s.cases, s.handled) for s in expected.stats]
     located = ["file", "sheet", "row", "code"]
-    assert result.log.to_frame()[located].equals(expected.log.to_frame()[located])
+    found = result.log.to_frame()[located]
+    if far.strip():  # a note far below the data is a footer row, logged where it is; nothing else changes
+        note = found["code"] == "footer_row"
+        assert found[note][["file", "row"]].values.tolist() == [["x2_rehsos.xlsx", 1048576]]
+        found = found[~note].reset_index(drop=True)
+    assert found.equals(expected.log.to_frame()[located])
 
 
 def test_a_sheet_of_scattered_cells_is_refused(tmp_path):

@@ -688,10 +688,13 @@ def c_duplicate_header(draw, folder):
     sheet = draw(st.sampled_from(reg.sheets))
     column = draw(st.sampled_from([c for c in sheet.columns if c in CONFIG.vocabulary.columns]))
     position = draw(st.integers(0, len(sheet.columns)))
+    # The same alias twice (restyled) is an error; two different aliases of one field are not
+    # (the one listed first wins, logged: contract v2 §1.2).
+    same = sheet.headers[sheet.columns.index(column)]
     sheet.columns.insert(position, f"dup:{column}")
-    sheet.headers.insert(position, _header_text(draw, column))
+    sheet.headers.insert(position, draw(st.sampled_from([same, same.upper(), same.lower(), f" {same}  "])))
     second = max(i for i, c in enumerate(sheet.columns) if c in (column, f"dup:{column}"))
-    return [err("duplicate_column", reg.name, sheet.name, sheet.header_row, sheet.headers[second])]
+    return [err("duplicate_column", reg.name, sheet.name, sheet.header_row, sheet.headers[second].strip())]
 
 
 def c_empty_file(draw, folder):

@@ -17,6 +17,7 @@ import pandas as pd
 from ikuanalysis.config import Component, Settings
 from ikuanalysis.disclosure import OTHER, RegisterNames, is_rare, is_withheld, redact_message
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.ingest.layout import FLAG_PREFIX, ROW_AFTER_END, ROW_END, ROW_FOOTER, ROW_GROUP
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
     _NIK_VALID,
@@ -53,6 +54,8 @@ class ComponentStats:
     rows_in_files: int
     blank_rows: int
     summary_rows: int
+    footer_rows: int
+    group_rows: int
     rows_read: int
     excluded_other_year: int
     duplicates_merged: int
@@ -88,9 +91,10 @@ def clean_register(
     text, nik = register.text, register.nik
     problems = _RowProblems(log, raw.headers, register.error_cells)
     log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
-    data, is_blank, is_summary = skip_blank_and_summary_rows(
-        frame, text, nik, settings.vocabulary.summary_prefixes, problems
+    skipped = skip_blank_and_summary_rows(
+        frame, text, nik, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city), problems
     )
+    data, is_blank, is_summary = skipped.data, skipped.is_blank, skipped.is_summary
     problems.add_error_cells(frame[data], text, nik)
     rows = frame.loc[data, ["_file", "_sheet", "_row"]].copy()
     values = interpret_values(frame, data, rows, text, component, settings, year, raw.headers, problems)
@@ -128,6 +132,8 @@ def clean_register(
         rows_in_files=len(frame),
         blank_rows=int(is_blank.sum()),
         summary_rows=int(is_summary.sum()),
+        footer_rows=int(skipped.is_footer.sum()),
+        group_rows=int(skipped.is_group.sum()),
         rows_read=int(data.sum()),
         excluded_other_year=int(values.other_year.sum()),
         duplicates_merged=int(duplicated.sum()),
@@ -193,7 +199,8 @@ def register_text(frame: pd.DataFrame) -> RegisterText:
     at its cell, never a blank. A frame without a ``no_kk`` column reads as one with it blank.
     """
     text, errors = {}, {}
-    for col in ("jenis", "kecamatan", "kelurahan", "status", "tanggal"):
+    flags = [c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX)]
+    for col in ("jenis", "kecamatan", "kelurahan", "status", "tanggal", *flags):
         text[col], errors[col] = text_cells(frame[col])
     text["nama"] = name_column(frame["nama"])
     errors["nama"] = excel_error_cells(text["nama"])
@@ -206,25 +213,50 @@ def register_text(frame: pd.DataFrame) -> RegisterText:
                         kk_from_number)
 
 
+class SkippedRows(NamedTuple):
+    """Boolean masks over a register's rows: the data rows and why the others were skipped."""
+
+    data: pd.Series
+    is_blank: pd.Series
+    is_summary: pd.Series
+    is_footer: pd.Series  # footers, the ### end marker and the rows below it
+    is_group: pd.Series
+
+
 def skip_blank_and_summary_rows(
     frame: pd.DataFrame, text: dict[str, pd.Series], nik: pd.Series, summary_prefixes: tuple[str, ...],
     problems: _RowProblems,
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Find the data rows: not fully blank, not a summary row (Jumlah, Total, ...; logged).
+) -> SkippedRows:
+    """Find the data rows (contract §1.4): not fully blank, not a summary row (Jumlah, Total, the
+    city's name ...), not a footer, an end marker or a group row found by the reader; logged.
 
-    Returns:
-        ``(data, is_blank, is_summary)``, boolean masks over ``frame``.
+    Args:
+        summary_prefixes: Words that start a summary row in ``nama`` or ``kecamatan`` (the reader
+            has checked the row's first text cell with the same words).
     """
+    columns = [values for col, values in text.items() if not col.startswith(FLAG_PREFIX)]
     all_blank = nik == ""
-    for values in text.values():
+    for values in columns:
         all_blank &= values == ""
     pattern = summary_pattern(summary_prefixes)
     is_summary = pd.Series(
-        match_regex(frame["_first_text"], pattern) | match_regex(text["nama"], pattern), index=frame.index
+        match_regex(frame["_first_text"], pattern) | match_regex(text["nama"], pattern)
+        | match_regex(text["kecamatan"], pattern),
+        index=frame.index,
     )
-    is_blank = all_blank & ~is_summary
+    kind = frame["_kind"]
+    is_end, is_after = kind == ROW_END, kind == ROW_AFTER_END
+    is_footer = (kind == ROW_FOOTER) & ~is_summary
+    is_group = (kind == ROW_GROUP) & ~is_summary
+    skipped = is_summary | is_footer | is_group | is_end | is_after
+    is_blank = all_blank & ~skipped
     problems.add_rows("summary_row", frame[is_summary])
-    return ~(is_summary | is_blank), is_blank, is_summary
+    problems.add_rows("footer_row", frame[is_footer])
+    problems.add_rows("group_row", frame[is_group])
+    for (file, sheet), ends in frame[is_end].groupby(["_file", "_sheet"], sort=False):
+        below = is_after & (frame["_file"] == file) & (frame["_sheet"] == sheet)
+        problems.add_rows("end_marker", ends.iloc[:1], rows_below=int(below.sum()))
+    return SkippedRows(~(skipped | is_blank), is_blank, is_summary, is_footer | is_end | is_after, is_group)
 
 
 @dataclass(frozen=True)
@@ -252,10 +284,7 @@ def interpret_values(
 ) -> InterpretedValues:
     """Interpret status, places, jenis and dates of the data rows, logging what is not understood."""
     vocab, geo = settings.vocabulary, settings.geography
-    status = parse_status(frame.loc[data, "status"], vocab.status_lookup)
-    problems.add_rows("unknown_status", rows[status.isna()], "status", text["status"])
-    blank_status = data & (text["status"] == "")
-    problems.add_rows("blank_status", frame[blank_status], "status")
+    status, blank_status = interpret_status(frame, data, rows, text, vocab.status_lookup, headers, problems)
 
     kecamatan = resolve_places(
         text["kecamatan"][data], list(geo.kecamatan), geo.aliases["kecamatan"], vocab.place_prefixes["kecamatan"],
@@ -285,6 +314,40 @@ def interpret_values(
         unknown_kelurahan=unknown_kel, jenis=jenis.where(~unknown_jenis, jenis_text), unknown_jenis=unknown_jenis,
         dates=dates, blank_date=blank_date, other_year=other_year,
     )
+
+
+def interpret_status(
+    frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, text: dict[str, pd.Series],
+    lookup: dict[str, bool], headers: dict, problems: _RowProblems,
+) -> tuple[pd.Series, pd.Series]:
+    """Return each data row's status (NA: not understood, logged) and the blank-status mask.
+
+    A sheet read with programme flag columns (contract §1.3) takes its status from them: handled
+    when any flag is yes; a blank flag is a plain No (no warning); another value is an error at
+    its cell.
+    """
+    status = parse_status(frame.loc[data, "status"], lookup)
+    flags = [c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX)]
+    uses_flags = pd.Series(False, index=frame.index)
+    for col in flags:
+        uses_flags |= _has_column(frame, headers, col)
+    if flags and uses_flags.any():
+        on_flags = uses_flags[data]
+        any_yes = pd.Series(False, index=status.index)
+        unknown = pd.Series(False, index=status.index)
+        for col in flags:
+            flag = parse_status(frame.loc[data, col], lookup)
+            bad = flag.isna() & on_flags & _has_column(rows, headers, col)
+            problems.add_rows("unknown_status", rows[bad], col, text[col])
+            unknown |= bad
+            any_yes |= flag.fillna(False).astype(bool)
+        from_flags = any_yes.astype("object").where(~unknown, pd.NA)
+        status = status.astype("object").where(~on_flags, from_flags)
+        status = status.where(on_flags | status.notna(), pd.NA)
+    problems.add_rows("unknown_status", rows[status.isna() & ~uses_flags[data]], "status", text["status"])
+    blank_status = data & (text["status"] == "") & ~uses_flags
+    problems.add_rows("blank_status", frame[blank_status], "status")
+    return status, blank_status
 
 
 def interpret_dates(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ikuanalysis.config import COMPONENT_ID_PATTERN, Component, load_settings
 from ikuanalysis.ingest.problems import ProblemLog
-from ikuanalysis.ingest.sumber import Sumber
+from ikuanalysis.ingest.sumber import FileEntry, Sumber
 from ikuanalysis.paths import is_link_outside
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
@@ -29,6 +29,7 @@ class SourceFile:
     path: Path
     kind: str  # "register", "rekap", or "unsupported" (named like one, in a format we cannot read)
     component: str | None  # the component id for registers
+    entry: FileEntry | None = None  # the sumber.yml entry that assigned it, if any
 
 
 def register_matcher(components: Iterable[Component]):
@@ -90,7 +91,10 @@ def discover_files(
         if entry is not None and entry.abaikan:
             log.add("sumber_applied", variant="ignored", file=name, pattern=entry.pola)
             continue
-        if entry is not None:
+        if entry is not None and entry.applied_keys():
+            log.add("sumber_applied", variant="keys", file=name, pattern=entry.pola, component=entry.komponen,
+                    keys=entry.applied_keys())
+        elif entry is not None:
             log.add("sumber_applied", file=name, pattern=entry.pola, component=entry.komponen)
         register = entry.komponen if entry is not None else register_of(name)
         rekap = entry is None and _REKAP_NAME.match(name)
@@ -103,7 +107,7 @@ def discover_files(
             log.add("unsupported_format", suffix=path.suffix or "(tanpa ekstensi)", file=name)
             continue
         if register:
-            found.append(SourceFile(path, "register", register))
+            found.append(SourceFile(path, "register", register, entry))
         else:
             found.append(SourceFile(path, "rekap", None))
     return found

@@ -11,7 +11,7 @@ import itertools
 import re
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -19,8 +19,19 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ikuanalysis.config import CANONICAL_COLUMNS, Limits, Settings, normalize_key
+from ikuanalysis.config import CANONICAL_COLUMNS, Component, Limits, Settings
 from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
+from ikuanalysis.ingest.layout import (
+    FLAG_PREFIX,
+    HEADER_SEARCH_ROWS,
+    Header,
+    HeaderLookup,
+    classify_rows,
+    find_header,
+    footer_pattern,
+    jenis_named_in,
+    key_values,
+)
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 from ikuanalysis.ingest.workbook_scan import (
@@ -32,7 +43,6 @@ from ikuanalysis.ingest.workbook_scan import (
     scan_xlsx,
 )
 
-HEADER_SEARCH_ROWS = 30
 CSV_DELIMITERS = (";", ",", "\t")  # tried in this order; the first of equally good ones wins
 _LETTER = re.compile(r"[A-Za-z]")
 LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
@@ -52,35 +62,6 @@ class RawTable:
     frame: pd.DataFrame
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     sheets_read: int = 0
-
-
-def find_header(
-    rows: list[list[object]], lookup: Mapping[str, str], min_matches: int = 2
-) -> tuple[int, dict[int, str], list[tuple[str, list[int]]]] | None:
-    """Find the header row among the first rows of a sheet.
-
-    Args:
-        rows: The sheet's first rows, as lists of cell values.
-        lookup: Normalised header -> canonical column name.
-        min_matches: How many distinct canonical columns make a header row.
-
-    Returns:
-        ``(row_index, {column_index: canonical}, duplicates)`` for the first row that
-        names at least ``min_matches`` canonical columns, where ``duplicates`` lists the
-        canonical names found in more than one column; ``None`` when no row does.
-    """
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matches: dict[str, list[int]] = {}
-        for col, cell in enumerate(row):
-            if isinstance(cell, str) and cell.strip():
-                canonical = lookup.get(normalize_key(cell))
-                if canonical:
-                    matches.setdefault(canonical, []).append(col)
-        if len(matches) >= min_matches:
-            mapping = {cols[0]: name for name, cols in matches.items()}
-            duplicates = [(name, cols) for name, cols in matches.items() if len(cols) > 1]
-            return index, mapping, duplicates
-    return None
 
 
 def column_letter(index: int) -> str:
@@ -122,58 +103,136 @@ def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
     return first
 
 
+@dataclass(frozen=True)
+class ReadPlan:
+    """How the files of one kind are read.
+
+    Attributes:
+        lookup: The header aliases of a file (its component's order, its ``sumber.yml`` entry).
+        required: Fields every table must have.
+        min_matches: Distinct fields that make a header row.
+        summary_pattern: Regex of a summary row's first text (Jumlah, Total, the city's name).
+        footer_pattern: Regex of a footer's first text (Sumber, Catatan, ...).
+        sheets: The sheets to read (``sumber.yml`` ``lembar``); None: every sheet with a header.
+        header_row: The header's spreadsheet row (``baris_judul``); None: found.
+        jenis: Where a table without a jenis column takes it from: called with the sheet name
+            and the key–value pairs above the header, returns ``(jenis, source)`` or None.
+        flags: The flag columns that must stand for the status (``status_dari``); () when the
+            component's flags are only used in the absence of a status column.
+    """
+
+    lookup: HeaderLookup
+    required: tuple[str, ...]
+    min_matches: int = 2
+    summary_pattern: str = ""
+    footer_pattern: str = ""
+    sheets: tuple[str, ...] | None = None
+    header_row: int | None = None
+    jenis: Callable[[str, list], tuple[str, str] | None] | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class PlacedTable:
+    """A table found on a sheet: its header and the columns given by the context."""
+
+    header: Header
+    columns: dict[int, str]  # column index -> field or flag read from the header
+    constants: dict[str, str] = field(default_factory=dict)  # field -> value for every row (jenis)
+    texts: dict[str, str] = field(default_factory=dict)  # field -> header as written (for messages)
+
+
 def _frame_from_block(
-    block: pd.DataFrame, mapping: dict[int, str], first_row_number: int, file: str, sheet: str,
-    candidate: str, row_numbers: Sequence[int] | None = None,
+    block: pd.DataFrame, placed: PlacedTable, first_row_number: int, file: str, sheet: str,
+    plan: ReadPlan, row_numbers: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Turn the data rows below a header into a canonical frame with locations.
 
     The rows are numbered from ``first_row_number`` on, or by ``row_numbers`` when given (a
     sheet read over its occupied rows only).
     """
-    frame = pd.DataFrame({name: block[col] for col, name in mapping.items()}, index=block.index)
-    frame["_first_text"] = _first_text(block, candidate)
+    mapping = placed.columns
+    frame = pd.DataFrame({name: block[col] for col, name in mapping.items() if col in block}, index=block.index)
+    for name, value in placed.constants.items():
+        frame[name] = value
+    frame["_first_text"] = _first_text(block, plan.summary_pattern)
+    frame["_kind"] = classify_rows(block, mapping, plan.footer_pattern)
     frame["_file"] = file
     frame["_sheet"] = sheet
     frame["_row"] = range(first_row_number, first_row_number + len(frame)) if row_numbers is None else row_numbers
     return frame.reset_index(drop=True)
 
 
-def _check_header(
-    header: tuple[int, dict[int, str], list[tuple[str, list[int]]]],
-    header_row: list[object],
-    required: tuple[str, ...],
-    file: str,
-    sheet: str,
-    log: ProblemLog,
-    row_number: int | None = None,
-    column_numbers: Sequence[int] | None = None,
-) -> bool:
-    """Log duplicated and missing required columns; return whether the header is usable.
+def _letter(col: int, column_numbers: Sequence[int] | None) -> str:
+    return column_letter(col if column_numbers is None else column_numbers[col])
 
-    ``row_number`` is the header's spreadsheet row (its index + 1 when None) and
-    ``column_numbers`` the spreadsheet column of each column (the same index when None).
+
+def place_table(
+    rows: list[list[object]], plan: ReadPlan, file: str, sheet: str, log: ProblemLog,
+    row_numbers: Sequence[int] | None = None, column_numbers: Sequence[int] | None = None,
+) -> PlacedTable | None:
+    """Find a sheet's header and decide its columns, logging every decision (contract §1.2).
+
+    Returns None when the sheet has no header (nothing logged: the caller says why) and when
+    its header is unusable (the errors are logged).
     """
-    index, mapping, duplicates = header
-    row = index + 1 if row_number is None else row_number
+    def number(index: int) -> int:
+        return index + 1 if row_numbers is None else row_numbers[index]
+
+    fixed = None
+    if plan.header_row is not None:
+        numbers = list(range(1, len(rows) + 1)) if row_numbers is None else list(row_numbers)
+        fixed = numbers.index(plan.header_row) if plan.header_row in numbers else len(rows)
+    searched = rows if row_numbers is None else rows[: bisect_right(row_numbers, HEADER_SEARCH_ROWS)]
+    header = find_header(rows if fixed is not None else searched, plan.lookup, plan.min_matches, fixed)
+    if header is None:
+        return None
+    row = number(header.index)
+    columns = dict(header.columns)
+    texts = {name: header.texts[col] for col, name in columns.items()}
+    has_flags = any(name.startswith(FLAG_PREFIX) for name in columns.values())
+    if plan.flags or (has_flags and "status" in columns.values()):
+        # Declared flags stand for the status; the component's flags only where no status column is.
+        drop = "status" if plan.flags else FLAG_PREFIX
+        columns = {c: n for c, n in columns.items() if not n.startswith(drop)}
     ok = True
-    for name, cols in duplicates:
-        letters = ", ".join(
-            f"{column_letter(c if column_numbers is None else column_numbers[c])} ('{header_row[c]}')" for c in cols
-        )
-        log.add(
-            "duplicate_column", name=name, letters=letters,
-            file=file, sheet=sheet, row=row, column=str(header_row[cols[1]]),
-        )
+    missing_flags = [f for f in plan.flags if FLAG_PREFIX + f not in columns.values()]
+    if missing_flags:
+        log.add("flag_column_missing", flags=", ".join(missing_flags), header_row=row, file=file, sheet=sheet, row=row)
         ok = False
-    missing = [c for c in required if c not in mapping.values()]
+    for name, cols in header.duplicates:
+        letters = ", ".join(f"{_letter(c, column_numbers)} ('{header.texts[c]}')" for c in cols)
+        log.add("duplicate_column", name=name, letters=letters, file=file, sheet=sheet, row=row,
+                column=header.texts[cols[1]])
+        ok = False
+    for name, winner, losers in header.overridden:
+        if winner in columns:
+            log.add("alias_precedence", name=name, chosen=f"{_letter(winner, column_numbers)} ('{header.texts[winner]}')",
+                    others=", ".join(f"{_letter(c, column_numbers)} ('{header.texts[c]}')" for c in losers),
+                    file=file, sheet=sheet, row=row, column=header.texts[winner])
+    constants = {}
+    fields = {"status" if n.startswith(FLAG_PREFIX) else n for n in columns.values()}
+    if "jenis" not in fields and plan.jenis is not None:
+        found = plan.jenis(sheet, key_values(rows, header.index if header.upper is None else header.upper))
+        if found is not None:
+            constants["jenis"], source = found
+            texts["jenis"] = source
+            log.add("jenis_from_context", source=source, file=file, sheet=sheet, row=row)
+            fields |= {"jenis"}
+    missing = [c for c in plan.required if c not in fields]
     if missing:
-        log.add(
-            "missing_column", missing=", ".join(missing), header_row=row,
-            file=file, sheet=sheet, row=row,
-        )
+        log.add("missing_column", missing=", ".join(missing), header_row=row, file=file, sheet=sheet, row=row)
         ok = False
-    return ok
+    if not ok:
+        return None
+    if header.upper is not None:
+        log.add("stacked_header", upper=number(header.upper), header_row=row, file=file, sheet=sheet, row=row)
+    if header.number_row is not None:
+        log.add("column_number_row", file=file, sheet=sheet, row=number(header.number_row))
+    for col, name in columns.items():
+        log.add("column_matched", field=name.removeprefix(FLAG_PREFIX), alias=header.aliases[col],
+                file=file, sheet=sheet, row=row, column=header.texts[col])
+    return PlacedTable(header, columns, constants, texts)
 
 
 class SheetRows(NamedTuple):
@@ -256,8 +315,7 @@ def _log_refused(refused: WorkbookTooLarge, file: str, log: ProblemLog) -> None:
 
 
 def _read_workbook(
-    path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable, candidate: str, own: str | None = None, limits: Limits | None = None,
+    path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable, own: str | None = None, limits: Limits | None = None,
 ) -> list[pd.DataFrame]:
     frames = []
     try:
@@ -268,7 +326,16 @@ def _read_workbook(
     except Exception as exc:  # calamine raises several types for corrupt files
         log.add("unreadable_file", error_type=type(exc).__name__, file=path.name)
         return frames
+    wanted = None if plan.sheets is None else {s.casefold() for s in plan.sheets}
+    if wanted is not None:
+        names = {sheet.name.casefold() for sheet in sheets}
+        for name in plan.sheets:
+            if name.casefold() not in names:
+                log.add("sheet_not_found", sheet_name=name, file=path.name)
     for sheet, rows, row_numbers, column_numbers in sheets:
+        if wanted is not None and sheet.casefold() not in wanted:
+            log.add("sheet_skipped", variant="sumber", file=path.name, sheet=sheet)
+            continue
         found = COMPONENT_NAME.match(sheet.strip())
         other = found.group(1).lower() if found else None
         if own and other and other != own:
@@ -278,23 +345,19 @@ def _read_workbook(
                 file=path.name, sheet=sheet,
             )
             continue
-        # The header is looked for on spreadsheet rows 1-30, also when only occupied rows were read.
-        searched = rows if row_numbers is None else rows[: bisect_right(row_numbers, HEADER_SEARCH_ROWS)]
-        header = find_header(searched, lookup, min_matches)
-        if header is None:
-            log.add("sheet_skipped", file=path.name, sheet=sheet)
+        errors_before = log.error_count()
+        placed = place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers)
+        if placed is None:
+            if log.error_count() == errors_before:
+                log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
-        index, mapping, _ = header
-        header_row = rows[index]
-        row_number = index + 1 if row_numbers is None else row_numbers[index]
-        if not _check_header(header, header_row, required, path.name, sheet, log, row_number, column_numbers):
-            continue
-        block = pd.DataFrame(rows[index + 1:], dtype="object")
+        start = placed.header.data_start
+        block = pd.DataFrame(rows[start:], dtype="object")
         if block.empty:
-            block = pd.DataFrame(columns=range(len(header_row)), dtype="object")
-        table.headers[(path.name, sheet)] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
-        data_numbers = None if row_numbers is None else row_numbers[index + 1:]
-        frames.append(_frame_from_block(block, mapping, index + 2, path.name, sheet, candidate, data_numbers))
+            block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
+        table.headers[(path.name, sheet)] = placed.texts
+        data_numbers = None if row_numbers is None else row_numbers[start:]
+        frames.append(_frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers))
         table.sheets_read += 1
     return frames
 
@@ -346,21 +409,17 @@ def sniff_delimiter(
     return best
 
 
-def _detect_csv(head: str, lookup: Mapping[str, str], min_matches: int):
-    """Return ``(delimiter, header, rows)`` for the delimiter that yields the best header row."""
+def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int) -> tuple[str, list[list[str]]] | None:
+    """Return ``(delimiter, rows)`` for the delimiter that yields the header with most fields."""
 
     def header_size(rows: list[list[str]]) -> int:
         header = find_header(rows, lookup, min_matches)
-        return len(header[1]) if header else 0
+        return len(header.fields) if header else 0
 
     # Only the first rows matter. Lines end where a CSV reader ends them (\n, \r\n, old Mac \r),
     # not at a form feed or U+2028 inside a cell, as str.splitlines would.
     lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SEARCH_ROWS))
-    sniffed = sniff_delimiter(lines, header_size)
-    if sniffed is None:
-        return None
-    delimiter, rows = sniffed
-    return delimiter, find_header(rows, lookup, min_matches), rows
+    return sniff_delimiter(lines, header_size)
 
 
 def count_lines_through(head: str, delimiter: str, records: int) -> int:
@@ -420,35 +479,33 @@ def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: 
 _CSV_HEAD_BYTES = 256 * 1024
 
 
-def _read_csv(
-    path: Path, lookup: Mapping[str, str], required: tuple[str, ...], min_matches: int,
-    log: ProblemLog, table: RawTable, candidate: str,
-) -> list[pd.DataFrame]:
+def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> list[pd.DataFrame]:
     with path.open("rb") as handle:
         raw_head = handle.read(_CSV_HEAD_BYTES)
     head, encoding = decode_csv_bytes(raw_head, partial=len(raw_head) == _CSV_HEAD_BYTES)
     if "\x00" in head:
         log.add("unreadable_file", variant="not_text", file=path.name)
         return []
-    detected = _detect_csv(head, lookup, min_matches)
-    if detected is None:
-        log.add("header_not_found", file=path.name)
+    detected = _detect_csv(head, plan.lookup, plan.min_matches)
+    errors_before = log.error_count()
+    placed = None if detected is None else place_table(detected[1], plan, path.name, "", log)
+    if placed is None:
+        if log.error_count() == errors_before:
+            log.add("header_not_found", file=path.name)
         return []
-    delimiter, header, rows = detected
-    index, mapping, _ = header
-    header_row = rows[index]
-    if not _check_header(header, header_row, required, path.name, "", log):
-        return []
+    delimiter, rows = detected
+    start = placed.header.data_start
+    width = max(len(rows[placed.header.index]), 1)
     # pyarrow skips physical lines, pandas' C parser records (it knows quotes).
-    skip = count_lines_through(head, delimiter, index + 1)
+    skip = count_lines_through(head, delimiter, start)
     options = dict(
-        sep=delimiter, header=None, skiprows=index + 1, names=range(max(len(header_row), 1)),
+        sep=delimiter, header=None, skiprows=start, names=range(width),
         index_col=False, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False,
         engine="c",
     )
     try:
         try:
-            block = _read_csv_fast(path, delimiter, encoding, skip, max(len(header_row), 1))
+            block = _read_csv_fast(path, delimiter, encoding, skip, width)
             if block is None:  # short/long rows, odd bytes: pandas pads or reports them
                 block = pd.read_csv(path, encoding=encoding, **options)
         except UnicodeDecodeError:  # a non-UTF-8 byte beyond the sampled head: Windows-1252
@@ -462,68 +519,108 @@ def _read_csv(
         )
         return []
     block = block.fillna("")
-    table.headers[(path.name, "")] = {name: str(header_row[c]).strip() for c, name in mapping.items()}
+    table.headers[(path.name, "")] = placed.texts
     table.sheets_read += 1
-    return [_frame_from_block(block, mapping, index + 2, path.name, "", candidate)]
+    return [_frame_from_block(block, placed, start + 1, path.name, "", plan)]
 
 
 def read_tables(
-    files: list[SourceFile], lookup: Mapping[str, str], required: tuple[str, ...],
-    columns: tuple[str, ...], log: ProblemLog, min_matches: int = 2,
-    summary_prefixes: tuple[str, ...] = ("Jumlah", "Total", "Sub Total", "Grand Total", "Rekap"),
-    limits: Limits | None = None,
+    files: list[SourceFile], plan_for: Callable[[SourceFile], ReadPlan], columns: tuple[str, ...],
+    log: ProblemLog, limits: Limits | None = None,
 ) -> RawTable:
     """Read and combine the rows of several files (one component, or all rekap files).
 
     Args:
         files: The files to read.
-        lookup: Normalised header -> canonical column.
-        required: Canonical columns every file must have.
+        plan_for: How each file is read (its aliases, required fields, ``sumber.yml`` entry).
         columns: All canonical columns; missing optional ones are added blank.
         log: Where problems are recorded.
-        min_matches: Matches that make a header row.
-        summary_prefixes: Words that start a summary row (config ``summary_prefixes``).
         limits: The input limits workbooks are checked against (``config/limits.yml``); the
             defaults when None.
     """
-    candidate = summary_pattern(summary_prefixes)
     table = RawTable(frame=pd.DataFrame())
     frames: list[pd.DataFrame] = []
     for source in files:
+        plan = plan_for(source)
         if source.path.suffix.lower() == ".csv":
-            frames.extend(_read_csv(source.path, lookup, required, min_matches, log, table, candidate))
+            frames.extend(_read_csv(source.path, plan, log, table))
         else:
             before, errors_before = len(frames), log.error_count()
-            frames.extend(_read_workbook(source.path, lookup, required, min_matches, log, table, candidate,
-                                         source.component, limits))
+            frames.extend(_read_workbook(source.path, plan, log, table, source.component, limits))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
                 log.add("header_not_found", variant="workbook", file=source.path.name)
     if not frames:
-        frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text")})
+        frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text", "_kind")})
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    for col in (*columns, "_first_text"):
+    flags = sorted(c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX))
+    for col in (*columns, *flags, "_first_text", "_kind"):
         frame[col] = frame[col].fillna("") if col in frame else pd.Series("", index=frame.index, dtype="str")
     frame["_file"] = frame.get("_file", pd.Series(dtype="str")).astype("str")
     frame["_sheet"] = frame.get("_sheet", pd.Series(dtype="str")).astype("str")
     frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
-    table.frame = frame[[*columns, "_first_text", *LOCATION_COLUMNS]]
+    table.frame = frame[[*columns, *flags, "_first_text", "_kind", *LOCATION_COLUMNS]]
     return table
+
+
+def _jenis_from_context(source: SourceFile, component: Component, settings: Settings, lookup: HeaderLookup):
+    """Where a register without a jenis column takes it from (contract §1.3), in order:
+    ``sumber.yml``, the file name, the sheet name, a key–value cell above the header."""
+    reference = settings.jenis.lists[component.jenis_list]
+    aliases = settings.jenis.aliases
+
+    def find(sheet: str, pairs: list) -> tuple[str, str] | None:
+        if source.entry is not None and source.entry.jenis:
+            return source.entry.jenis, "sumber.yml"
+        named = jenis_named_in(source.path.stem, reference, aliases)
+        if named:
+            return named, "nama berkas"
+        named = jenis_named_in(sheet, reference, aliases) if sheet else None
+        if named:
+            return named, "nama lembar"
+        for key, value, index in pairs:
+            alias = lookup.get(key)
+            if alias is not None and alias.field == "jenis" and value:
+                return value, f"keterangan '{key}' di atas judul (baris {index + 1})"
+        return None
+
+    return find
+
+
+def register_plan(component: Component, settings: Settings) -> Callable[[SourceFile], ReadPlan]:
+    """Return how each register file of ``component`` is read: the general aliases, the
+    component's own order and flags, the file's ``sumber.yml`` entry."""
+    vocabulary = settings.vocabulary
+    summary = summary_pattern((*vocabulary.summary_prefixes, settings.iku.organization.city))
+    footer = footer_pattern(vocabulary.footer_prefixes)
+
+    def plan(source: SourceFile) -> ReadPlan:
+        entry = source.entry
+        declared = tuple(entry.status_dari or ()) if entry is not None else ()
+        lookup = HeaderLookup.build(
+            vocabulary.columns, vocabulary.ignored_headers, own=component.columns,
+            extra=(entry.kolom if entry is not None else None), flags=declared or component.status_flags,
+        )
+        return ReadPlan(
+            # A household component (counting_unit) also requires no_kk (data contract §1.4).
+            lookup=lookup, required=component.required_columns(vocabulary.required), summary_pattern=summary,
+            footer_pattern=footer,
+            sheets=entry.lembar if entry is not None else None,
+            header_row=entry.baris_judul if entry is not None else None,
+            jenis=_jenis_from_context(source, component, settings, lookup), flags=declared,
+        )
+
+    return plan
 
 
 def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog) -> dict[str, RawTable]:
     """Read every register file, grouped by component id."""
-    vocabulary = settings.vocabulary
     tables = {}
-    for component in settings.iku.component_ids:
-        own = [f for f in files if f.kind == "register" and f.component == component]
+    for component in settings.iku.components:
+        own = [f for f in files if f.kind == "register" and f.component == component.id]
         if own:
-            # A household component (counting_unit) also requires no_kk (data contract §1.4).
-            required = settings.iku.component(component).required_columns(vocabulary.required)
-            tables[component] = read_tables(
-                own, vocabulary.header_lookup, required, CANONICAL_COLUMNS, log,
-                summary_prefixes=vocabulary.summary_prefixes, limits=settings.limits,
-            )
+            tables[component.id] = read_tables(own, register_plan(component, settings), CANONICAL_COLUMNS, log,
+                                               limits=settings.limits)
     return tables
 
 
@@ -541,6 +638,9 @@ def read_rekap(
     own = [f for f in files if f.kind == "rekap"]
     if not own:
         return None
-    lookup = {normalize_key(c): c for c in REKAP_COLUMNS}
-    return read_tables(own, lookup, ("komponen", "sasaran", "realisasi"), REKAP_COLUMNS, log, min_matches=3,
-                       summary_prefixes=summary_prefixes, limits=limits)
+    plan = ReadPlan(
+        lookup=HeaderLookup.build({c: () for c in REKAP_COLUMNS}), required=("komponen", "sasaran", "realisasi"),
+        min_matches=3, summary_pattern=summary_pattern(summary_prefixes),
+        footer_pattern=footer_pattern(("Sumber", "Catatan", "Keterangan", "Petunjuk")),
+    )
+    return read_tables(own, lambda source: plan, REKAP_COLUMNS, log, limits=limits)

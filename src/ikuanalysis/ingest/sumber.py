@@ -16,13 +16,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ikuanalysis.config import load_yaml_text
+from ikuanalysis.config import CANONICAL_COLUMNS, load_yaml_text
 from ikuanalysis.ingest.problems import ProblemLog
 
 SUMBER_FILE = "sumber.yml"
 GATE_RULES = ("di_luar_tahun", "status_kosong", "lonjakan", "tanpa_kasus")
-# Keys of the contract that need the reader to change per file; refused, never silently ignored.
-NOT_YET_APPLIED = ("jenis", "lembar", "baris_judul", "kolom", "status_dari")
+# The fields a `kolom` entry may name (data contract §1.2).
+KOLOM_FIELDS = CANONICAL_COLUMNS
 
 
 class _Entry(BaseModel):
@@ -40,6 +40,21 @@ class FileEntry(_Entry):
     baris_judul: int | None = Field(default=None, ge=1)
     kolom: dict[str, str] | None = None
     status_dari: tuple[str, ...] | None = None
+
+    def applied_keys(self) -> str:
+        """The reading keys of this entry as the evaluator wrote them, for the log ('' when none)."""
+        parts = []
+        if self.jenis:
+            parts.append(f"jenis {self.jenis}")
+        if self.lembar:
+            parts.append("lembar " + ", ".join(self.lembar))
+        if self.baris_judul:
+            parts.append(f"baris judul {self.baris_judul}")
+        if self.kolom:
+            parts.append("kolom " + ", ".join(f"{header} = {name}" for header, name in self.kolom.items()))
+        if self.status_dari:
+            parts.append("status dari " + ", ".join(self.status_dari))
+        return "; ".join(parts)
 
     def matches(self, name: str) -> bool:
         """Whether a file name matches the pattern (case-insensitive glob)."""
@@ -113,11 +128,11 @@ def _check_values(sumber: Sumber, component_ids: tuple[str, ...], root: yaml.Nod
         if entry.komponen is None and not entry.abaikan:
             problems.append(_Located(_line_of(root, ("berkas", index)),
                                      f"berkas '{_short(entry.pola)}' perlu 'komponen: ...' atau 'abaikan: true'"))
-        for key in NOT_YET_APPLIED:
-            if getattr(entry, key) is not None:
-                problems.append(_Located(_line_of(root, ("berkas", index, key)),
-                                         f"kunci '{key}' belum dapat diterapkan oleh versi ini; hapus kunci itu dan "
-                                         "sesuaikan berkasnya (mis. tambahkan kolom atau ganti nama berkas)"))
+        for header, name in (entry.kolom or {}).items():
+            if name not in KOLOM_FIELDS:
+                problems.append(_Located(_line_of(root, ("berkas", index, "kolom", header)),
+                                         f"kolom '{_short(header)}': '{_short(name)}' bukan nama kolom data "
+                                         f"(yang ada: {', '.join(KOLOM_FIELDS)})"))
     for index, acceptance in enumerate(sumber.terima):
         if acceptance.komponen is not None and acceptance.komponen not in component_ids:
             problems.append(_Located(_line_of(root, ("terima", index, "komponen")),

@@ -131,7 +131,7 @@ def clean_components(registers: dict, rekap: pd.DataFrame | None, unreadable: se
 def rekap_stats(component_id: str, own: pd.DataFrame) -> ComponentStats:
     """Return the counts of a component given only as rekap rows (totals, no row-level cleaning)."""
     return ComponentStats(
-        component=component_id, rows_in_files=len(own), blank_rows=0, summary_rows=0,
+        component=component_id, rows_in_files=len(own), blank_rows=0, summary_rows=0, footer_rows=0, group_rows=0,
         rows_read=len(own), excluded_other_year=0, duplicates_merged=0,
         cases=int(own["denominator"].sum()), handled=int(own["numerator"].sum()),
         blank_status=0, blank_date=0, invalid_nik=0, unknown_jenis=0, unknown_kelurahan=0,

@@ -225,6 +225,10 @@ def _reader_text(arti: str) -> str:
     return re.sub(r"\s*\(lihat `[a-z0-9_]+`\)", "", arti).replace("`", "")
 
 
+# Notes kept in the data-quality log only: one per sheet or column read, not a reason a row changed.
+_LOG_ONLY = frozenset({"sheet_skipped", "column_matched"})
+
+
 def quality_section(summary: dict, settings: Settings | None = None) -> Html:
     """Return the data-quality section: counts per component and per reason, and input files.
 
@@ -235,7 +239,7 @@ def quality_section(summary: dict, settings: Settings | None = None) -> Html:
         catalogue = load_catalogue(settings.config_dir).problems
     except ConfigError:  # a configuration folder without problems.yml: the package's meanings
         catalogue = load_catalogue().problems
-    counts = [c for c in summary["log_counts"] if c["level"] != "info" or c["code"] != "sheet_skipped"]
+    counts = [c for c in summary["log_counts"] if c["level"] != "info" or c["code"] not in _LOG_ONLY]
     stats = [{k: (v if k == "component" else format_number(v)) for k, v in s.items()} for s in summary["components"]]
     reasons = [{**c, "count": format_number(c["count"]),
                 "meaning": _reader_text(catalogue[c["code"]].arti) if c["code"] in catalogue else c["message"]}

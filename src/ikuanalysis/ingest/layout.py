@@ -1,0 +1,373 @@
+"""Find where a register's table is on its sheet: the header row, the rows around it, the rows
+below it that are not data (data contract §1.2, §1.4).
+
+Real registers put a title, a key–value block (``Kategori | PEKERJA SOSIAL MASYARAKAT (PSM)``),
+a signature block or a code legend above the header; split the header over two stacked rows;
+number the columns in the row below it; end the data with ``###`` or a ``Sumber :`` footer and
+break it with group rows (``KECAMATAN PAHANDUT``). This module reads the shape only: which
+row is the header, what each column is, and what kind each row below is. The values are
+interpreted later (:mod:`ikuanalysis.ingest.values`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ikuanalysis.config import normalize_key
+
+HEADER_SEARCH_ROWS = 40  # the header is looked for on spreadsheet rows 1-40
+IGNORED = ""  # the lookup's field for a known header the tool does not use (Jenis Kelamin, Alamat)
+FLAG_PREFIX = "flag:"  # the field of a programme flag column: "flag:" + the flag as configured
+_TRAILING_NUMBER = re.compile(r"(?:\s*\(\s*\d{1,3}\s*\)|\s+\d{1,3})\s*$")  # "Kecamatan (7)", "Nama 2"
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*\)?$")
+_KEY_VALUE_IN_CELL = re.compile(r"(?:^|/)\s*([^:/]{2,40}?)\s*:\s*([^:/]+?)\s*$")
+END_MARKER = "###"
+
+
+def header_key(text: object) -> str:
+    """Normalise a header cell for matching: case, spaces, punctuation, line breaks and a trailing
+    column number (``Kecamatan (7)``) do not matter."""
+    return normalize_key(_TRAILING_NUMBER.sub("", str(text)))
+
+
+class Alias(NamedTuple):
+    """What a header text means: the field (canonical column, :data:`IGNORED`, or a flag) and
+    the alias's rank in its field's list (0 first: the one that wins over the others)."""
+
+    field: str
+    rank: int
+    text: str  # the alias as listed in the alias table
+
+
+@dataclass(frozen=True)
+class HeaderLookup:
+    """The aliases one file's header is matched against.
+
+    Attributes:
+        aliases: Normalised header (:func:`header_key`) -> :class:`Alias`.
+    """
+
+    aliases: Mapping[str, Alias]
+
+    @classmethod
+    def build(
+        cls, columns: Mapping[str, Sequence[str]], ignored: Sequence[str] = (),
+        own: Mapping[str, Sequence[str]] | None = None, extra: Mapping[str, str] | None = None,
+        flags: Sequence[str] = (),
+    ) -> "HeaderLookup":
+        """Build the lookup.
+
+        Args:
+            columns: Canonical column -> its aliases, in order of precedence (config ``aliases.yml``).
+            ignored: Headers known not to be used (``Jenis Kelamin``): a stacked header whose
+                joined text is one of them is that ignored column, not its upper cell.
+            own: A component's own order for some columns, put before the general aliases.
+            extra: A file's own aliases from ``sumber.yml`` (``kolom``): header -> column; they win.
+            flags: Programme flag columns (``BANSOS BPNT``) standing for the status.
+        """
+        aliases: dict[str, Alias] = {}
+
+        def add(text: str, name: str, rank: int) -> None:
+            aliases.setdefault(header_key(text), Alias(name, rank, text))
+
+        for text, name in (extra or {}).items():
+            add(text, name, -1)
+        for name, texts in (own or {}).items():
+            for rank, text in enumerate(texts):
+                add(text, name, rank)
+        offset = {name: len(texts) for name, texts in (own or {}).items()}
+        for name, texts in columns.items():
+            for rank, text in enumerate((name, *texts)):
+                add(text, name, offset.get(name, 0) + rank)
+        for rank, text in enumerate(flags):
+            add(text, FLAG_PREFIX + text, rank)
+        for text in ignored:
+            add(text, IGNORED, 0)
+        return cls(aliases)
+
+    def get(self, text: object) -> Alias | None:
+        """Return what a header cell means, or None."""
+        if not isinstance(text, str) or not text.strip():
+            return None
+        return self.aliases.get(header_key(text))
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header found on a sheet.
+
+    Attributes:
+        index: Row index of the header's (lower) row; the data start below it (and below a
+            column-number row).
+        upper: Row index of the upper row of a stacked header, None for a one-row header.
+        columns: Column index -> field, one column per field (the winner of a precedence).
+        texts: Column index -> the header text as read (joined for a stacked header).
+        aliases: Column index -> the alias that matched it.
+        duplicates: Fields whose winning alias matched two or more columns: ``(field, columns)``.
+        overridden: ``(field, winning column, losing columns)`` for a field matched by several
+            columns through different aliases: the first-listed alias won.
+        number_row: Row index of the column-number row below the header, or None.
+    """
+
+    index: int
+    upper: int | None
+    columns: dict[int, str]
+    texts: dict[int, str]
+    aliases: dict[int, str]
+    duplicates: list[tuple[str, list[int]]] = field(default_factory=list)
+    overridden: list[tuple[str, int, list[int]]] = field(default_factory=list)
+    number_row: int | None = None
+
+    @property
+    def data_start(self) -> int:
+        """Row index of the first data row."""
+        return (self.index if self.number_row is None else self.number_row) + 1
+
+    @property
+    def fields(self) -> set[str]:
+        """The distinct fields found (flag columns count as ``status``)."""
+        return {"status" if f.startswith(FLAG_PREFIX) else f for f in self.columns.values()}
+
+
+def _is_filled(cell: object) -> bool:
+    return not (cell is None or (isinstance(cell, str) and not cell.strip()))
+
+
+def _is_text(cell: object) -> bool:
+    return isinstance(cell, str) and any(ch.isalpha() for ch in cell)
+
+
+def _read_row(row: Sequence[object], lookup: HeaderLookup) -> dict[int, tuple[Alias, str]]:
+    """The columns of one row that match an alias, with the text read."""
+    found = {}
+    for col, cell in enumerate(row):
+        alias = lookup.get(cell)
+        if alias is not None:
+            found[col] = (alias, str(cell).strip())
+    return found
+
+
+def _read_stacked(upper: Sequence[object], lower: Sequence[object], lookup: HeaderLookup) -> dict[int, tuple[Alias, str]]:
+    """Read two stacked header rows column by column: the joined text when it matches an alias,
+    otherwise the lower cell, otherwise the upper one (contract §1.2)."""
+    found = {}
+    for col in range(max(len(upper), len(lower))):
+        top = upper[col] if col < len(upper) else None
+        bottom = lower[col] if col < len(lower) else None
+        choices = []
+        if _is_filled(top) and _is_filled(bottom):
+            choices.append(f"{str(top).strip()} {str(bottom).strip()}")
+        choices.extend(c for c in (bottom, top) if _is_filled(c))
+        for text in choices:
+            alias = lookup.get(text)
+            if alias is not None:
+                found[col] = (alias, str(text).strip())
+                break
+    return found
+
+
+def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: HeaderLookup) -> bool:
+    """Whether ``lower`` is the second row of a header split over ``upper`` and ``lower``.
+
+    It is when it holds only text (no numbers or dates: not a data row), no more cells than
+    the upper row, and changes the reading of at least one column: a group title above
+    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis).
+    """
+    filled = [c for c in lower if _is_filled(c)]
+    if not filled or not all(_is_text(c) for c in filled):
+        return False
+    if len(filled) > sum(_is_filled(c) for c in upper):
+        return False
+    single, stacked = _read_row(upper, lookup), _read_stacked(upper, lower, lookup)
+    for col, cell in enumerate(lower):
+        if _is_filled(cell) and col in stacked:
+            if col not in single or single[col][0].field != stacked[col][0].field:
+                return True
+    return False
+
+
+def is_column_number_row(row: Sequence[object]) -> bool:
+    """Whether a row holds only column numbers counting up by one (``1 2 3``, ``(1) (2) (3)``)."""
+    numbers = []
+    for cell in row:
+        if not _is_filled(cell):
+            continue
+        if isinstance(cell, bool):
+            return False
+        if isinstance(cell, (int, float)) and float(cell).is_integer():
+            numbers.append(int(cell))
+            continue
+        found = _COLUMN_NUMBER.match(str(cell).strip()) if isinstance(cell, str) else None
+        if found is None:
+            return False
+        numbers.append(int(found.group(1)))
+    return len(numbers) >= 2 and all(b - a == 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def _choose_columns(found: dict[int, tuple[Alias, str]]) -> tuple[dict[int, str], list, list]:
+    """One column per field: the first-listed alias wins (contract §1.2)."""
+    by_field: dict[str, list[int]] = {}
+    for col, (alias, _) in found.items():
+        if alias.field != IGNORED:
+            by_field.setdefault(alias.field, []).append(col)
+    columns, duplicates, overridden = {}, [], []
+    for name, cols in by_field.items():
+        best = min(found[c][0].rank for c in cols)
+        winners = [c for c in cols if found[c][0].rank == best]
+        losers = [c for c in cols if found[c][0].rank != best]
+        columns[winners[0]] = name
+        if len(winners) > 1:
+            duplicates.append((name, winners))
+        elif losers:
+            overridden.append((name, winners[0], losers))
+    return columns, duplicates, overridden
+
+
+def _header_at(rows: Sequence[Sequence[object]], index: int, upper: int | None, lookup: HeaderLookup) -> Header:
+    found = _read_row(rows[index], lookup) if upper is None else _read_stacked(rows[upper], rows[index], lookup)
+    columns, duplicates, overridden = _choose_columns(found)
+    below = index + 1
+    number_row = below if below < len(rows) and is_column_number_row(rows[below]) else None
+    return Header(
+        index=index, upper=upper, columns=columns,
+        texts={c: text for c, (_, text) in found.items()},
+        aliases={c: alias.text for c, (alias, _) in found.items()},
+        duplicates=duplicates, overridden=overridden, number_row=number_row,
+    )
+
+
+def find_header(
+    rows: Sequence[Sequence[object]], lookup: HeaderLookup, min_matches: int = 2, row: int | None = None,
+) -> Header | None:
+    """Find the header among the first :data:`HEADER_SEARCH_ROWS` rows.
+
+    The header is the row with the most distinct fields matched (ties: the upper row); a row
+    continued by a second header row below it (:func:`continues_header`) is read with it.
+
+    Args:
+        rows: The sheet's first rows.
+        lookup: The aliases.
+        min_matches: How many distinct fields make a header.
+        row: The header's row index when ``sumber.yml`` fixes it (``baris_judul``).
+
+    Returns:
+        The header, or None when no row names ``min_matches`` fields.
+    """
+    candidates = [row] if row is not None else range(min(len(rows), HEADER_SEARCH_ROWS))
+    best, best_score = None, 0
+    for index in candidates:
+        if index >= len(rows):
+            continue
+        below = index + 1
+        if below < len(rows) and continues_header(rows[index], rows[below], lookup):
+            header = _header_at(rows, below, index, lookup)
+        else:
+            header = _header_at(rows, index, None, lookup)
+        score = len(header.fields)
+        if score > best_score:
+            best, best_score = header, score
+    return best if best is not None and best_score >= min_matches else None
+
+
+def key_values(rows: Sequence[Sequence[object]], above: int) -> list[tuple[str, str, int]]:
+    """Return the key–value pairs of the rows above the header: ``(key, value, row index)``.
+
+    A pair is a text cell followed by the next filled cell of its row (``Kategori`` |
+    ``PEKERJA SOSIAL MASYARAKAT (PSM)``), or one cell written ``Kategori : PSM``.
+    """
+    pairs = []
+    for index, row in enumerate(rows[:above]):
+        cells = [c for c in row if _is_filled(c)]
+        for key, value in zip(cells, cells[1:]):
+            if _is_text(key) and ":" not in str(key):
+                pairs.append((str(key).strip(), str(value).strip(), index))
+        for cell in cells:
+            found = _KEY_VALUE_IN_CELL.search(str(cell)) if isinstance(cell, str) else None
+            if found:
+                pairs.append((found.group(1).strip(), found.group(2).strip(), index))
+    return pairs
+
+
+# --- Rows below the header ---------------------------------------------------------------
+
+ROW_DATA, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP = "", "end", "after_end", "footer", "group"
+
+
+def _filled_text(column: pd.Series) -> pd.Series:
+    """Each cell as trimmed text ('' for blank)."""
+    if isinstance(column.dtype, pd.StringDtype) or column.dtype == "str":
+        return column.fillna("").str.strip()
+    return column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
+                      else (v.strip() if isinstance(v, str) else str(v)))
+
+
+def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer_pattern: str) -> pd.Series:
+    """Return the kind of each data row (contract §1.4): data (''), ``end`` (a row holding only
+    ``###``), ``after_end`` (every row below it), ``footer`` (a row whose first text cell starts
+    with Sumber, Catatan, Keterangan or Petunjuk and holds a colon or nothing else), ``group``
+    (a row with one text cell, not in the nama or nik column: ``KECAMATAN PAHANDUT``).
+
+    Vectorised over the columns; a register of 10^6 rows costs one pass per column.
+    """
+    kind = np.full(len(block), ROW_DATA, dtype=object)
+    if block.empty:
+        return pd.Series(kind, index=block.index, dtype="object")
+    personal = {c for c, name in columns.items() if name in ("nama", "nik")}
+    count = np.zeros(len(block), dtype=np.int32)
+    only_text = np.full(len(block), "", dtype=object)
+    only_is_personal = np.zeros(len(block), dtype=bool)
+    first_text = np.full(len(block), "", dtype=object)
+    for col in block.columns:
+        text = _filled_text(block[col])
+        filled = (text != "").to_numpy()
+        if not filled.any():
+            continue
+        values = text.to_numpy(dtype=object)
+        first = filled & (count == 0)
+        only_text[first] = values[first]
+        only_is_personal[first] = col in personal
+        has_letter = filled & (first_text == "") & text.str.contains(r"[^\W\d_]", regex=True).to_numpy(dtype=bool)
+        first_text[has_letter] = values[has_letter]
+        count += filled
+    one = count == 1
+    is_end = one & (only_text == END_MARKER)
+    if is_end.any():
+        end = int(np.argmax(is_end))
+        kind[end] = ROW_END
+        kind[end + 1:][count[end + 1:] > 0] = ROW_AFTER_END
+    undecided = kind == ROW_DATA
+    first_series = pd.Series(first_text, dtype="str")
+    footer = undecided & first_series.str.contains(footer_pattern, regex=True, case=False).to_numpy(dtype=bool)
+    footer &= one | first_series.str.contains(":", regex=False).to_numpy(dtype=bool)
+    kind[footer] = ROW_FOOTER
+    is_group = (kind == ROW_DATA) & one & ~only_is_personal & (first_text != "")
+    kind[is_group] = ROW_GROUP
+    return pd.Series(kind, index=block.index, dtype="object")
+
+
+def footer_pattern(prefixes: Sequence[str]) -> str:
+    """The regex of a footer's first text cell: one of ``prefixes`` as a whole word at the start."""
+    words = "|".join(re.escape(p) for p in prefixes)
+    return rf"^\s*(?:{words})(?![^\W\d_])"
+
+
+
+def _tokens(text: str) -> str:
+    """The words of a name, lower case, space-separated and padded (for whole-word search)."""
+    return " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
+
+
+def jenis_named_in(name: str, reference: Sequence[str], aliases: Mapping[str, str]) -> str | None:
+    """Return the one jenis of ``reference`` that ``name`` (a file or sheet name) names as whole
+    words, by its name or an alias (``x1_tksk.xlsx``, sheet ``B.1.1 PSM``); None when it names
+    none or several."""
+    words = _tokens(name)
+    named = {jenis for jenis in reference if _tokens(jenis) in words}
+    named |= {target for alias, target in aliases.items() if target in reference and _tokens(alias) in words}
+    return named.pop() if len(named) == 1 else None

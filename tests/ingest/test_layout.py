@@ -1,0 +1,180 @@
+"""Where a register's table is on its sheet (ingest/layout.py): header choice, stacked headers,
+column-number rows, alias precedence, rows below the data, jenis from names (contract §1.2–§1.4)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ikuanalysis.ingest.layout import (
+    FLAG_PREFIX,
+    HeaderLookup,
+    classify_rows,
+    continues_header,
+    find_header,
+    footer_pattern,
+    header_key,
+    is_column_number_row,
+    jenis_named_in,
+    key_values,
+)
+
+COLUMNS = {
+    "nik": ("NIK", "No. KTP / NIK", "NIK / Nomor KTP"), "nama": ("Nama", "Nama PSM"), "jenis": ("Jenis", "Kategori"),
+    "kecamatan": ("Kecamatan",), "status": ("Status", "Aktif", "Status Kinerja"),
+}
+IGNORED = ("No", "Jenis Kelamin", "Alamat")
+LOOKUP = HeaderLookup.build(COLUMNS, IGNORED)
+FOOTER = footer_pattern(("Sumber", "Catatan", "Keterangan", "Petunjuk"))
+
+
+def test_trailing_column_numbers_and_inner_spaces_do_not_matter():
+    assert header_key("Kecamatan (7)") == header_key("KECAMATAN") == header_key("Kecamatan  7") == "kecamatan"
+    assert header_key("Nama   Lengkap\n") == "namalengkap"
+    assert header_key("x1") == "x1"  # a number that is the whole text stays
+
+
+def test_the_header_is_the_row_with_most_fields_among_the_first_40():
+    title = ["DAFTAR PSKS"]
+    key_value = ["Kategori", "", "", "PEKERJA SOSIAL MASYARAKAT (PSM)"]  # names one field: jenis
+    legend = ["Kolom 2 = Nama", "Kolom 5 = NIK / Nomor KTP"]
+    header = ["No", "Nama PSM", "NIK / Nomor KTP", "Kecamatan", "Status"]
+    rows = [title, key_value, legend, *([[]] * 20), header, [1, "Ani", "6271", "Pahandut", "Aktif"]]
+    found = find_header(rows, LOOKUP)
+    assert found.index == 23
+    assert found.columns == {1: "nama", 2: "nik", 3: "kecamatan", 4: "status"}
+    assert found.data_start == 24
+
+
+def test_a_header_below_row_40_is_not_found():
+    rows = [[]] * 40 + [["Nama", "Kecamatan", "Status"]]
+    assert find_header(rows, LOOKUP) is None
+
+
+def test_on_a_tie_the_upper_row_wins():
+    rows = [["Nama", "Kecamatan"], [], ["Nama", "Status"]]
+    assert find_header(rows, LOOKUP).index == 0
+
+
+def test_jenis_above_kelamin_is_jenis_kelamin_not_the_jenis_column():
+    upper = ["No", "Nama PSM", "", "Jenis", "", "Status Kinerja"]
+    lower = ["", "", "", "Kelamin", "", ""]
+    assert continues_header(upper, lower, LOOKUP)
+    found = find_header([upper, lower, ["1", "Ani", "", "L", "", "1"]], LOOKUP)
+    assert (found.upper, found.index) == (0, 1)
+    assert found.columns == {1: "nama", 5: "status"}
+    assert found.texts[3] == "Jenis Kelamin"
+
+
+def test_a_group_title_above_nama_gives_nama():
+    upper = ["Identitas", "", "Wilayah", "Status"]
+    lower = ["Nama", "NIK", "Kecamatan", ""]
+    found = find_header([upper, lower], LOOKUP)
+    assert found.columns == {0: "nama", 1: "nik", 2: "kecamatan", 3: "status"}
+    assert (found.upper, found.index) == (0, 1)
+
+
+def test_a_data_row_of_text_under_a_header_is_data_not_a_second_header_row():
+    header = ["Nama", "Jenis", "Kecamatan", "Status"]
+    data = ["Budi", "Lansia", "Pahandut", "Aktif"]  # "Aktif" is also a status alias: it changes nothing
+    assert not continues_header(header, data, LOOKUP)
+    assert find_header([header, data], LOOKUP).data_start == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ([1, 2, None, 3, 4], True),
+        (["(1)", "(2)", "(3)"], True),
+        (["1", "2", "3.0"], False),
+        ([1, 3, 4], False),
+        ([1], False),
+        ([1, "Ani", 3], False),
+        ([True, 2], False),
+    ],
+)
+def test_column_number_rows(row, expected):
+    assert is_column_number_row(row) is expected
+
+
+def test_a_column_number_row_below_a_stacked_header_is_skipped():
+    rows = [["No", "Nama", "Jenis", "Kecamatan", "Status"], ["", "", "Kelamin", "", ""], [1, 2, 3, 4, 5],
+            [1, "Ani", "P", "Pahandut", "Ya"]]
+    found = find_header(rows, LOOKUP)
+    assert (found.index, found.number_row, found.data_start) == (1, 2, 3)
+
+
+def test_the_alias_listed_first_wins_and_the_choice_is_recorded():
+    own = HeaderLookup.build(COLUMNS, IGNORED, own={"kecamatan": ("Kecamatan Lokasi Tugas",)})
+    header = ["Nama", "Kecamatan", "Kecamatan Lokasi Tugas", "Status"]
+    found = find_header([header], own)
+    assert found.columns == {0: "nama", 2: "kecamatan", 3: "status"}
+    assert found.overridden == [("kecamatan", 2, [1])]
+    assert find_header([header], LOOKUP).columns[1] == "kecamatan"  # without the component's order
+
+
+def test_two_columns_with_the_same_alias_are_a_duplicate():
+    found = find_header([["Nama", "Kecamatan", "NAMA", "Status"]], LOOKUP)
+    assert found.duplicates == [("nama", [0, 2])]
+
+
+def test_a_files_own_aliases_and_flags():
+    lookup = HeaderLookup.build(COLUMNS, IGNORED, extra={"Nama Lansia": "nama"}, flags=("BANSOS BPNT", "BANSOS PKH"))
+    found = find_header([["Nama Lansia", "Kecamatan", "BANSOS BPNT", "bansos  pkh"]], lookup)
+    assert found.columns == {0: "nama", 1: "kecamatan", 2: FLAG_PREFIX + "BANSOS BPNT", 3: FLAG_PREFIX + "BANSOS PKH"}
+    assert found.fields == {"nama", "kecamatan", "status"}
+
+
+def test_key_values_above_the_header():
+    rows = [["", "", "", "Kategori", "", "", "PEKERJA SOSIAL MASYARAKAT (PSM)", "Formulir Model"],
+            ["Model  B.1.1 / Kategori : PSM"]]
+    pairs = key_values(rows, 2)
+    assert ("Kategori", "PEKERJA SOSIAL MASYARAKAT (PSM)", 0) in pairs
+    assert ("Kategori", "PSM", 1) in pairs
+
+
+REFERENCE = ("Pekerja Sosial Masyarakat (PSM)", "Karang Taruna", "Tenaga Kesejahteraan Sosial Kecamatan (TKSK)")
+ALIASES = {"PSM": "Pekerja Sosial Masyarakat (PSM)", "TKSK": "Tenaga Kesejahteraan Sosial Kecamatan (TKSK)"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("x1_tksk", "Tenaga Kesejahteraan Sosial Kecamatan (TKSK)"),
+        ("B.1.1 PSM", "Pekerja Sosial Masyarakat (PSM)"),
+        ("FORMAT_PEDATAAN_KARANG_TARUNA", "Karang Taruna"),
+        ("x1_psm_dan_tksk", None),  # two jenis: none is chosen
+        ("x1_psmx", None),  # whole words only
+        ("Sheet1", None),
+    ],
+)
+def test_jenis_named_in_a_file_or_sheet_name(name, expected):
+    assert jenis_named_in(name, REFERENCE, ALIASES) == expected
+
+
+def _kinds(rows: list[list[object]], columns: dict[int, str]) -> list[str]:
+    block = pd.DataFrame(rows, dtype="object").fillna("")
+    return classify_rows(block, columns, FOOTER).tolist()
+
+
+COLS = {0: "nama", 1: "kecamatan", 2: "status"}
+
+
+def test_rows_below_the_data():
+    rows = [
+        ["Ani", "Pahandut", "Ya"],
+        ["", "KECAMATAN SABANGAU", ""],  # one text cell, not nama: a group row
+        ["Badu", "", ""],  # a nama alone stays data (an error later)
+        ["Sumber : Dinas Sosial", "", ""],  # in the nama column, but a footer by its colon
+        ["", "", "Catatan"],
+        ["", "", "5"],  # one number: not a group title (a numbered empty template row)
+        ["###", "", ""],
+        ["Cici", "Jekan Raya", "Ya"],
+        ["", "", ""],
+    ]
+    assert _kinds(rows, COLS) == ["", "group", "", "footer", "footer", "", "end", "after_end", ""]
+
+
+def test_a_name_starting_with_a_footer_word_is_data():
+    rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""]]
+    assert _kinds(rows, COLS) == ["", "footer"]
