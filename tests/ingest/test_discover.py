@@ -34,15 +34,26 @@ def test_registers_and_rekap_files_are_found_in_name_order_with_their_component(
 
 
 def test_a_register_in_an_unsupported_format_is_a_located_error(tmp_path):
-    (tmp_path / "x1_psks.xls").write_bytes(b"\xd0\xcf")
+    (tmp_path / "x1_psks.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "rekap").write_text("x", encoding="utf-8")
     log = ProblemLog()
     found = [(f.path.name, f.kind, f.component) for f in discover_files(tmp_path, log)]
-    assert found == [("rekap", "unsupported", None), ("x1_psks.xls", "unsupported", "x1")]
+    assert found == [("rekap", "unsupported", None), ("x1_psks.pdf", "unsupported", "x1")]
     errors = log.to_frame()
     assert errors[["level", "code", "file"]].values.tolist() == [
-        ["error", "unsupported_format", "rekap"], ["error", "unsupported_format", "x1_psks.xls"]]
-    assert "'(tanpa ekstensi)'" in errors["message"][0] and "'.xls'" in errors["message"][1]
+        ["error", "unsupported_format", "rekap"], ["error", "unsupported_format", "x1_psks.pdf"]]
+    assert "'(tanpa ekstensi)'" in errors["message"][0] and "'.pdf'" in errors["message"][1]
+
+
+def test_xls_xlsb_txt_and_tsv_are_registers_too(tmp_path):
+    for name in ("x1_psks.xls", "x2_rehsos.xlsb", "X3-bansos.txt", "x4_bencana.TSV", "rekap_2025.tsv"):
+        (tmp_path / name).write_bytes(b"")
+    log = ProblemLog()
+    found = [(f.path.name, f.kind, f.component) for f in discover_files(tmp_path, log)]
+    assert found == [("X3-bansos.txt", "register", "x3"), ("rekap_2025.tsv", "rekap", None),
+                     ("x1_psks.xls", "register", "x1"), ("x2_rehsos.xlsb", "register", "x2"),
+                     ("x4_bencana.TSV", "register", "x4")]
+    assert log.to_frame().empty
 
 
 def test_a_symlink_out_of_the_year_folder_is_a_wrong_use_and_never_followed(tmp_path):

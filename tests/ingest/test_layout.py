@@ -172,7 +172,7 @@ def test_rows_below_the_data():
         ["Cici", "Jekan Raya", "Ya"],
         ["", "", ""],
     ]
-    assert _kinds(rows, COLS) == ["", "group", "", "footer", "footer", "", "end", "after_end", ""]
+    assert _kinds(rows, COLS) == ["", "group", "", "footer", "footer", "", "end", "after_end", "blank"]
 
 
 def test_a_name_starting_with_a_footer_word_is_data():

@@ -100,7 +100,7 @@ def test_xlsm_is_read_like_xlsx(tmp_path):
 
 
 def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_errors(tmp_path):
-    (tmp_path / "x1_psks.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "x1_psks.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "x2_rehsos.csv").write_text("Nama;Kecamatan;Status\nAni;Pahandut;Ya\n", encoding="utf-8")
     (tmp_path / "x3_bansos.csv").write_text("Nama;Jenis;Kecamatan;nama;Status\n", encoding="utf-8")
     (tmp_path / "x4_bencana.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
@@ -109,7 +109,7 @@ def test_unsupported_format_and_missing_column_and_duplicate_header_are_located_
     log = caught.value.log.to_frame()
     errors = log[log["level"] == "error"].fillna({"row": 0})[["code", "file", "row"]].values.tolist()
     assert errors == [
-        ["unsupported_format", "x1_psks.xls", 0],
+        ["unsupported_format", "x1_psks.pdf", 0],
         ["missing_column", "x2_rehsos.csv", 1],
         ["duplicate_column", "x3_bansos.csv", 1],
         ["unreadable_file", "x4_bencana.csv", 0],
@@ -196,3 +196,102 @@ def test_first_text_is_the_leftmost_cell_with_a_letter_when_it_starts_a_summary(
     first = _first_text(block, summary_pattern(("Jumlah", "Total", "Sub Total")))
     # Row 0: its first text cell is a name, "Jumlah" further right does not count; row 3: "Catatan".
     assert first.tolist() == ["", "Jumlah", "Total: 5", "", "Sub Total"]
+
+
+# --- Delimited text: four delimiters, line ends, quoted line breaks, Unicode separators (§1.1) ----
+
+DELIMITERS = [";", ",", "|", "\t"]
+
+
+@pytest.fixture(params=["pyarrow", "pandas"])
+def csv_reader(request, monkeypatch):
+    """Run a test through the fast pyarrow reader (checked to have read the file) or the pandas one."""
+    from ikuanalysis.ingest import read
+
+    fast = read._read_csv_fast
+    calls = []
+
+    def spy(*args, **kwargs):
+        block = fast(*args, **kwargs)
+        calls.append(block is not None)
+        return block
+
+    monkeypatch.setattr(read, "_read_csv_fast", spy if request.param == "pyarrow" else lambda *a, **k: None)
+    yield request.param
+    if request.param == "pyarrow":
+        assert calls and all(calls), "the fast reader did not read the file"
+
+
+def _quoted(cell: str, sep: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in (sep, '"', "\n", "\r")) else cell
+
+
+def _record_line(cells, sep: str) -> str:
+    return sep.join(_quoted(str(c), sep) for c in cells)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", DELIMITERS)
+def test_quoted_line_breaks_in_titles_header_and_cells_count_as_one_row(tmp_path, csv_reader, sep, encoding, newline):
+    titles = [["DAFTAR PENERIMA\nBANSOS 2025", "", "catatan;, | dan\ttab"], ["Dinas Sosial\r\nKota Palangka Raya"]]
+    header = [*HEADER[:3], "Jenis\nPPKS", *HEADER[4:]]
+    row_a = [*ROW_A[:2], "José\r\nKaléb", *ROW_A[3:]]
+    row_b = [*ROW_B[:5], "Sabaru\n(RT 02)", *ROW_B[6:]]
+    lines = [_record_line(r, sep) for r in (*titles, header, row_a, row_b)]
+    (tmp_path / "x3_bansos.csv").write_bytes((newline.join(lines) + newline).encode(encoding))
+    raw, log = read_one(tmp_path)
+    assert log.empty, log
+    assert raw.frame["_row"].tolist() == [4, 5]  # records, as a spreadsheet numbers its rows
+    assert raw.frame["nama"].tolist() == ["José\r\nKaléb", "Badu"]
+    assert raw.frame["kelurahan"].tolist() == ["Langkai", "Sabaru\n(RT 02)"]
+    assert raw.headers[("x3_bansos.csv", "")]["jenis"] == "Jenis\nPPKS"
+
+
+@pytest.mark.parametrize("encoding, separators", [
+    ("utf-8", "\f\v\u2028\u2029\u0085"),
+    ("cp1252", "\f\v\u2026"),  # byte 0x85 is "…" in Windows-1252
+])
+@pytest.mark.parametrize("sep", DELIMITERS)
+def test_form_feed_vertical_tab_and_unicode_separators_are_cell_text_not_row_breaks(
+        tmp_path, csv_reader, sep, encoding, separators):
+    title = "DAFTAR" + separators + "PENERIMA"  # unquoted, above the header
+    name = "Ani" + separators + "Aminah"
+    lines = [title, sep.join(HEADER), sep.join(map(str, [*ROW_A[:2], name, *ROW_A[3:]])),
+             sep.join(map(str, ROW_B)), sep.join(map(str, [3, "", "Citra" + separators, *ROW_A[3:]]))]
+    (tmp_path / "x3_bansos.csv").write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    raw, log = read_one(tmp_path)
+    assert log.empty, log
+    assert len(raw.frame) == 3
+    assert raw.frame["_row"].tolist() == [3, 4, 5]
+    assert raw.frame["nama"].tolist() == [name, "Badu", "Citra" + separators]
+
+
+def test_a_big_file_with_line_breaks_in_quoted_cells_is_read_by_the_fast_reader(tmp_path, monkeypatch):
+    """pyarrow cuts a big file into blocks assuming no line break in a cell; it is read again knowing quotes."""
+    from ikuanalysis.ingest import read
+
+    results = []
+    fast = read._read_csv_fast
+    monkeypatch.setattr(read, "_read_csv_fast", lambda *a, **k: results.append(fast(*a, **k)) or results[-1])
+    body = [_record_line([i, "", f"Nama\n{i}", "Fakir Miskin", "Pahandut", "", "", "Ya"], "|") for i in range(60_000)]
+    (tmp_path / "x3_dtks.txt").write_text("DAFTAR\n" + "|".join(HEADER) + "\n" + "\n".join(body) + "\n",
+                                          encoding="utf-8")
+    assert (tmp_path / "x3_dtks.txt").stat().st_size > 2 * 1024 * 1024  # several pyarrow blocks
+    raw, log = read_one(tmp_path)
+    assert log.empty
+    assert results and results[0] is not None
+    assert len(raw.frame) == 60_000
+    assert raw.frame["_row"].iloc[[0, -1]].tolist() == [3, 60_002]
+    assert raw.frame["nama"].iloc[-1] == "Nama\n59999"
+
+
+@pytest.mark.parametrize("sep", DELIMITERS)
+def test_the_delimiter_is_the_one_that_gives_the_best_header(tmp_path, sep):
+    # Every other delimiter also occurs in the cells: a title with commas, a date with a pipe, a tab.
+    cells = [*ROW_A[:5], "Langkai, RT 1|2", "05/03/2025", "Ya"]
+    text = "Daftar; bansos, 2025 | tahap\t1\n" + sep.join(HEADER) + "\n" + _record_line(cells, sep) + "\n"
+    (tmp_path / "x3_bansos.csv").write_text(text, encoding="utf-8")
+    raw, log = read_one(tmp_path)
+    assert log.empty, log
+    assert raw.frame[["_row", "nama", "kelurahan"]].values.tolist() == [[3, "Ani", "Langkai, RT 1|2"]]

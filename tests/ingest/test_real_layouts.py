@@ -10,7 +10,7 @@ rows of the builders; each constant says how.
 Many of these tests fail until the reader implements v2 (new aliases, two-row headers, column-number,
 footer, group and end-marker rows, jenis from a sheet or file name, sumber.yml keys, BIFF content in
 an .xlsx, pipe-delimited .txt). The codes of problems v2 adds are assumed here, from the contract's
-words: ``column_number_row``, ``footer_row``, ``group_row``, ``end_marker``, ``column_chosen`` (two
+words: ``column_number_row``, ``footer_row``, ``group_row``, ``end_marker``, ``alias_precedence`` (two
 columns for one field, the first alias wins), ``column_matched`` (the alias each column matched),
 ``file_real_type`` (content not what the extension says) and ``rekap_column_blank``. Rename them here
 when the catalogue (config/problems.yml) names them otherwise.
@@ -335,7 +335,7 @@ def test_the_epsks_tksk_template_counts_by_lokasi_tugas_and_warns_on_lost_nik_di
     assert cases["jenis"].unique().tolist() == [TKSK_JENIS]
     assert cases["kecamatan"].value_counts().to_dict() == TKSK_KECAMATAN
     log = result.log.to_frame()
-    chosen = log[(log["code"] == "column_chosen") & (log["file"] == rl.TKSK_FILE)]
+    chosen = log[(log["code"] == "alias_precedence") & (log["file"] == rl.TKSK_FILE)]
     assert chosen["column"].tolist() == ["Kecamatan Lokasi Tugas"]
 
 

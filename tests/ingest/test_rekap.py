@@ -86,6 +86,8 @@ def test_clean_rekap_skips_blank_and_summary_rows_and_resolves_places(settings):
     cleaned = clean_rekap(rekap_table(rows), settings, log)
     assert cleaned[["component", "kecamatan", "numerator", "denominator", "_row"]].values.tolist() == [
         ["x2", "Pahandut", 1000, 1234, 2], ["x2", "", 0, 5, 4], ["x2", "", 1, 3, 6], ["x2", "Rakumpit", 2, 7, 7]]
-    errors = log.to_frame()
+    logged = log.to_frame()
+    errors = logged[logged["level"] == "error"]
     assert errors[["level", "code", "row", "column", "value"]].values.tolist() == [
         ["error", "unknown_kecamatan", 6, "Kecamatan", "Kapuas"]]
+    assert logged.loc[logged["code"] == "summary_row", "row"].tolist() == [5]  # the JUMLAH line, on record

@@ -7,9 +7,9 @@ The strategy :func:`valid_folders` builds a whole year folder (x1–x4, 0–15 r
 *persons*, so the expected counts are known by construction rather than recomputed: a person
 is one case however many rows (with NIK, name, place and status spelled differently) carry
 it; a row dated in another year is read but not kept; blank rows, a summary row and title
-rows above the header are added at random. Files are csv (comma/semicolon, UTF-8/-sig or
-Windows-1252, LF or CRLF), xlsx, xlsm or ods, one or two per component, workbooks with one
-or two data sheets and sometimes an instructions sheet.
+rows above the header are added at random. Files are csv (comma, semicolon, pipe or tab,
+UTF-8/-sig or Windows-1252, LF or CRLF), xlsx, xlsm or ods, one or two per component, workbooks
+with one or two data sheets and sometimes an instructions sheet.
 
 :func:`corrupted_folders` then applies one corruption (see ``CORRUPTIONS``) and says what must
 happen: the exact set of located errors, or success with the counts of the changed spec
@@ -575,7 +575,7 @@ def component_files(draw, cid: str, taken: set) -> list[RegisterFile]:
         taken.add(name.lower())
         reg = RegisterFile(cid, name, fmt, sheets=[])
         if fmt == "csv":
-            reg.sep = draw(st.sampled_from([";", ","]))
+            reg.sep = draw(st.sampled_from([";", ",", "|", "\t"]))
             reg.encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
             reg.newline = draw(st.sampled_from(["\n", "\r\n"]))
             slots.append((reg, ""))
@@ -708,29 +708,42 @@ NOT_SPREADSHEETS = [b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"\xd0\x
 
 def c_not_a_spreadsheet(draw, folder):
     reg = draw(st.sampled_from(folder.files))
-    kind = draw(st.sampled_from(["bytes", "bytes", "text", "swapped"]))
+    kind = draw(st.sampled_from(["bytes", "bytes", "text"]))
     if kind == "bytes":
         data = draw(st.sampled_from(NOT_SPREADSHEETS)) + draw(st.binary(min_size=1, max_size=3000))
-    elif kind == "text":
+    else:
         data = draw(st.sampled_from(["Ini bukan tabel.\n", "Nama\n", "lihat lampiran\n"])).encode()
-    else:  # a workbook's bytes named .csv, or a csv's text named .xlsx
-        other = RegisterFile(reg.component, reg.name, "csv" if reg.is_workbook else "xlsx", reg.sheets)
-        data = _register_bytes(other)
     reg.raw_bytes = data
-    if reg.is_workbook:
-        return [err("unreadable_file", reg.name)]
+    if kind == "text":  # text is read as text whatever the name (a warning for a workbook's name): no header
+        return [err("header_not_found", reg.name)]
+    # Random bytes may happen to be text (then no header is found), else the file is unreadable.
     return [err({"unreadable_file", "header_not_found"}, reg.name)]
+
+
+def c_named_as_another_type(draw, folder):
+    """A workbook's bytes named .csv/.txt/.xls/.xlsb, or a csv's text named .xlsx/.xls/.xlsb: read by the
+    content, with the warning file_real_type, and the counts kept (contract §1.1)."""
+    reg = draw(st.sampled_from(folder.files))
+    own = {"csv": ".csv", "xlsx": ".xlsx", "xlsm": ".xlsm", "ods": ".ods"}[reg.fmt]
+    other = [".xlsx", ".xls", ".xlsb"] if reg.fmt == "csv" else [".csv", ".txt", ".xls", ".xlsb"] + (
+        [".xlsx"] if reg.fmt == "ods" else [".ods"])
+    suffix = draw(st.sampled_from(other))
+    reg.name = reg.name.removesuffix(own) + "_lama" + suffix
+    folder.warnings.append(err("file_real_type", reg.name))
+    return None
 
 
 def c_truncated_workbook(draw, folder):
     reg = draw(st.sampled_from([f for f in folder.files if f.is_workbook]))
     reg.truncate_to = draw(st.floats(0.0, 0.99))
+    if int(len(_register_bytes(reg)) * reg.truncate_to) < 4:  # "P", "PK": not yet a zip, it is text
+        return [err({"unreadable_file", "header_not_found"}, reg.name)]
     return [err("unreadable_file", reg.name)]
 
 
 def c_unsupported_extension(draw, folder):
     reg = draw(st.sampled_from(folder.files))
-    suffix = draw(st.sampled_from([".xls", ".pdf", ".docx", ".txt", ".numbers", ""]))
+    suffix = draw(st.sampled_from([".pdf", ".docx", ".doc", ".json", ".numbers", ""]))
     reg.name = reg.name.rsplit(".", 1)[0] + "_lama" + suffix
     return [err("unsupported_format", reg.name)]
 
@@ -841,6 +854,7 @@ CORRUPTIONS = {
     "not_a_spreadsheet": (c_not_a_spreadsheet, lambda f: True, True),
     "truncated_workbook": (c_truncated_workbook, lambda f: any(r.is_workbook for r in f.files), True),
     "unsupported_extension": (c_unsupported_extension, lambda f: True, True),
+    "named_as_another_type": (c_named_as_another_type, lambda f: True, False),
     "missing_component": (c_missing_component, lambda f: True, True),
     "header_removed": (c_header_removed, lambda f: True, None),  # an error unless another sheet remains
     "huge_cell": (c_huge_cell, lambda f: bool(f.spots()), False),
@@ -948,7 +962,8 @@ def assert_success(result, folder: Folder) -> None:
     assert where["date_other_year"] == expected_locations(folder, lambda k, r: k == "data" and r.other_year)
     assert where["summary_row"] == expected_locations(folder, lambda k, r: k == "summary")
     assert (log["code"] == "duplicate_merged").sum() == sum(s.duplicates_merged for s in result.stats)
-    located = set(zip(log["code"], log["file"], log["sheet"], log["row"], log["column"]))
+    rows = [None if pd.isna(row) else row for row in log["row"]]  # a file's warning has no row
+    located = set(zip(log["code"], log["file"], log["sheet"], rows, log["column"]))
     for w in folder.warnings:
         assert any((code, w.file, w.sheet, w.row, w.column) in located for code in w.codes), (w, log.to_string())
     totals = result.aggregate[result.aggregate["source"] == "register"].groupby("component")[
@@ -1017,6 +1032,22 @@ def test_an_error_cell_in_a_used_column_is_always_an_error_at_that_cell(case):
         assert errors is not None, f"expected {case.errors}, but the run succeeded"
         assert_located(errors)
         assert_errors(errors, case.errors)
+
+
+@profile(10)
+@given(case=corrupted_folders(count=2, only=("named_as_another_type",)))
+def test_registers_named_as_another_type_are_read_by_their_content_and_keep_the_counts(case):
+    """A workbook named .csv/.txt/.xls/.xlsb or a csv named .xlsx/.xls/.xlsb, in one or two components:
+    read by the content, a file_real_type warning each, the counts those of the unchanged registers."""
+    describe(case)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw_dir = write_folder(case.folder, Path(tmp) / "raw")
+        result, errors = run_clean(raw_dir)
+        assert errors is None, errors.to_string()
+        assert_success(result, case.folder)
+        warned = result.log.to_frame().query("code == 'file_real_type'")["file"].tolist()
+        assert sorted(warned) == sorted(w.file for w in case.folder.warnings if "file_real_type" in w.codes)
+        assert len(warned) == len(case.kinds)
 
 
 @pytest.mark.parametrize("kind", ["nik_number_ending_in_0", "bare_year"])

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ikuanalysis.config import COMPONENT_ID_PATTERN, Component, load_settings
+from ikuanalysis.ingest.filetype import SUFFIX_TYPES, TEXT
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.sumber import FileEntry, Sumber
 from ikuanalysis.paths import is_link_outside
 
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
-TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
+SPREADSHEET_SUFFIXES = frozenset(suffix for suffix, kind in SUFFIX_TYPES.items() if kind != TEXT)  # .xls, .xlsb too
+TEXT_SUFFIXES = frozenset(suffix for suffix, kind in SUFFIX_TYPES.items() if kind == TEXT)  # .csv, .txt, .tsv
+TABLE_SUFFIXES = SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
 REKAP_COLUMNS = ("komponen", "sasaran", "realisasi", "kecamatan")
 # Any component-shaped name (x1 … x99), configured or not: a sheet named like another component.
 COMPONENT_NAME = re.compile(rf"^({COMPONENT_ID_PATTERN})(?![0-9])", re.IGNORECASE)

@@ -296,7 +296,7 @@ def key_values(rows: Sequence[Sequence[object]], above: int) -> list[tuple[str, 
 
 # --- Rows below the header ---------------------------------------------------------------
 
-ROW_DATA, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP = "", "end", "after_end", "footer", "group"
+ROW_DATA, ROW_BLANK, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP = "", "blank", "end", "after_end", "footer", "group"
 
 
 def _filled_text(column: pd.Series) -> pd.Series:
@@ -308,14 +308,15 @@ def _filled_text(column: pd.Series) -> pd.Series:
 
 
 def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer_pattern: str) -> pd.Series:
-    """Return the kind of each data row (contract §1.4): data (''), ``end`` (a row holding only
+    """Return the kind of each data row (contract §1.4): data (''), ``blank`` (no cell filled),
+    ``end`` (a row holding only
     ``###``), ``after_end`` (every row below it), ``footer`` (a row whose first text cell starts
     with Sumber, Catatan, Keterangan or Petunjuk and holds a colon or nothing else), ``group``
     (a row with one text cell, not in the nama or nik column: ``KECAMATAN PAHANDUT``).
 
     Vectorised over the columns; a register of 10^6 rows costs one pass per column.
     """
-    kind = np.full(len(block), ROW_DATA, dtype=object)
+    kind = np.full(len(block), ROW_BLANK, dtype=object)
     if block.empty:
         return pd.Series(kind, index=block.index, dtype="object")
     personal = {c for c, name in columns.items() if name in ("nama", "nik")}
@@ -335,6 +336,7 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer_patter
         has_letter = filled & (first_text == "") & text.str.contains(r"[^\W\d_]", regex=True).to_numpy(dtype=bool)
         first_text[has_letter] = values[has_letter]
         count += filled
+    kind[count > 0] = ROW_DATA
     one = count == 1
     is_end = one & (only_text == END_MARKER)
     if is_end.any():

@@ -37,7 +37,8 @@ RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail", "part", "
 PROGRAM_PARAMS = frozenset({
     "year", "components", "component", "label", "prefix", "jenis_list", "error_type", "other", "own",
     "letters", "missing", "header_row", "known", "ids", "field", "found", "expected", "k",
-    "cells", "column_count", "keys", "chosen", "others", "alias", "upper", "source", "flags", "rows_below", "folder", "limit", "ratio", "row_count", "size", "breaching", "row_total", "share",
+    "cells", "column_count", "keys", "anchor", "chosen", "others", "alias", "upper", "source", "flags", "rows_below", "folder", "limit", "ratio", "row_count", "size", "breaching", "row_total", "share",
+    "real_type",  # what a file really is, named by the program (ingest/filetype.py)
     # The evaluator's own reason for accepting a quality gate (sumber.yml), shown as written:
     # not register data (redact_message still hides digit runs where it is published).
     "reason",

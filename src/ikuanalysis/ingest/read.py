@@ -21,9 +21,19 @@ import pandas as pd
 
 from ikuanalysis.config import CANONICAL_COLUMNS, Component, Limits, Settings
 from ikuanalysis.ingest.discover import COMPONENT_NAME, REKAP_COLUMNS, SourceFile
+from ikuanalysis.ingest.filetype import (
+    SPREADSHEET_TYPES,
+    SUFFIX_TYPES,
+    TEXT,
+    check_xlsb,
+    detect_real_type,
+    read_type,
+    same_family,
+)
 from ikuanalysis.ingest.layout import (
     FLAG_PREFIX,
     HEADER_SEARCH_ROWS,
+    ROW_BLANK,
     Header,
     HeaderLookup,
     classify_rows,
@@ -37,13 +47,12 @@ from ikuanalysis.ingest.values import _as_text, match_regex, summary_pattern
 from ikuanalysis.ingest.workbook_scan import (
     WorkbookTooLarge,
     check_zip_sizes,
-    is_zip,
     read_sparse_sheet,
     scan_ods_errors,
     scan_xlsx,
 )
 
-CSV_DELIMITERS = (";", ",", "\t")  # tried in this order; the first of equally good ones wins
+CSV_DELIMITERS = (";", ",", "\t", "|")  # tried in this order; the first of equally good ones wins
 _LETTER = re.compile(r"[A-Za-z]")
 LOCATION_COLUMNS = ["_file", "_sheet", "_row"]
 
@@ -57,11 +66,14 @@ class RawTable:
             ``_row`` and ``_first_text`` (the row's first text cell, for summary rows).
         headers: For each (file, sheet), the header as written for each canonical column.
         sheets_read: Number of sheets read.
+        header_rows: For each (file, sheet), the spreadsheet row of its header (the upper row
+            of a stacked header), where a problem of a whole column is reported.
     """
 
     frame: pd.DataFrame
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     sheets_read: int = 0
+    header_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # the header's spreadsheet row
 
 
 def column_letter(index: int) -> str:
@@ -119,6 +131,8 @@ class ReadPlan:
             and the key–value pairs above the header, returns ``(jenis, source)`` or None.
         flags: The flag columns that must stand for the status (``status_dari``); () when the
             component's flags are only used in the absence of a status column.
+        anchor: The field without which a workbook's sheet is not a table of this kind (a
+            register has names; a rekap has components).
     """
 
     lookup: HeaderLookup
@@ -130,6 +144,10 @@ class ReadPlan:
     header_row: int | None = None
     jenis: Callable[[str, list], tuple[str, str] | None] | None = None
     flags: tuple[str, ...] = ()
+    anchor: str = "nama"
+
+
+NOT_A_TABLE = object()  # place_table's answer for a sheet that is not a table of the kind read
 
 
 @dataclass
@@ -140,6 +158,7 @@ class PlacedTable:
     columns: dict[int, str]  # column index -> field or flag read from the header
     constants: dict[str, str] = field(default_factory=dict)  # field -> value for every row (jenis)
     texts: dict[str, str] = field(default_factory=dict)  # field -> header as written (for messages)
+    row: int = 0  # the header's spreadsheet row (the upper one of a stacked header)
 
 
 def _frame_from_block(
@@ -153,10 +172,11 @@ def _frame_from_block(
     """
     mapping = placed.columns
     frame = pd.DataFrame({name: block[col] for col, name in mapping.items() if col in block}, index=block.index)
-    for name, value in placed.constants.items():
-        frame[name] = value
+    kind = classify_rows(block, mapping, plan.footer_pattern)
+    for name, value in placed.constants.items():  # not on blank rows: they stay blank
+        frame[name] = np.where(kind.to_numpy() == ROW_BLANK, "", value)
     frame["_first_text"] = _first_text(block, plan.summary_pattern)
-    frame["_kind"] = classify_rows(block, mapping, plan.footer_pattern)
+    frame["_kind"] = kind
     frame["_file"] = file
     frame["_sheet"] = sheet
     frame["_row"] = range(first_row_number, first_row_number + len(frame)) if row_numbers is None else row_numbers
@@ -169,12 +189,14 @@ def _letter(col: int, column_numbers: Sequence[int] | None) -> str:
 
 def place_table(
     rows: list[list[object]], plan: ReadPlan, file: str, sheet: str, log: ProblemLog,
-    row_numbers: Sequence[int] | None = None, column_numbers: Sequence[int] | None = None,
-) -> PlacedTable | None:
+    row_numbers: Sequence[int] | None = None, column_numbers: Sequence[int] | None = None, force: bool = True,
+) -> PlacedTable | object | None:
     """Find a sheet's header and decide its columns, logging every decision (contract §1.2).
 
     Returns None when the sheet has no header (nothing logged: the caller says why) and when
-    its header is unusable (the errors are logged).
+    its header is unusable (the errors are logged); :data:`NOT_A_TABLE` when ``force`` is
+    False and the header lacks the plan's anchor field (``nama``): a code legend, a key–value
+    sheet, which a workbook may hold beside its registers.
     """
     def number(index: int) -> int:
         return index + 1 if row_numbers is None else row_numbers[index]
@@ -187,7 +209,10 @@ def place_table(
     header = find_header(rows if fixed is not None else searched, plan.lookup, plan.min_matches, fixed)
     if header is None:
         return None
-    row = number(header.index)
+    if plan.anchor not in header.fields and not force:
+        # A code legend or key-value sheet (Jenis PPKS | Status Penanganan): not a register.
+        return NOT_A_TABLE
+    row = number(header.index if header.upper is None else header.upper)  # a stacked header starts above
     columns = dict(header.columns)
     texts = {name: header.texts[col] for col, name in columns.items()}
     has_flags = any(name.startswith(FLAG_PREFIX) for name in columns.values())
@@ -232,7 +257,7 @@ def place_table(
     for col, name in columns.items():
         log.add("column_matched", field=name.removeprefix(FLAG_PREFIX), alias=header.aliases[col],
                 file=file, sheet=sheet, row=row, column=header.texts[col])
-    return PlacedTable(header, columns, constants, texts)
+    return PlacedTable(header, columns, constants, texts, row)
 
 
 class SheetRows(NamedTuple):
@@ -251,15 +276,21 @@ class SheetRows(NamedTuple):
     column_numbers: list[int] | None = None
 
 
-def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterator[SheetRows]:
+def iter_spreadsheet_sheets(
+    path: Path, limits: Limits | None = None, real_type: str | None = None,
+) -> Iterator[SheetRows]:
     """Yield the sheets of a workbook, within the input limits.
 
-    A zip-based workbook is first checked against ``limits`` (the defaults when None); the
-    sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over their
-    occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the others
-    from A1 (row 0 is spreadsheet row 1). A formula's error cell (#N/A, #VALUE!, …) holds its
-    code as text, as in a CSV exported from Excel: the spreadsheet reader gives '' for it, so
-    the codes come from the scan of the workbook's XML (xlsx, xlsm, ods) and are put back.
+    The workbook is read by its real type (:func:`ikuanalysis.ingest.filetype.detect_real_type`,
+    unless ``real_type`` gives it), whatever its extension says: an old .xls named .xlsx is
+    read as .xls. A zip-based workbook is first checked against ``limits`` (the defaults when
+    None); the sheets of an xlsx/xlsm whose filled cells are scattered far apart are read over
+    their occupied rows and columns only (see :mod:`ikuanalysis.ingest.workbook_scan`), the
+    others from A1 (row 0 is spreadsheet row 1); an xlsb sheet that reaches far beyond its cells
+    is refused (:func:`ikuanalysis.ingest.filetype.check_xlsb`). A formula's error cell (#N/A,
+    #VALUE!, …) holds its code as text, as in a CSV exported from Excel: the spreadsheet reader
+    gives '' for it, so the codes come from the scan of the workbook's XML (xlsx, xlsm, ods) and
+    are put back. In an .xls or .xlsb they stay '' (the reader cannot tell them).
 
     Raises:
         WorkbookTooLarge: The workbook is over a limit; nothing of it is read.
@@ -269,18 +300,23 @@ def iter_spreadsheet_sheets(path: Path, limits: Limits | None = None) -> Iterato
     )
 
     limits = Limits() if limits is None else limits
+    real = detect_real_type(path) if real_type is None else real_type
     scan, sparse, errors = None, {}, {}
-    if is_zip(path):
+    if real in ("xlsx", "xlsm"):
+        scan = scan_xlsx(path, limits)
+        sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
+        errors = {sheet.name: sheet.errors for sheet in scan.sheets if sheet.errors}
+    elif real == "ods":
         with zipfile.ZipFile(path) as archive:
-            is_xlsx = "xl/workbook.xml" in archive.namelist()
             check_zip_sizes(archive, limits)
-        if is_xlsx:
-            scan = scan_xlsx(path, limits)
-            sparse = {sheet.name: sheet for sheet in scan.sheets if not sheet.is_dense}
-            errors = {sheet.name: sheet.errors for sheet in scan.sheets if sheet.errors}
-        else:
-            errors = scan_ods_errors(path, limits)
-    workbook = CalamineWorkbook.from_path(str(path))
+        errors = scan_ods_errors(path, limits)
+    elif real == "xlsb":
+        check_xlsb(path, limits)
+    if real not in SPREADSHEET_TYPES or same_family(SUFFIX_TYPES.get(path.suffix.lower(), real), real):
+        workbook = CalamineWorkbook.from_path(str(path))
+    else:  # named as another type: the reader is told the content, not the name
+        with open(path, "rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
     for name in workbook.sheet_names:
         if name in sparse:
             found = read_sparse_sheet(path, scan, sparse[name], limits)
@@ -326,6 +362,7 @@ def _read_workbook(
     except Exception as exc:  # calamine raises several types for corrupt files
         log.add("unreadable_file", error_type=type(exc).__name__, file=path.name)
         return frames
+    errors_at_start, other_tables = log.error_count(), []
     wanted = None if plan.sheets is None else {s.casefold() for s in plan.sheets}
     if wanted is not None:
         names = {sheet.name.casefold() for sheet in sheets}
@@ -346,7 +383,10 @@ def _read_workbook(
             )
             continue
         errors_before = log.error_count()
-        placed = place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers)
+        placed = place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers, force=False)
+        if placed is NOT_A_TABLE:
+            other_tables.append((sheet, rows, row_numbers, column_numbers))
+            continue
         if placed is None:
             if log.error_count() == errors_before:
                 log.add("sheet_skipped", file=path.name, sheet=sheet)
@@ -356,9 +396,16 @@ def _read_workbook(
         if block.empty:
             block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
         table.headers[(path.name, sheet)] = placed.texts
+        table.header_rows[(path.name, sheet)] = placed.row
         data_numbers = None if row_numbers is None else row_numbers[start:]
         frames.append(_frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers))
         table.sheets_read += 1
+    errors_now = log.error_count()
+    for sheet, rows, row_numbers, column_numbers in other_tables:
+        if frames or errors_now > errors_at_start:  # beside the registers: a legend, a key-value sheet
+            log.add("sheet_skipped", variant="no_anchor", anchor=plan.anchor, file=path.name, sheet=sheet)
+        else:  # the workbook's only table: its missing columns are the user's problem
+            place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers)
     return frames
 
 
@@ -461,7 +508,9 @@ def _read_csv_fast(path: Path, delimiter: str, encoding: str, skip: int, width: 
             path,
             read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names,
                                            encoding="utf8" if encoding == "utf-8-sig" else encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+            # newlines_in_values: a quoted cell may hold a line break anywhere in the file (without
+            # it, a block cut inside such a cell gives short rows); about 0.1 s more per 10^6 rows.
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
                                              invalid_row_handler=note_invalid),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -484,7 +533,7 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
         raw_head = handle.read(_CSV_HEAD_BYTES)
     head, encoding = decode_csv_bytes(raw_head, partial=len(raw_head) == _CSV_HEAD_BYTES)
     if "\x00" in head:
-        log.add("unreadable_file", variant="not_text", file=path.name)
+        log.add("unreadable_file", variant="not_text", suffix=path.suffix.lower(), file=path.name)
         return []
     detected = _detect_csv(head, plan.lookup, plan.min_matches)
     errors_before = log.error_count()
@@ -520,6 +569,7 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
         return []
     block = block.fillna("")
     table.headers[(path.name, "")] = placed.texts
+    table.header_rows[(path.name, "")] = placed.row
     table.sheets_read += 1
     return [_frame_from_block(block, placed, start + 1, path.name, "", plan)]
 
@@ -529,6 +579,10 @@ def read_tables(
     log: ProblemLog, limits: Limits | None = None,
 ) -> RawTable:
     """Read and combine the rows of several files (one component, or all rekap files).
+
+    Each file is read by its real type (:func:`ikuanalysis.ingest.filetype.read_type`): as
+    delimited text or as a workbook, whatever its extension says, with a warning when the two
+    differ; a file whose real type cannot be read is logged and skipped.
 
     Args:
         files: The files to read.
@@ -542,7 +596,10 @@ def read_tables(
     frames: list[pd.DataFrame] = []
     for source in files:
         plan = plan_for(source)
-        if source.path.suffix.lower() == ".csv":
+        kind = read_type(source.path, log)  # by content: an .xls named .xlsx, CSV text named .xlsx
+        if kind is None:
+            continue
+        if kind == TEXT:
             frames.extend(_read_csv(source.path, plan, log, table))
         else:
             before, errors_before = len(frames), log.error_count()
@@ -640,7 +697,7 @@ def read_rekap(
         return None
     plan = ReadPlan(
         lookup=HeaderLookup.build({c: () for c in REKAP_COLUMNS}), required=("komponen", "sasaran", "realisasi"),
-        min_matches=3, summary_pattern=summary_pattern(summary_prefixes),
+        min_matches=3, summary_pattern=summary_pattern(summary_prefixes), anchor="komponen",
         footer_pattern=footer_pattern(("Sumber", "Catatan", "Keterangan", "Petunjuk")),
     )
     return read_tables(own, lambda source: plan, REKAP_COLUMNS, log, limits=limits)

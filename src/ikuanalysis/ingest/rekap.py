@@ -20,6 +20,38 @@ from ikuanalysis.ingest.values import (
 )
 
 
+def skip_layout_rows(frame: pd.DataFrame, texts: dict, settings: Settings, log: ProblemLog) -> pd.Series:
+    """Return the rows that are not rekap lines, logged (contract §1.4 as for registers): summary
+    rows (Jumlah, Total, the city's name in the first text cell or kecamatan), footers, ``###``
+    and group rows found by the reader."""
+    pattern = summary_pattern((*settings.vocabulary.summary_prefixes, settings.iku.organization.city))
+    summary = pd.Series(match_regex(frame["_first_text"], pattern) | match_regex(texts["kecamatan"], pattern),
+                        index=frame.index)
+    kind = frame["_kind"] if "_kind" in frame else pd.Series("", index=frame.index)
+    footer = kind.isin(["footer", "end", "after_end"]) & ~summary
+    group = (kind == "group") & ~summary
+    log.add_rows("summary_row", frame[summary])
+    log.add_rows("footer_row", frame[footer])
+    log.add_rows("group_row", frame[group])
+    return summary | footer | group
+
+
+def log_blank_columns(frame: pd.DataFrame, texts: dict, raw: RawTable, log: ProblemLog) -> dict[str, pd.Series]:
+    """Log a sasaran or realisasi column blank in every row of its sheet (contract §1.7) once, at
+    its header; return, per column, the rows of such sheets (their blank cells are not reported
+    one by one)."""
+    masks = {}
+    for col in ("sasaran", "realisasi"):
+        empty = texts[col] == ""
+        all_empty = empty.groupby([frame["_file"], frame["_sheet"]]).transform("all") if len(frame) else empty
+        masks[col] = all_empty.astype(bool)
+        for (file, sheet), _ in frame[masks[col]].groupby(["_file", "_sheet"], sort=False):
+            header = raw.headers.get((file, sheet), {}).get(col, col)
+            log.add("rekap_column_blank", field=col, file=file, sheet=sheet,
+                    row=raw.header_rows.get((file, sheet)), column=header)
+    return masks
+
+
 def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFrame:
     """Clean the aggregate (rekap) rows: komponen, sasaran, realisasi, optional kecamatan.
 
@@ -37,9 +69,9 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
 
     texts = {c: text_column(frame[c]) for c in ("komponen", "sasaran", "realisasi", "kecamatan")}
     blank = (texts["komponen"] == "") & (texts["sasaran"] == "") & (texts["realisasi"] == "")
-    summary = pd.Series(match_regex(frame["_first_text"], summary_pattern(settings.vocabulary.summary_prefixes)),
-                        index=frame.index)
-    frame, texts = frame[~blank & ~summary], {k: v[~blank & ~summary] for k, v in texts.items()}
+    skipped = skip_layout_rows(frame, texts, settings, log)
+    frame, texts = frame[~blank & ~skipped], {k: v[~blank & ~skipped] for k, v in texts.items()}
+    blank_columns = log_blank_columns(frame, texts, raw, log)
     errors = {c: cells for c, cells in ((c, excel_error_cells(t)) for c, t in texts.items()) if cells.any()}
     for column, cells in errors.items():  # #N/A, #VALUE!, … (data contract §1.3)
         add("excel_error", frame[cells.to_numpy()], column, texts[column])
@@ -50,7 +82,7 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     numbers = {}
     for col in ("sasaran", "realisasi"):
         numbers[col] = map_unique(frame[col], parse_count)
-        add("invalid_count", frame[numbers[col].isna()], col, texts[col], field=col)
+        add("invalid_count", frame[numbers[col].isna() & ~blank_columns[col]], col, texts[col], field=col)
     too_many = numbers["realisasi"].notna() & numbers["sasaran"].notna()
     too_many &= numbers["realisasi"].fillna(0).astype("int64") > numbers["sasaran"].fillna(0).astype("int64")
     add("realisasi_above_sasaran", frame[too_many], "realisasi", texts["realisasi"])

@@ -82,7 +82,8 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     registers = read.read_registers(files, settings, log)
     for raw in registers.values():  # every register's names are withheld everywhere (contract §1.5)
         log.withhold_names(raw.frame["nama"])
-    rekap_raw = read.read_rekap(files, log, settings.vocabulary.summary_prefixes, settings.limits)
+    rekap_raw = read.read_rekap(files, log, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city),
+                                settings.limits)
     rekap = clean_rekap(rekap_raw, settings, log) if rekap_raw is not None else None
     budget = read_budget(raw_dir, log, settings.iku.component_ids)  # checked here so that `validate` reports its errors too
     notes = read_notes(raw_dir)
