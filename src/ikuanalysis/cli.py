@@ -237,7 +237,7 @@ def run_validate(args: argparse.Namespace) -> int:
     raw_dir = paths.year_dir(paths.resolve(args.raw_dir, Path.cwd()), year)
     try:
         settings = load_settings(paths.resolve(args.config, Path.cwd()))
-        result = clean_year(raw_dir, settings, year, key=b"validate-only")
+        result = clean_year(raw_dir, settings, year, key=b"validate-only", check_only=True)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ikuanalysis.ingest.read import first_text_cells
+from ikuanalysis.ingest.values import summary_pattern
 from ikuanalysis.ingest.layout import (
     FLAG_PREFIX,
     HeaderLookup,
@@ -154,7 +156,8 @@ def test_jenis_named_in_a_file_or_sheet_name(name, expected):
 
 def _kinds(rows: list[list[object]], columns: dict[int, str]) -> list[str]:
     block = pd.DataFrame(rows, dtype="object").fillna("")
-    return classify_rows(block, columns, FOOTER).tolist()
+    first_text = first_text_cells(block, summary_pattern(("Jumlah", "Sumber", "Catatan", "Keterangan", "Petunjuk")))
+    return classify_rows(block, columns, FOOTER, first_text).tolist()
 
 
 COLS = {0: "nama", 1: "kecamatan", 2: "status"}
@@ -176,5 +179,5 @@ def test_rows_below_the_data():
 
 
 def test_a_name_starting_with_a_footer_word_is_data():
-    rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""]]
-    assert _kinds(rows, COLS) == ["", "footer"]
+    rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""], ["Catatan: dicek ulang", "Pahandut", ""]]
+    assert _kinds(rows, COLS) == ["", "footer", "footer"]

@@ -184,7 +184,7 @@ def test_a_quoted_line_break_in_the_header_with_short_rows_keeps_every_row(tmp_p
 def test_first_text_is_the_leftmost_cell_with_a_letter_when_it_starts_a_summary():
     import pandas as pd
 
-    from ikuanalysis.ingest.read import _first_text
+    from ikuanalysis.ingest.read import first_text_cells
     from ikuanalysis.ingest.values import summary_pattern
 
     block = pd.DataFrame({
@@ -193,7 +193,7 @@ def test_first_text_is_the_leftmost_cell_with_a_letter_when_it_starts_a_summary(
         "nama": ["Siti", "  Jumlah  ", "Total: 5", "Jumlah", "Sub Total"],
         "ket": ["Jumlah", "x", "", "", ""],
     }, dtype="str")
-    first = _first_text(block, summary_pattern(("Jumlah", "Total", "Sub Total")))
+    first = first_text_cells(block, summary_pattern(("Jumlah", "Total", "Sub Total")))
     # Row 0: its first text cell is a name, "Jumlah" further right does not count; row 3: "Catatan".
     assert first.tolist() == ["", "Jumlah", "Total: 5", "", "Sub Total"]
 

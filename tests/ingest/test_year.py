@@ -58,3 +58,16 @@ def test_the_sample_marker_is_recognised(tiny_raw_root, settings):
 
     (tiny_raw_root / "2025" / settings.iku.policies.sample_data_marker).write_text("contoh\n", encoding="utf-8")
     assert clean_year(tiny_raw_root / "2025", settings, YEAR, key=b"k").is_sample
+
+
+def test_check_only_gives_the_same_counts_and_log_without_cases(tmp_path, settings):
+    """``validate`` cleans with check_only: the counts and the log are those of a full cleaning."""
+    from ikuanalysis.ingest.year import clean_year
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    folder = write_tiny_year(tmp_path)
+    full = clean_year(folder, settings, 2025, key=b"k")
+    checked = clean_year(folder, settings, 2025, key=b"k", check_only=True)
+    assert checked.stats == full.stats
+    assert checked.log.to_frame().equals(full.log.to_frame())
+    assert checked.cases.empty and not full.cases.empty

@@ -69,7 +69,7 @@ class ComponentStats:
 
 
 def clean_register(
-    raw: RawTable, component: Component, settings: Settings, year: int, log: ProblemLog
+    raw: RawTable, component: Component, settings: Settings, year: int, log: ProblemLog, *, withhold: bool = True,
 ) -> tuple[pd.DataFrame, ComponentStats, pd.Series]:
     """Clean the combined registers of one component.
 
@@ -79,6 +79,9 @@ def clean_register(
         settings: All configuration.
         year: The reporting year (rows dated in another year are excluded).
         log: Where problems are recorded.
+        withhold: Add the register's names to the log's withheld names; False when the caller
+            already did (:func:`ikuanalysis.ingest.year.clean_year` withholds every register's
+            names before any is cleaned; at 10^6 names this costs a second).
 
     Returns:
         ``(rows, stats, identities)``: the kept rows (one per register row, before
@@ -90,7 +93,8 @@ def clean_register(
     register = register_text(frame)
     text, nik = register.text, register.nik
     problems = _RowProblems(log, raw.headers, register.error_cells)
-    log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
+    if withhold:
+        log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     skipped = skip_blank_and_summary_rows(
         frame, text, nik, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city), problems
     )
@@ -565,8 +569,11 @@ class Identities:
 def _has_column(rows: pd.DataFrame, headers: dict, column: str) -> pd.Series:
     """Return whether each row's file and sheet has ``column`` at all."""
     having = {key for key, names in headers.items() if column in names}
-    keys = pd.MultiIndex.from_frame(rows[["_file", "_sheet"]])
-    return pd.Series(keys.isin(list(having)) if having else False, index=rows.index)
+    if not having or len(having) == len(headers):  # the usual cases: no sheet has it, or every sheet
+        return pd.Series(bool(having), index=rows.index)
+    joined = {f"{file}\x00{sheet}" for file, sheet in having}
+    keys = rows["_file"].astype("str") + "\x00" + rows["_sheet"].astype("str")
+    return pd.Series(keys.isin(joined).to_numpy(dtype=bool), index=rows.index)
 
 
 def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFrame:

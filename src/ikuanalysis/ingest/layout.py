@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ikuanalysis.config import normalize_key
+from ikuanalysis.ingest.values import match_regex, summary_pattern
 
 HEADER_SEARCH_ROWS = 40  # the header is looked for on spreadsheet rows 1-40
 IGNORED = ""  # the lookup's field for a known header the tool does not use (Jenis Kelamin, Alamat)
@@ -299,65 +300,76 @@ def key_values(rows: Sequence[Sequence[object]], above: int) -> list[tuple[str, 
 ROW_DATA, ROW_BLANK, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP = "", "blank", "end", "after_end", "footer", "group"
 
 
-def _filled_text(column: pd.Series) -> pd.Series:
-    """Each cell as trimmed text ('' for blank)."""
-    if isinstance(column.dtype, pd.StringDtype) or column.dtype == "str":
-        return column.fillna("").str.strip()
-    return column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                      else (v.strip() if isinstance(v, str) else str(v)))
+def _filled(column: pd.Series) -> np.ndarray:
+    """Whether each cell holds something other than spaces (vectorised for Arrow strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column.dtype, pd.StringDtype):
+        array = pa.array(column.array)
+        return np.asarray(pc.not_equal(pc.utf8_trim_whitespace(array), "").fill_null(False), dtype=bool)
+    return np.fromiter((not (v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()))
+                        for v in column.to_numpy(dtype=object)), dtype=bool, count=len(column))
 
 
-def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer_pattern: str) -> pd.Series:
+def _cell_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, first_text: pd.Series) -> pd.Series:
     """Return the kind of each data row (contract §1.4): data (''), ``blank`` (no cell filled),
-    ``end`` (a row holding only
-    ``###``), ``after_end`` (every row below it), ``footer`` (a row whose first text cell starts
-    with Sumber, Catatan, Keterangan or Petunjuk and holds a colon or nothing else), ``group``
-    (a row with one text cell, not in the nama or nik column: ``KECAMATAN PAHANDUT``).
+    ``end`` (a row holding only ``###``), ``after_end`` (every filled row below it), ``footer`` (a
+    row whose first text cell starts with Sumber, Catatan, Keterangan or Petunjuk and holds a
+    colon or nothing else), ``group`` (a row with one text cell, not in the nama or nik column:
+    ``KECAMATAN PAHANDUT``).
 
-    Vectorised over the columns; a register of 10^6 rows costs one pass per column.
+    Args:
+        block: The rows below the header, one column per spreadsheet column.
+        columns: Column index -> field, of the header.
+        footer: Regex (RE2) of a footer's first text cell.
+        first_text: Each row's first text cell when it may start a summary or a footer ('' else).
+
+    One vectorised pass per column counts the filled cells; only the rows with one filled cell
+    (few, in a register) are looked at further, so 10^6 rows cost a few hundredths of a second
+    per column.
     """
-    kind = np.full(len(block), ROW_BLANK, dtype=object)
-    if block.empty:
-        return pd.Series(kind, index=block.index, dtype="object")
-    personal = {c for c, name in columns.items() if name in ("nama", "nik")}
     count = np.zeros(len(block), dtype=np.int32)
-    only_text = np.full(len(block), "", dtype=object)
-    only_is_personal = np.zeros(len(block), dtype=bool)
-    first_text = np.full(len(block), "", dtype=object)
+    filled_by_column = []
     for col in block.columns:
-        text = _filled_text(block[col])
-        filled = (text != "").to_numpy()
-        if not filled.any():
-            continue
-        values = text.to_numpy(dtype=object)
-        first = filled & (count == 0)
-        only_text[first] = values[first]
-        only_is_personal[first] = col in personal
-        has_letter = filled & (first_text == "") & text.str.contains(r"[^\W\d_]", regex=True).to_numpy(dtype=bool)
-        first_text[has_letter] = values[has_letter]
-        count += filled
-    kind[count > 0] = ROW_DATA
-    one = count == 1
-    is_end = one & (only_text == END_MARKER)
-    if is_end.any():
-        end = int(np.argmax(is_end))
-        kind[end] = ROW_END
-        kind[end + 1:][count[end + 1:] > 0] = ROW_AFTER_END
-    undecided = kind == ROW_DATA
-    first_series = pd.Series(first_text, dtype="str")
-    footer = undecided & first_series.str.contains(footer_pattern, regex=True, case=False).to_numpy(dtype=bool)
-    footer &= one | first_series.str.contains(":", regex=False).to_numpy(dtype=bool)
-    kind[footer] = ROW_FOOTER
-    is_group = (kind == ROW_DATA) & one & ~only_is_personal & (first_text != "")
-    kind[is_group] = ROW_GROUP
+        filled = _filled(block[col])
+        if filled.any():
+            count += filled
+            filled_by_column.append((col, filled))
+    kind = np.where(count > 0, ROW_DATA, ROW_BLANK).astype(object)
+    single = np.flatnonzero(count == 1)
+    if len(single):
+        text = np.full(len(single), "", dtype=object)
+        is_personal = np.zeros(len(single), dtype=bool)
+        for col, filled in filled_by_column:
+            here = filled[single]
+            if here.any():
+                text[here] = [_cell_text(v) for v in block[col].to_numpy(dtype=object)[single[here]]]
+                is_personal[here] = columns.get(col) in ("nama", "nik")
+        is_end = text == END_MARKER
+        if is_end.any():
+            end = int(single[np.argmax(is_end)])
+            kind[end] = ROW_END
+            kind[end + 1:][count[end + 1:] > 0] = ROW_AFTER_END
+        has_letter = np.array([any(ch.isalpha() for ch in t) for t in text], dtype=bool)
+        group = single[has_letter & ~is_personal]
+        kind[group[kind[group] == ROW_DATA]] = ROW_GROUP
+    candidates = np.flatnonzero(first_text.to_numpy(dtype=object) != "")
+    if len(candidates):
+        texts = first_text.iloc[candidates]
+        is_footer = match_regex(texts, footer) & ((count[candidates] == 1) | texts.str.contains(":", regex=False).to_numpy(dtype=bool))
+        rows = candidates[is_footer]
+        kind[rows[np.isin(kind[rows], (ROW_DATA, ROW_GROUP))]] = ROW_FOOTER
     return pd.Series(kind, index=block.index, dtype="object")
 
 
 def footer_pattern(prefixes: Sequence[str]) -> str:
-    """The regex of a footer's first text cell: one of ``prefixes`` as a whole word at the start."""
-    words = "|".join(re.escape(p) for p in prefixes)
-    return rf"^\s*(?:{words})(?![^\W\d_])"
-
+    """The regex (RE2) of a footer's first text cell: one of ``prefixes`` as a word at the start."""
+    return summary_pattern(tuple(prefixes))
 
 
 def _tokens(text: str) -> str:

@@ -86,7 +86,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _first_text(block: pd.DataFrame, candidate: str) -> pd.Series:
+def first_text_cells(block: pd.DataFrame, candidate: str) -> pd.Series:
     """Return, for each row whose first text cell (one holding a letter) matches ``candidate``
     (a summary word at the start), that cell; '' for the other rows.
 
@@ -123,7 +123,8 @@ class ReadPlan:
         lookup: The header aliases of a file (its component's order, its ``sumber.yml`` entry).
         required: Fields every table must have.
         min_matches: Distinct fields that make a header row.
-        summary_pattern: Regex of a summary row's first text (Jumlah, Total, the city's name).
+        summary_pattern: Regex of the first text cell of a summary row (Jumlah, Total, the
+            city's name) or of a footer (Sumber, Catatan, ...): the cell the reader keeps.
         footer_pattern: Regex of a footer's first text (Sumber, Catatan, ...).
         sheets: The sheets to read (``sumber.yml`` ``lembar``); None: every sheet with a header.
         header_row: The header's spreadsheet row (``baris_judul``); None: found.
@@ -172,10 +173,11 @@ def _frame_from_block(
     """
     mapping = placed.columns
     frame = pd.DataFrame({name: block[col] for col, name in mapping.items() if col in block}, index=block.index)
-    kind = classify_rows(block, mapping, plan.footer_pattern)
+    first_text = first_text_cells(block, plan.summary_pattern)
+    kind = classify_rows(block, mapping, plan.footer_pattern, first_text)
     for name, value in placed.constants.items():  # not on blank rows: they stay blank
         frame[name] = np.where(kind.to_numpy() == ROW_BLANK, "", value)
-    frame["_first_text"] = _first_text(block, plan.summary_pattern)
+    frame["_first_text"] = first_text
     frame["_kind"] = kind
     frame["_file"] = file
     frame["_sheet"] = sheet
@@ -648,7 +650,8 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
     """Return how each register file of ``component`` is read: the general aliases, the
     component's own order and flags, the file's ``sumber.yml`` entry."""
     vocabulary = settings.vocabulary
-    summary = summary_pattern((*vocabulary.summary_prefixes, settings.iku.organization.city))
+    summary = summary_pattern((*vocabulary.summary_prefixes, settings.iku.organization.city,
+                               *vocabulary.footer_prefixes))
     footer = footer_pattern(vocabulary.footer_prefixes)
 
     def plan(source: SourceFile) -> ReadPlan:
@@ -681,6 +684,9 @@ def read_registers(files: list[SourceFile], settings: Settings, log: ProblemLog)
     return tables
 
 
+_FOOTER_WORDS = ("Sumber", "Catatan", "Keterangan", "Petunjuk")  # the Vocabulary default (rekap has no vocabulary)
+
+
 def read_rekap(
     files: list[SourceFile], log: ProblemLog, summary_prefixes: tuple[str, ...], limits: Limits | None = None,
 ) -> RawTable | None:
@@ -697,7 +703,7 @@ def read_rekap(
         return None
     plan = ReadPlan(
         lookup=HeaderLookup.build({c: () for c in REKAP_COLUMNS}), required=("komponen", "sasaran", "realisasi"),
-        min_matches=3, summary_pattern=summary_pattern(summary_prefixes), anchor="komponen",
-        footer_pattern=footer_pattern(("Sumber", "Catatan", "Keterangan", "Petunjuk")),
+        min_matches=3, summary_pattern=summary_pattern((*summary_prefixes, *_FOOTER_WORDS)), anchor="komponen",
+        footer_pattern=footer_pattern(_FOOTER_WORDS),
     )
     return read_tables(own, lambda source: plan, REKAP_COLUMNS, log, limits=limits)

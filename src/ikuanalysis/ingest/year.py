@@ -48,7 +48,7 @@ class CleanResult:
     counting_units: dict[str, str] = field(default_factory=dict)
 
 
-def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None) -> CleanResult:
+def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None, *, check_only: bool = False) -> CleanResult:
     """Read and clean every register of a year folder, collecting all problems.
 
     Args:
@@ -56,6 +56,9 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
         settings: The validated configuration.
         year: The reporting year.
         key: Key of the case-id hash; the project's key when omitted.
+        check_only: Only check (``ikuanalysis validate``): the cases are not hashed, merged
+            nor aggregated (the result's ``cases`` and ``aggregate`` are empty); the log and
+            the counts are the same.
 
     Returns:
         The cleaned cases, the aggregate table, the log, per-component counts and the
@@ -93,6 +96,8 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None)
     if log.has_errors:
         raise RegisterError(log, year)
 
+    if check_only:  # the counts are made; hashing a million identities would only be thrown away
+        all_rows = []
     cases = hash_and_merge(all_rows, identity.load_key() if key is None else key)
     aggregate = aggregate_cases(cases, rekap)
     return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
@@ -121,7 +126,8 @@ def clean_components(registers: dict, rekap: pd.DataFrame | None, unreadable: se
                 jenis_list=component.jenis_list, file=folder_name,
             )
         if component.id in registers:
-            rows, component_stats, identities = clean_register(registers[component.id], component, settings, year, log)
+            rows, component_stats, identities = clean_register(registers[component.id], component, settings, year, log,
+                                                                withhold=False)
             all_rows.append((component.id, rows, identities))
             stats.append(component_stats)
         elif in_rekap:
