@@ -91,3 +91,46 @@ def test_a_config_error_is_exit_2_on_the_command_line(tmp_path, capsys):
     (folder / "jenis.yml").unlink()
     assert cli.main(["validate", "--year", "2025", "--config", str(folder)]) == 2
     assert "berkas konfigurasi tidak ditemukan" in capsys.readouterr().err
+
+
+# --- Counting unit per component (data contract §1.4) and the kecamatan codes -------------------------------
+
+def test_every_component_counts_persons_unless_config_says_households(settings):
+    assert {c.id: c.counting_unit for c in settings.iku.components} == {
+        "x1": "person", "x2": "person", "x3": "person", "x4": "person"}
+    assert settings.iku.component("x4").unit == "korban bencana"  # the wording stays a separate field
+    assert settings.vocabulary.header_lookup["nokk"] == "no_kk"
+
+
+def test_a_household_component_loads_and_requires_a_no_kk_column(tmp_path):
+    folder = copy_config(tmp_path)
+    edit_yaml(folder / "iku.yml", lambda d: d["components"][3].update(counting_unit="household"))
+    settings = load_settings(folder)
+    x4, x3 = settings.iku.component("x4"), settings.iku.component("x3")
+    assert (x4.counting_unit, x4.is_household, x3.is_household) == ("household", True, False)
+    required = settings.vocabulary.required
+    assert x4.required_columns(required) == (*required, "no_kk")
+    assert x3.required_columns(required) == required
+    assert x4.template_columns == ("no", "nik", "no_kk", "nama", "jenis", "kecamatan", "kelurahan", "tanggal",
+                                   "status")
+
+
+@pytest.mark.parametrize("unit", ["households", "keluarga", "KK", ""])
+def test_an_unknown_counting_unit_is_an_error_naming_the_component(tmp_path, unit):
+    folder = copy_config(tmp_path)
+    edit_yaml(folder / "iku.yml", lambda d: d["components"][3].update(counting_unit=unit))
+    with pytest.raises(ConfigError, match=r"(?s)iku.yml.*components\.3\.counting_unit: Input should be 'person' or "
+                                          r"'household'"):
+        load_settings(folder)
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ("62.71.09,Pahandut,Pahandut\n", "kecamatan 'Pahandut' memiliki dua kode"),
+    ("62.71.01,Kahayan,Kahayan\n", "kode 62.71.01 dipakai oleh lebih dari satu kecamatan"),
+])
+def test_a_kecamatan_code_must_name_one_kecamatan(tmp_path, rows, expected):
+    folder = copy_config(tmp_path)
+    with (folder / "wilayah.csv").open("a", encoding="utf-8") as handle:
+        handle.write(rows)
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(folder)

@@ -33,8 +33,14 @@ from ikuanalysis import paths
 
 COMPONENT_ID_PATTERN = r"x[1-9][0-9]?"
 ComponentId = Annotated[str, Field(pattern=rf"^{COMPONENT_ID_PATTERN}$")]
-CANONICAL_COLUMNS = ("nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
-TEMPLATE_COLUMNS = ("no", *CANONICAL_COLUMNS)
+CANONICAL_COLUMNS = ("nik", "no_kk", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+# The columns of a component's sheet in the Excel template; a household component's sheet also
+# has ``no_kk`` (after ``nik``, see :attr:`Component.template_columns`).
+TEMPLATE_COLUMNS = ("no", "nik", "nama", "jenis", "kecamatan", "kelurahan", "tanggal", "status")
+TEMPLATE_HEADER_COLUMNS = (*TEMPLATE_COLUMNS, "no_kk")
+# How a component's cases are counted (docs/data_contract.md §1.3): one case per person (NIK,
+# else name and place) or one per household (the normalised No. KK).
+CountingUnit = Literal["person", "household"]
 
 
 class ConfigError(ValueError):
@@ -86,7 +92,7 @@ class SheetTemplate(_Frozen):
         unit: What one row is, for the instructions ("orang", "lembaga atau orang").
     """
 
-    headers: dict[Literal[TEMPLATE_COLUMNS], str] = Field(default_factory=dict)  # type: ignore[valid-type]
+    headers: dict[Literal[TEMPLATE_HEADER_COLUMNS], str] = Field(default_factory=dict)  # type: ignore[valid-type]
     status_pair: tuple[str, str] = ("Sudah", "Belum")
     unit: str = "kasus"
 
@@ -109,6 +115,10 @@ class Component(_Frozen):
             where it serves).
         status_flags: Programme flag columns (``BANSOS BPNT``) that stand for the status in a
             register without a status column: handled when any flag is yes.
+        counting_unit: What one case is (docs/data_contract.md §1.3): ``person`` (the default; a case
+            is identified by its NIK, else by name and kelurahan) or ``household`` (a case is a
+            No. KK: rows with the same normalised ``no_kk`` are one case; every register of the
+            component must have a ``no_kk`` column and every data row a valid No. KK).
     """
 
     id: ComponentId
@@ -123,6 +133,24 @@ class Component(_Frozen):
     not_handled_label: Annotated[str, Field(min_length=1)] = "belum ditangani sesuai standar"
     columns: dict[Literal[CANONICAL_COLUMNS], tuple[str, ...]] = Field(default_factory=dict)  # type: ignore[valid-type]
     status_flags: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    counting_unit: CountingUnit = "person"
+
+    @property
+    def is_household(self) -> bool:
+        """Whether the component counts households (one case per No. KK)."""
+        return self.counting_unit == "household"
+
+    def required_columns(self, required: tuple[str, ...]) -> tuple[str, ...]:
+        """The columns every register of the component must have: ``required`` (``aliases.yml``),
+        and ``no_kk`` for a household unit."""
+        return (*required, "no_kk") if self.is_household and "no_kk" not in required else tuple(required)
+
+    @property
+    def template_columns(self) -> tuple[str, ...]:
+        """The columns of the component's sheet in the Excel template (``no_kk`` for a household unit)."""
+        if not self.is_household:
+            return TEMPLATE_COLUMNS
+        return (*TEMPLATE_COLUMNS[:2], "no_kk", *TEMPLATE_COLUMNS[2:])
 
     @property
     def prefix(self) -> str:
@@ -320,6 +348,16 @@ class Geography(_Frozen):
     kelurahan: dict[str, str]  # kelurahan -> kecamatan
     kode: dict[str, str]  # kecamatan -> Kemendagri code
     aliases: dict[str, dict[str, str]]  # level -> alias -> canonical
+
+    @property
+    def kecamatan_codes(self) -> dict[str, str]:
+        """Map each Kemendagri code of a kecamatan (``62.71.01``) to the kecamatan."""
+        return {code: name for name, code in self.kode.items()}
+
+    @property
+    def kecamatan_listing(self) -> str:
+        """The kecamatan with their codes, for a message: ``Pahandut (62.71.01), Bukit Batu (62.71.02), …``."""
+        return ", ".join(f"{name} ({self.kode[name]})" if self.kode.get(name) else name for name in self.kecamatan)
 
 
 class JenisLists(_Frozen):
@@ -550,6 +588,20 @@ def _load_geography(config_dir: Path) -> Geography:
     rows = _read_csv(config_dir / "wilayah.csv", ("kode_kecamatan", "kecamatan", "kelurahan"))
     kecamatan = tuple(dict.fromkeys(r["kecamatan"] for r in rows))
     kode = {r["kecamatan"]: r["kode_kecamatan"] for r in rows}
+    path = config_dir / "wilayah.csv"
+    for row in rows:  # a code resolves a kecamatan (data contract §1.3): it must be one kecamatan's only code
+        if row["kode_kecamatan"] != kode[row["kecamatan"]]:
+            raise ConfigError(
+                f"{path}: kecamatan {row['kecamatan']!r} memiliki dua kode ({kode[row['kecamatan']]!r} dan "
+                f"{row['kode_kecamatan']!r}). Tulis kode Kemendagri yang sama pada setiap baris kecamatan itu, lalu "
+                "jalankan lagi."
+            )
+    shared = sorted({c for c in kode.values() if list(kode.values()).count(c) > 1})
+    if shared:
+        raise ConfigError(
+            f"{path}: kode {', '.join(shared)} dipakai oleh lebih dari satu kecamatan. Setiap kecamatan harus "
+            "memiliki kode Kemendagri sendiri; perbaiki kolom kode_kecamatan, lalu jalankan lagi."
+        )
     kelurahan = {r["kelurahan"]: r["kecamatan"] for r in rows}
     alias_path = config_dir / "wilayah_alias.csv"
     aliases: dict[str, dict[str, str]] = {"kecamatan": {}, "kelurahan": {}}

@@ -1,8 +1,9 @@
-"""No planted NIK or name leaves ``data/raw``, whatever column it was typed into (contract §0, §1.5).
+"""No planted NIK, No. KK or name leaves ``data/raw``, whatever column it was typed into (contract §0, §1.5).
 
 NIKs (16 digits as text, 15 digits as a number cell, inside text as "NIK 3271…") and distinctive
 names are planted in every free-text column (jenis, kelurahan, kecamatan, status, tanggal, nik,
-nama) of every component's register: in 2025 where they only cause warnings (jenis, kelurahan,
+nama) of every component's register, and No. KKs (the same three ways) in its No KK column, where
+every row also has its own valid No. KK (kept only as a keyed hash): in 2025 where they only cause warnings (jenis, kelurahan,
 nik, nama; each planted value shared by k cases, so that only the withholding rule hides it), in
 2024 where they cause errors (status, kecamatan, tanggal too). Then ``report --year 2025``,
 ``report --all`` (2024 fails), ``validate`` and ``template`` run as the evaluator runs them, and
@@ -31,7 +32,7 @@ from tests.fixtures.registers import Sheet, write_register
 pytestmark = pytest.mark.e2e
 ENV = {**os.environ, "IKUANALYSIS_NIK_KEY": "leak-test"}
 K = load_settings().iku.policies.disclosure_k
-HEADER = ["NIK", "Nama", "Jenis", "Kecamatan", "Kelurahan", "Tanggal", "Status"]
+HEADER = ["NIK", "No KK", "Nama", "Jenis", "Kecamatan", "Kelurahan", "Tanggal", "Status"]
 
 # The planted values: NIKs as text, as a number cell (15 digits) and inside text; names.
 NIK_JENIS, NIK_KELURAHAN, NIK_NIK, NIK_NAMA = "3271012345678901", "3271012345678902", "3271012345678903", "3271012345678904"
@@ -42,6 +43,8 @@ IN_TEXT = {column: f"NIK {nik}" for column, nik in {
     "jenis": "3271012345678921", "kelurahan": "3271012345678922", "nik": "3271012345678923",
     "status": "3271012345678924", "kecamatan": "3271012345678925", "tanggal": "3271012345678926",
     "nama": "3271012345678927"}.items()}
+KK_TEXT, KK_NUMBER, KK_IN_TEXT = "6271019876543210", 627101987654329, "KK 6271019876543228"
+ROWS_PER_YEAR = 600  # more than the rows of a year below: each has its own No. KK (row_kk)
 NAME_JENIS, NAME_KELURAHAN, NAME_NIK = "Zulkarnaen Wibisono", "Theodora Simanjuntak", "Bonifasius Lumbantobing"
 NAME_STATUS, NAME_KECAMATAN, NAME_TANGGAL = "Yosephine Hutapea", "Marthinus Sinaga", "Gregorius Purba"
 LONG_STATUS = f"Sudah ditangani oleh {NAME_STATUS} di rumah"  # over 40 characters, holds a name
@@ -50,15 +53,23 @@ NIKS = [NIK_JENIS, NIK_KELURAHAN, NIK_NIK, NIK_NAMA, NIK_STATUS, NIK_KECAMATAN, 
         *(str(n) for n in NUMBERS.values()), *(text.split()[1] for text in IN_TEXT.values())]
 
 
+def row_kk(n: int) -> str:
+    """The valid No. KK of row ``n``."""
+    return f"62710199{n:08d}"
+
+
+KKS = [KK_TEXT, str(KK_NUMBER), KK_IN_TEXT.split()[1], *(row_kk(n) for n in range(1, ROWS_PER_YEAR + 1))]
+
+
 def scanner() -> LeakScanner:
-    """Every planted value, lower case; a NIK also by 12 of its digits (a float or a cut copy)."""
-    values = [v.lower() for v in NAMES] + NIKS + [nik[1:13] for nik in NIKS]
+    """Every planted value, lower case; a NIK or No. KK also by 12 of its digits (a float or a cut copy)."""
+    values = [v.lower() for v in NAMES] + NIKS + [nik[1:13] for nik in NIKS] + KKS + [kk[1:13] for kk in KKS]
     return LeakScanner(values)
 
 
 def person(n: int, known_jenis: str, **cells) -> list:
     """One row of a valid case; ``cells`` override columns (keys: lower-case header names)."""
-    row = {"nik": f"62710100{n:08d}", "nama": f"Warga Nomor {n}", "jenis": known_jenis, "kecamatan": "Pahandut",
+    row = {"nik": f"62710100{n:08d}", "no kk": row_kk(n), "nama": f"Warga Nomor {n}", "jenis": known_jenis, "kecamatan": "Pahandut",
            "kelurahan": "Langkai", "tanggal": dt.date(2025, 3, 1), "status": "Ya"}
     row.update(cells)
     return [row[h.lower()] for h in HEADER]
@@ -76,6 +87,7 @@ def warning_rows(jenis: str) -> list[list]:
             n += 1
             rows.append(person(n, jenis, **cells))
     for cells in ({"nik": NIK_NIK}, {"nik": NUMBERS["nik"]}, {"nik": IN_TEXT["nik"]}, {"nik": NAME_NIK},
+                  {"no kk": KK_TEXT}, {"no kk": KK_NUMBER}, {"no kk": KK_IN_TEXT},
                   {"nama": NIK_NAMA}, {"nama": IN_TEXT["nama"]}, *({"nama": name} for name in NAMES)):
         n += 1
         rows.append(person(n, jenis, **cells))
@@ -89,7 +101,7 @@ def error_rows(jenis: str) -> list[list]:
         *({"kecamatan": v} for v in (NIK_KECAMATAN, NUMBERS["kecamatan"], IN_TEXT["kecamatan"], NAME_KECAMATAN)),
         *({"tanggal": v} for v in (NIK_TANGGAL, NUMBERS["tanggal"], IN_TEXT["tanggal"], NAME_TANGGAL)),
     ]
-    rows = [[*r[:5], dt.date(2024, 3, 1), r[6]] for r in warning_rows(jenis)]
+    rows = [[*r[:6], dt.date(2024, 3, 1), r[7]] for r in warning_rows(jenis)]
     return rows + [person(500 + i, jenis, **{"tanggal": dt.date(2024, 3, 1), **cells}) for i, cells in enumerate(planted)]
 
 
@@ -104,7 +116,7 @@ def write_year(folder: Path, rows_of) -> None:
             write_register(folder / f"{component.id}_daftar.csv", [HEADER, *rows])
         else:
             write_register(folder / f"{component.id}_daftar.xlsx",
-                           Sheet("Data", [HEADER, *rows], number_columns=(0,)))
+                           Sheet("Data", [HEADER, *rows], number_columns=(0, 1)))
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -176,7 +188,7 @@ def test_the_planted_values_are_in_the_raw_files_the_scan_reads(tmp_path):
     write_year(tmp_path / "2024", error_rows)
     found = {value for path in (tmp_path / "2024").iterdir() for _, text in texts_of(path)
              for value in scanner().find(text.lower())}
-    assert {v.lower() for v in NAMES} | set(NIKS) <= found
+    assert {v.lower() for v in NAMES} | set(NIKS) | set(KKS[:3]) <= found
 
 
 def test_no_planted_value_in_any_file_written(runs):

@@ -259,3 +259,43 @@ def test_command_line_refuses_the_raw_data_folder_and_wrong_names(tmp_path, caps
     assert not (paths.RAW_DIR / "9999").exists()
     assert cli.main(["template", "--year", str(YEAR), "--output", str(tmp_path / "t.ods")]) == 2
     assert ".xlsx" in capsys.readouterr().err
+
+
+# --- A component counted per household (config counting_unit: household) ------------------------------
+
+def test_a_household_component_sheet_has_a_required_no_kk_text_column_and_passes_the_cleaning(tmp_path, settings):
+    from ikuanalysis.forms.workbook import check_layouts
+    from tests.ingest.test_household import household_settings
+
+    chosen = household_settings(settings, "x4")
+    check_layouts(chosen)
+    (path,) = [p for p in write_template(tmp_path / "blank" / "register.xlsx", chosen, YEAR, split=True)
+               if p.name.startswith("x4_")]
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["x4"]
+    assert [c.value for c in sheet[2]] == ["No", "NIK", "No KK", "Nama Korban", "Jenis Bencana", "Kecamatan",
+                                           "Kelurahan", "Tanggal Kejadian", "Menerima Bantuan"]
+    # NIK (B) and No KK (C) share one column range of the same width and text format.
+    text_columns = [(d.min, d.max) for d in sheet.column_dimensions.values() if d.number_format == "@"]
+    assert text_columns == [(2, 3)]
+    no_kk, nik = validations(sheet)["C"], validations(sheet)["B"]
+    assert (no_kk.type, no_kk.formula1, nik.errorStyle) == ("textLength", "16", "warning")
+    assert no_kk.errorStyle in (None, "stop")  # stop is the default: not written
+    instructions = " ".join(str(c.value) for row in workbook["Petunjuk"].iter_rows() for c in row if c.value)
+    assert "Nomor Kartu Keluarga: 16 angka" in instructions and "Wajib untuk x4" not in instructions
+    # Filled as an evaluator would: two rows of one family, one of another.
+    for line, (nik, no_kk, status) in enumerate([("6271040404900001", "6271040404000011", "Sudah Menerima"),
+                                                 ("6271040404900002", "6271040404000011", "Belum Menerima"),
+                                                 ("6271040404900003", "6271040404000022", "Belum Menerima")], 3):
+        for column, value in enumerate([line - 2, nik, no_kk, f"Korban {line}", "Banjir", "Pahandut", "Langkai",
+                                        dt.datetime(YEAR, 11, 3), status], 1):
+            sheet.cell(line, column, value)
+    raw = tmp_path / "raw" / str(YEAR)
+    raw.mkdir(parents=True)
+    workbook.save(raw / path.name)
+    for other in ("x1", "x2", "x3"):  # the other components: empty sheets of the same template
+        (blank,) = [p for p in path.parent.iterdir() if p.name.startswith(f"{other}_")]
+        (raw / blank.name).write_bytes(blank.read_bytes())
+    result = clean_year(raw, chosen, YEAR, key=b"k")
+    x4 = next(s for s in result.stats if s.component == "x4")
+    assert (x4.rows_read, x4.cases, x4.handled, x4.duplicates_merged) == (3, 2, 1, 1)

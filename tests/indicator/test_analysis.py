@@ -152,3 +152,43 @@ def test_efficiency_per_programme_linked_to_a_component(settings):
     assert totals["percent"] == pytest.approx(1500 / 1900 * 100)
     plain, _ = analysis.budget_table(budget.drop(columns="komponen"), result.achievement)
     assert "efficiency" not in plain
+
+
+def _counted(settings, year, units: dict[str, str], **counts):
+    rows = [(cid, "A", "", "register", num, den) for cid, (num, den) in counts.items()]
+    frame = pd.DataFrame(rows, columns=["component", "kecamatan", "jenis", "source", "numerator", "denominator"])
+    return compute_indicator(frame, settings.iku, year, counting_units=units)
+
+
+PER_PERSON = {"x1": "person", "x2": "person", "x3": "person", "x4": "person"}
+X4_PER_HOUSEHOLD = PER_PERSON | {"x4": "household"}
+
+
+def test_a_component_counted_another_way_makes_the_years_not_comparable(settings):
+    before = _counted(settings, 2024, PER_PERSON, x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(5, 10))        # 65.0
+    now = _counted(settings, 2025, X4_PER_HOUSEHOLD, x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(3, 4))   # 73.75
+    change = analysis.year_change(before, now)
+    assert not change.comparable
+    assert (change.added, change.dropped, change.unit_changed) == ((), (), False)
+    assert change.counting_changed == (("x4", "person", "household"),)
+    assert change.common == ("x1", "x2", "x3")  # the comparable figure leaves x4 out
+    assert (change.common_previous, change.common_current) == (pytest.approx(70.0), pytest.approx(73.3333333))
+    assert change.delta == pytest.approx(8.75)
+
+
+def test_comparable_with_previous_compares_with_the_latest_earlier_computed_year(settings):
+    y2023 = _counted(settings, 2023, PER_PERSON, x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0))
+    y2024 = _counted(settings, 2024, PER_PERSON, x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(5, 10))
+    none_2024 = _counted(settings, 2024, PER_PERSON, x1=(0, 0), x2=(0, 0), x3=(0, 0), x4=(0, 0))
+    same = _counted(settings, 2025, PER_PERSON, x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(3, 4))
+    household = _counted(settings, 2025, X4_PER_HOUSEHOLD, x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(3, 4))
+    no_x4 = _counted(settings, 2025, PER_PERSON, x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0))
+    nothing = _counted(settings, 2025, PER_PERSON, x1=(0, 0), x2=(0, 0), x3=(0, 0), x4=(0, 0))
+    assert analysis.comparable_with_previous([y2023, y2024], same) is True
+    assert analysis.comparable_with_previous([y2023, y2024], household) is False  # x4 counted per household now
+    assert analysis.comparable_with_previous([y2023, y2024], no_x4) is False  # x4 left the mean
+    assert analysis.comparable_with_previous([y2023, none_2024], no_x4) is True  # 2024 not computable: 2023
+    assert analysis.comparable_with_previous([y2023, none_2024], same) is False
+    assert analysis.comparable_with_previous([], same) is None
+    assert analysis.comparable_with_previous([none_2024], same) is None
+    assert analysis.comparable_with_previous([y2024], nothing) is None

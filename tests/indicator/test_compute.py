@@ -99,3 +99,43 @@ def test_json_has_the_contract_fields(settings):
     x4 = data["components"][3]
     assert x4 == x4 | {"id": "x4", "numerator": 0, "denominator": 0, "percent": None, "included": False}
     assert data["unit"] == "Persen" and data["target"] == 100.0
+
+
+# --- Counting unit per component and comparable_with_previous in iku_<year>.json (data contract §3) --------
+
+def test_each_component_states_its_counting_unit_in_the_json(settings):
+    data = compute_indicator(aggregate(), settings.iku, 2025, counting_units={"x4": "household"}).to_dict()
+    assert [(c["id"], c["unit"]) for c in data["components"]] == [
+        ("x1", "person"), ("x2", "person"), ("x3", "person"), ("x4", "household")]
+    assert "counting_unit" not in data["components"][0]  # the JSON names it "unit"
+    default = compute_indicator(aggregate(), settings.iku, 2025).to_dict()  # config's: person for every one
+    assert {c["unit"] for c in default["components"]} == {"person"}
+
+
+@pytest.mark.parametrize("comparable", [True, False, None])
+def test_the_json_file_holds_quality_gates_and_comparable_with_previous_and_reads_back(settings, tmp_path,
+                                                                                      comparable):
+    import json
+
+    from ikuanalysis.indicator.compute import read_result_json, write_result_json
+
+    result = compute_indicator(aggregate(), settings.iku, 2025, counting_units={"x4": "household"})
+    path = tmp_path / "iku_2025.json"
+    write_result_json(result, path, quality_gates=[], comparable_with_previous=comparable)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["quality_gates"], data["comparable_with_previous"]) == ([], comparable)
+    assert read_result_json(path) == result
+
+
+def test_a_json_written_before_counting_units_reads_as_per_person(settings, tmp_path):
+    import json
+
+    from ikuanalysis.indicator.compute import read_result_json, write_result_json
+
+    path = tmp_path / "iku_2024.json"
+    write_result_json(compute_indicator(aggregate(), settings.iku, 2024), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for component in data["components"]:
+        del component["unit"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert {c.counting_unit for c in read_result_json(path).components} == {"person"}

@@ -56,3 +56,22 @@ def test_a_year_without_a_target_is_reported_not_raised(roots, settings):
     write_table(pd.read_csv(io.StringIO(AGGREGATE)), processed / "2019" / AGGREGATE_FILE)
     outcome = collect_history(raw, processed, settings, 2021)[0]
     assert outcome.year == 2019 and outcome.result is None and "2019" in outcome.problem
+
+
+def test_each_year_is_computed_with_the_counting_units_its_processed_data_were_made_with(roots, settings):
+    import json
+
+    from ikuanalysis.indicator.history import recorded_units
+    from ikuanalysis.ingest.store import SUMMARY_FILE
+
+    raw, processed = roots
+    units = {"x1": "person", "x2": "person", "x3": "person", "x4": "household"}
+    (processed / "2023" / SUMMARY_FILE).write_text(json.dumps({"counting_units": units}), encoding="utf-8")
+    # 2021: processed before counting units existed (a summary without them): every component per person.
+    (processed / "2021" / SUMMARY_FILE).write_text(json.dumps({"components": []}), encoding="utf-8")
+    assert recorded_units(processed / "2023", settings.iku.component_ids) == units
+    assert recorded_units(processed / "2021", settings.iku.component_ids) == dict.fromkeys(units, "person")
+    assert recorded_units(processed / "2022", settings.iku.component_ids) == dict.fromkeys(units, "person")
+    outcomes = {o.year: o.result for o in collect_history(raw, processed, settings, 2025)}
+    assert [c.counting_unit for c in outcomes[2023].components] == ["person", "person", "person", "household"]
+    assert {c.counting_unit for c in outcomes[2021].components} == {"person"}

@@ -83,6 +83,24 @@ def test_kecamatan_spellings_resolve(settings, written, canonical):
 def test_unknown_kecamatan_is_an_error(settings):
     _, _, log = clean([person(1, kecamatan="Kapuas")], settings)
     assert log.loc[log["level"] == "error", "code"].tolist() == ["unknown_kecamatan"]
+    assert log["message"].iloc[0] == (
+        "Kecamatan tidak dikenali. Tulis salah satu dari: Pahandut (62.71.01), Bukit Batu (62.71.02), "
+        "Jekan Raya (62.71.03), Sabangau (62.71.04), Rakumpit (62.71.05).")
+
+
+def test_kecamatan_codes_resolve_and_an_unknown_code_is_an_error_quoting_it(settings):
+    rows = [person(1, kecamatan="62.71.03"), person(2, kecamatan="627104"), person(3, kecamatan="62.72.01")]
+    kept, _, log = clean(rows, settings)
+    assert kept["kecamatan"].tolist()[:2] == ["Jekan Raya", "Sabangau"]
+    errors = log[log["level"] == "error"]
+    assert errors[["code", "row", "column", "value"]].values.tolist() == [
+        ["unknown_kecamatan", 4, "Kecamatan", "62.72.01"]]
+
+
+def test_kelurahan_have_no_codes_in_config_so_a_code_is_an_unknown_kelurahan(settings):
+    kept, stats, log = clean([person(1, kelurahan="62.71.01.1001")], settings)
+    assert stats.unknown_kelurahan == 1
+    assert log.loc[log["code"] == "unknown_kelurahan", ["row", "value"]].values.tolist() == [[2, "62.71.01.1001"]]
 
 
 def test_kelurahan_variants_resolve_and_an_unknown_rare_one_is_shown_as_lainnya(settings):

@@ -81,10 +81,11 @@ def test_clean_rekap_skips_blank_and_summary_rows_and_resolves_places(settings):
             {"komponen": "", "sasaran": "", "realisasi": "", "kecamatan": ""},
             {"komponen": "x2", "sasaran": "5", "realisasi": "0", "kecamatan": ""},
             {"komponen": "JUMLAH", "sasaran": "1.239", "realisasi": "1.000", "kecamatan": ""},
-            {"komponen": "x2", "sasaran": "3", "realisasi": "1", "kecamatan": "Kapuas"}]
+            {"komponen": "x2", "sasaran": "3", "realisasi": "1", "kecamatan": "Kapuas"},
+            {"komponen": "x2", "sasaran": "7", "realisasi": "2", "kecamatan": "62.71.05"}]
     cleaned = clean_rekap(rekap_table(rows), settings, log)
     assert cleaned[["component", "kecamatan", "numerator", "denominator", "_row"]].values.tolist() == [
-        ["x2", "Pahandut", 1000, 1234, 2], ["x2", "", 0, 5, 4], ["x2", "", 1, 3, 6]]
+        ["x2", "Pahandut", 1000, 1234, 2], ["x2", "", 0, 5, 4], ["x2", "", 1, 3, 6], ["x2", "Rakumpit", 2, 7, 7]]
     logged = log.to_frame()
     errors = logged[logged["level"] == "error"]
     assert errors[["level", "code", "row", "column", "value"]].values.tolist() == [

@@ -10,7 +10,7 @@ from ikuanalysis.ingest.schema import aggregate_schema, cases_schema, check_proc
 
 
 def cases(**overrides) -> pd.DataFrame:
-    row = {"component": "x2", "case_id": "0" * 32, "jenis": "Pengemis", "kecamatan": "Pahandut",
+    row = {"component": "x2", "case_id": "0" * 32, "no_kk_hash": "", "jenis": "Pengemis", "kecamatan": "Pahandut",
            "kelurahan": "Langkai", "tanggal": pd.Timestamp("2025-03-01"), "is_handled": True, "row_count": 1,
            "source_file": "x2.xlsx", "source_sheet": "Data", "source_row": 2}
     row.update(overrides)
@@ -26,19 +26,21 @@ def aggregate(numerator=1, denominator=1, kecamatan="Pahandut") -> pd.DataFrame:
 def test_consistent_tables_pass(settings):
     check_processed(cases(), aggregate(), settings)
     cases_schema(settings).validate(cases(tanggal=pd.NaT))
+    cases_schema(settings).validate(cases(no_kk_hash="f" * 32))  # a case with a No. KK: its keyed hash
     aggregate_schema(settings).validate(aggregate(kecamatan=""))
 
 
 @pytest.mark.parametrize("overrides", [{"component": "x5"}, {"case_id": "6271000000000001"},
-                                       {"kecamatan": "Kapuas"}, {"row_count": 0}])
+                                       {"no_kk_hash": "6271000000000001"}, {"kecamatan": "Kapuas"}, {"row_count": 0}])
 def test_a_bad_case_row_is_refused(settings, overrides):
     with pytest.raises(pandera.errors.SchemaErrors):
         check_processed(cases(**overrides), aggregate(), settings)
 
 
-def test_a_personal_column_is_refused(settings):
+@pytest.mark.parametrize("column", ["nik", "no_kk", "nama"])
+def test_a_personal_column_is_refused(settings, column):
     with pytest.raises(pandera.errors.SchemaErrors):
-        cases_schema(settings).validate(cases().assign(nik="6271000000000001"), lazy=True)
+        cases_schema(settings).validate(cases().assign(**{column: "6271000000000001"}), lazy=True)
 
 
 def test_numerator_above_denominator_is_refused(settings):

@@ -168,3 +168,43 @@ def test_keying_a_million_ascii_names_stays_vectorised():
     keys = key_column(names)
     assert time.process_time() - started < 5  # one RE2 pass (about 0.5 s); Python per name would be far slower
     assert keys.iloc[-1] == "sitiaminah199999"
+
+
+# --- Places by name or Kemendagri code (data contract §1.2) ---------------------------------------------
+
+KECAMATAN_CODES = {"62.71.01": "Pahandut", "62.71.02": "Bukit Batu", "62.71.03": "Jekan Raya",
+                   "62.71.04": "Sabangau", "62.71.05": "Rakumpit"}
+
+
+def test_the_project_geography_has_the_kemendagri_codes_of_the_five_kecamatan(settings):
+    assert settings.geography.kecamatan_codes == KECAMATAN_CODES
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("62.71.01", "Pahandut"), ("62.71.02", "Bukit Batu"), ("62.71.03", "Jekan Raya"), ("62.71.04", "Sabangau"),
+    ("62.71.05", "Rakumpit"),
+    ("627103", "Jekan Raya"),  # without dots: the same six digits, unambiguous
+    (" 62.71.04 ", "Sabangau"), ("62 71 05", "Rakumpit"), ("62-71-02", "Bukit Batu"),
+    ("Kec. 62.71.01", "Pahandut"),  # a leading "Kec." is stripped as for a name
+    ("Jekan Raya", "Jekan Raya"),  # names still resolve
+    ("62.71.06", None),  # no such kecamatan
+    ("62.72.01", None),  # not a code of this city (62.71)
+    ("6271010", None), ("6271020", None),  # BPS codes (7 digits) are not Kemendagri codes
+    ("62.71", None), ("62.71.01.1001", None),  # the city itself; a kelurahan code
+])
+def test_a_kecamatan_resolves_from_its_kemendagri_code_with_or_without_dots(settings, written, expected):
+    from ikuanalysis.ingest.values import resolve_places
+
+    geo = settings.geography
+    found = resolve_places(pd.Series([written]), list(geo.kecamatan), geo.aliases["kecamatan"],
+                           settings.vocabulary.place_prefixes["kecamatan"], geo.kecamatan_codes)
+    assert (None if pd.isna(found.iloc[0]) else found.iloc[0]) == expected
+
+
+def test_without_codes_a_code_does_not_resolve(settings):
+    from ikuanalysis.ingest.values import resolve_places
+
+    geo = settings.geography
+    found = resolve_places(pd.Series(["62.71.01", "Pahandut"]), list(geo.kecamatan), geo.aliases["kecamatan"],
+                           settings.vocabulary.place_prefixes["kecamatan"])
+    assert found.isna().tolist() == [True, False]

@@ -291,3 +291,69 @@ def test_the_first_screen_warns_of_a_jump_or_a_vanished_component_against_last_y
         "Komponen x3 tidak punya kasus, padahal TA 2024 ada 40 kasus. Pastikan register yang dikirim lengkap "
         "sebelum angka dikutip."]
     assert str(sections.gate_notice({"quality_gates": []}, settings, now, None)) == ""
+
+
+# --- Counting unit per component (data contract §1.4: the report states the unit) -------------------------
+
+PER_PERSON = {"x1": "person", "x2": "person", "x3": "person", "x4": "person"}
+X4_PER_HOUSEHOLD = PER_PERSON | {"x4": "household"}
+
+
+def test_the_components_table_says_how_each_component_is_counted(settings):
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(3, 4)), settings.iku, 2025,
+                               counting_units=X4_PER_HOUSEHOLD)
+    html = sections.measurement_section(settings, result)
+    assert "<th>Dihitung per</th>" in html
+    assert ("<td>x3</td><td>PPKS yang mendapatkan bantuan sosial yang tepat sasaran</td><td>orang/unit</td>"
+            '<td class="num">9</td>') in html
+    assert ("<td>x4</td><td>Korban bencana yang mendapatkan bantuan</td><td>rumah tangga (No. KK)</td>"
+            '<td class="num">3</td><td class="num">4</td><td class="num">75,00%</td>') in html
+
+
+def test_the_methodology_says_which_components_count_households(settings):
+    persons = sections.methodology_section(settings, 2025, [], {"counting_units": PER_PERSON})
+    assert ("Satu baris register = satu orang/unit. Setiap komponen dihitung per orang/unit: orang yang sama dalam "
+            "satu komponen dikenali dari NIK 16 angka") in persons
+    assert "No. KK yang sama" not in persons
+    households = sections.methodology_section(settings, 2025, [], {"counting_units": X4_PER_HOUSEHOLD})
+    assert ("Satu baris register = satu orang/unit. Komponen x1, x2 dan x3 dihitung per orang/unit: orang yang sama "
+            "dalam satu komponen dikenali dari NIK 16 angka") in households
+    assert ("Komponen x4 dihitung per rumah tangga (No. KK): baris-baris dengan No. KK yang sama adalah satu kasus, "
+            "dihitung ditangani bila salah satu barisnya berstatus ya; setiap barisnya harus memiliki No. KK 16 "
+            "angka.") in households
+    assert "Privasi: NIK, No. KK dan nama tidak pernah keluar dari <code>data/raw</code>" in households
+    old_summary = sections.methodology_section(settings, 2025, [], {})  # processed before counting units: persons
+    assert "Setiap komponen dihitung per orang/unit" in old_summary
+
+
+def test_a_change_of_counting_unit_makes_the_comparison_not_comparable_and_says_why(settings):
+    earlier = [YearOutcome(2024, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(5, 10)),
+                                                   settings.iku, 2024, counting_units=PER_PERSON))]
+    result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(3, 4)), settings.iku, 2025,
+                               counting_units=X4_PER_HOUSEHOLD)
+    html = sections.comparison_section(result, earlier, settings)
+    # 2024: (60+80+70+50)/4 = 65; 2025: (70+80+70+75)/4 = 73,75; on x1..x3: 70 -> 73,33
+    assert "+8,75 poin (cara menghitung kasus berbeda; pada komponen yang sama +3,33 poin)" in html
+    assert ("Cara menghitung kasus pada TA 2025 berbeda dari TA 2024: x4 dihitung per rumah tangga (No. KK) pada TA "
+            "2025, per orang/unit pada TA 2024, sehingga perubahan +8,75 poin tidak sepenuhnya sebanding. Pada "
+            "komponen yang sama (x1, x2 dan x3), realisasi naik 3,33 poin dari 70,00% menjadi 73,33% "
+            "(+3,33 poin).") in html
+    sentences = " ".join(sections.analysis_sentences(result, earlier[0].result, analysis.furthest_from_target(
+        analysis.breakdown(aggregate(x1=(7, 10)), "kecamatan"), 100), analysis.gap_shares(result)))
+    assert ("Cara menghitung kasus berbeda dari TA 2024 (x4 dihitung per rumah tangga (No. KK) pada TA 2025, per "
+            "orang/unit pada TA 2024), sehingga perubahan ini tidak sepenuhnya sebanding; pada komponen yang sama "
+            "(x1, x2 dan x3) realisasi naik 3,33 poin dari 70,00% menjadi 73,33%.") in sentences
+    summary = sections.executive_summary(result, earlier, settings)
+    assert "(cara menghitung kasus berbeda; pada komponen yang sama +3,33 poin)" in summary
+
+
+def test_a_change_of_components_and_of_counting_unit_names_both(settings):
+    earlier = [YearOutcome(2024, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(0, 0), x4=(5, 10)),
+                                                   settings.iku, 2024, counting_units=PER_PERSON))]
+    result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(3, 4)), settings.iku, 2025,
+                               counting_units=X4_PER_HOUSEHOLD)
+    html = sections.comparison_section(result, earlier, settings)
+    assert ("Komponen yang dihitung pada TA 2025 berbeda dari TA 2024: x3 memiliki kasus pada TA 2025 tetapi tidak "
+            "pada TA 2024; cara menghitung kasus juga berubah (x4 dihitung per rumah tangga (No. KK) pada TA 2025, "
+            "per orang/unit pada TA 2024), sehingga perubahan") in html
+    assert "(komponen berbeda; pada komponen yang sama" in html

@@ -6,7 +6,12 @@ commit before the speed work of issue 12, by building the committed sample data
 HTML (dates of the register files masked) and the JSON must be the same now, except for what
 contract v2 added since (``quality_gates`` in the JSON, empty for the sample). (Since contract v2
 §1.3 the sample writes a NIK ending in 0 as text, not as a number cell: the sizes and hashes of
-the two 2025 workbooks that changed were updated, nothing else.)
+the two 2025 workbooks that changed were updated, nothing else.) Contract v2 §1.4 and §3 added the
+counting unit: the JSON's ``unit`` per component (``person`` for every sample component) and
+``comparable_with_previous`` (true: the sample's 2024 has the same components, counted per person);
+the text gained the "Dihitung per" column of the components table (``orang/unit`` for each), the
+methodology's "Setiap komponen dihitung per orang/unit: …" and "NIK, No. KK dan nama" in its privacy
+line (the golden text was updated with exactly these lines).
 """
 
 from __future__ import annotations
@@ -35,4 +40,6 @@ def test_sample_2025_html_text_and_json_are_those_before_the_speed_work(tmp_path
     assert actual == expected, _diff(expected, actual)
     data = json.loads((folder / "iku_2025.json").read_text(encoding="utf-8"))
     assert data.pop("quality_gates") == []  # contract v2 §1.8: no gate breached by the sample
+    assert data.pop("comparable_with_previous") is True  # contract v2 §3: 2024 has the same components and units
+    assert [c.pop("unit") for c in data["components"]] == ["person"] * 4  # contract v2 §1.4: counted per person
     assert data == json.loads((GOLDEN_DIR / "sample_2025.json").read_text(encoding="utf-8"))

@@ -70,14 +70,17 @@ class SheetLayout:
 
     Attributes:
         headers: Header texts in sheet order; the first is ``No`` (not read), the others
-            are aliases of ``nik, nama, jenis, kecamatan, kelurahan, tanggal, status``.
+            are aliases of ``nik, nama, jenis, kecamatan, kelurahan, tanggal, status`` (and
+            ``no_kk`` after ``nik`` for a component counted per household).
         status_pair: The component's own spelling of yes and no (offered after Ya/Tidak).
         unit: What one row is, for the instructions ("orang", "lembaga atau orang").
+        columns: The canonical column of each header (``Component.template_columns``).
     """
 
     headers: tuple[str, ...]
     status_pair: tuple[str, str]
     unit: str
+    columns: tuple[str, ...] = TEMPLATE_COLUMNS
 
     @property
     def status_values(self) -> tuple[str, ...]:
@@ -86,17 +89,18 @@ class SheetLayout:
 
 
 COLUMNS = TEMPLATE_COLUMNS
-COLUMN_WIDTHS = {"no": 6, "nik": 20, "nama": 32, "jenis": 42, "kecamatan": 14, "kelurahan": 20,
+COLUMN_WIDTHS = {"no": 6, "nik": 20, "no_kk": 20, "nama": 32, "jenis": 42, "kecamatan": 14, "kelurahan": 20,
                  "tanggal": 14, "status": 24}
-DEFAULT_HEADERS = {"no": "No", "nik": "NIK", "nama": "Nama", "jenis": "Jenis", "kecamatan": "Kecamatan",
-                   "kelurahan": "Kelurahan", "tanggal": "Tanggal", "status": "Status"}
+DEFAULT_HEADERS = {"no": "No", "nik": "NIK", "no_kk": "No KK", "nama": "Nama", "jenis": "Jenis",
+                   "kecamatan": "Kecamatan", "kelurahan": "Kelurahan", "tanggal": "Tanggal", "status": "Status"}
 
 
 def layout_for(component: Component) -> SheetLayout:
     """Return the sheet layout of a component: its ``template`` block over the default layout."""
     template = component.template
-    headers = tuple(template.headers.get(column, DEFAULT_HEADERS[column]) for column in COLUMNS)
-    return SheetLayout(headers, tuple(template.status_pair), template.unit)
+    columns = component.template_columns
+    headers = tuple(template.headers.get(column, DEFAULT_HEADERS[column]) for column in columns)
+    return SheetLayout(headers, tuple(template.status_pair), template.unit, columns)
 
 
 def layouts(settings: Settings) -> dict[str, SheetLayout]:
@@ -115,7 +119,7 @@ def check_layouts(settings: Settings) -> None:
     lookup, status = settings.vocabulary.header_lookup, settings.vocabulary.status_lookup
     problems = []
     for component_id, layout in layouts(settings).items():
-        for canonical, header in zip(COLUMNS, layout.headers, strict=True):
+        for canonical, header in zip(layout.columns, layout.headers, strict=True):
             found = lookup.get(normalize_key(header))
             expected = None if canonical == "no" else canonical
             if found != expected:
@@ -237,13 +241,13 @@ def _write_component_sheet(workbook, formats: dict, component: Component, year: 
     sheet.write_string(TITLE_ROW, 0, f"REGISTER {component.id} — {component.label} — TAHUN {year}",
                        formats["title"])
     sheet.set_row(HEADER_ROW, 32)
-    for col, (canonical, header) in enumerate(zip(COLUMNS, layout.headers, strict=True)):
+    for col, (canonical, header) in enumerate(zip(layout.columns, layout.headers, strict=True)):
         sheet.write_string(HEADER_ROW, col, header, formats["header"])
-        cell_format = {"nik": formats["text"], "tanggal": formats["date"]}.get(canonical)
+        cell_format = {"nik": formats["text"], "no_kk": formats["text"], "tanggal": formats["date"]}.get(canonical)
         sheet.set_column(col, col, COLUMN_WIDTHS[canonical], cell_format)
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
     last_row = FIRST_DATA_ROW + TEMPLATE_ROWS - 1
-    column = {name: COLUMNS.index(name) for name in COLUMNS}
+    column = {name: layout.columns.index(name) for name in layout.columns}
     jenis_name = _JENIS_NAMES[component.jenis_list]
 
     def validate(name: str, options: dict) -> None:
@@ -286,6 +290,14 @@ def _write_component_sheet(workbook, formats: dict, component: Component, year: 
         "error_title": "NIK bukan 16 angka",
         "error_message": "NIK harus 16 angka. Lanjutkan?",
     })
+    if "no_kk" in column:  # a component counted per household: the No. KK identifies the case
+        validate("no_kk", {
+            "validate": "length", "criteria": "==", "value": 16, "error_type": "stop",
+            "input_title": "No KK (wajib)",
+            "input_message": "Nomor Kartu Keluarga: 16 angka, ditulis sebagai teks. Baris dengan No KK sama = satu rumah tangga.",
+            "error_title": "No KK bukan 16 angka",
+            "error_message": "No KK harus 16 angka (nomor Kartu Keluarga).",
+        })
 
 
 class _InstructionSheet:
@@ -368,10 +380,17 @@ def _write_columns(out: _InstructionSheet, settings: Settings, year: int, compon
     required = set(vocab.required)
     out.line("Kolom", "Keterangan", "Wajib diisi?")
     column_notes = _column_notes(settings, components, year)
-    sample = layout_for(components[0]).headers
-    for canonical, header in zip(COLUMNS, sample, strict=True):
-        label = {"nama": "Nama", "jenis": "Jenis", "tanggal": "Tanggal", "status": "Status"}.get(canonical, header)
-        wajib = "Wajib" if canonical in required else "Tidak wajib"
+    first = layout_for(components[0])
+    sample = dict(zip(first.columns, first.headers, strict=True))
+    households = [c.id for c in components if c.is_household]
+    columns = COLUMNS if not households else (*COLUMNS[:2], "no_kk", *COLUMNS[2:])
+    for canonical in columns:
+        label = {"nama": "Nama", "jenis": "Jenis", "tanggal": "Tanggal", "status": "Status"}.get(
+            canonical, sample.get(canonical, DEFAULT_HEADERS[canonical]))
+        if canonical == "no_kk":
+            wajib = "Wajib" if len(households) == len(components) else "Wajib untuk " + ", ".join(households)
+        else:
+            wajib = "Wajib" if canonical in required else "Tidak wajib"
         out.line(label, column_notes[canonical], wajib)
     out.line(text=(
         ("Judul kolom sheet ini: " if len(components) == 1 else "Judul kolom berbeda menurut komponen: ")
@@ -417,6 +436,11 @@ def _column_notes(settings: Settings, components: tuple[Component, ...], year: i
             "Nomor Induk Kependudukan: 16 angka, ditulis sebagai TEKS (kolom ini sudah berformat teks; bila "
             "menempel dari berkas lain, tempel sebagai nilai/teks agar angka tidak berubah menjadi 6,27E+15). "
             "Baris dengan NIK yang sama dihitung satu kasus. Kosongkan untuk lembaga atau bila tidak ada."
+        ),
+        "no_kk": (
+            "Nomor Kartu Keluarga: 16 angka, ditulis sebagai TEKS (kolom ini sudah berformat teks). Hanya pada "
+            "sheet komponen yang dihitung per rumah tangga (" + ", ".join(c.id for c in components if c.is_household)
+            + "): baris-baris dengan No KK yang sama dihitung satu kasus, dan setiap baris wajib memiliki No KK."
         ),
         "nama": "Nama orang, lembaga atau penerima. Tanpa NIK, orang yang sama dikenali dari nama dan kelurahan.",
         "jenis": "Pilih dari daftar pilihan sheet itu (" + _jenis_per_component(iku.components)

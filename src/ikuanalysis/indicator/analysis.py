@@ -223,10 +223,11 @@ class ComponentChange:
 class YearChange:
     """The IKU of one year against an earlier year, and whether the two are comparable.
 
-    Two years are comparable when the same components had cases (entered the mean) and
-    the unit is the same. Otherwise the change of the IKU mixes a change of what is
+    Two years are comparable when the same components had cases (entered the mean), the
+    unit is the same and each of them counted its cases the same way (per person or per
+    household, ``counting_unit``). Otherwise the change of the IKU mixes a change of what is
     measured; ``common_previous`` and ``common_current`` are the mean of the components
-    with cases in both years, the comparable figure.
+    with cases in both years and counted the same way in both, the comparable figure.
     """
 
     previous_year: int
@@ -240,6 +241,8 @@ class YearChange:
     common_previous: float | None
     common_current: float | None
     components: tuple[ComponentChange, ...]
+    # With cases in both years but counted differently: (id, unit before, unit now).
+    counting_changed: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def delta(self) -> float:
@@ -248,8 +251,8 @@ class YearChange:
 
     @property
     def comparable(self) -> bool:
-        """Whether the same components, in the same unit, make both figures."""
-        return not self.added and not self.dropped and not self.unit_changed
+        """Whether the same components, in the same unit and counted the same way, make both figures."""
+        return not self.added and not self.dropped and not self.unit_changed and not self.counting_changed
 
     @property
     def common_delta(self) -> float | None:
@@ -264,7 +267,12 @@ def year_change(previous: IndicatorResult, current: IndicatorResult) -> YearChan
     if previous.value is None or current.value is None:
         return None
     before, now = _measured(previous), _measured(current)
-    common = tuple(cid for cid in now if cid in before)
+    units_before = {c.id: c.counting_unit for c in previous.components}
+    units_now = {c.id: c.counting_unit for c in current.components}
+    counting_changed = tuple((cid, units_before[cid], units_now[cid]) for cid in now
+                             if cid in before and units_before[cid] != units_now[cid])
+    changed_ids = {cid for cid, _, _ in counting_changed}
+    common = tuple(cid for cid in now if cid in before and cid not in changed_ids)
     ids = [c.id for c in current.components] + [c.id for c in previous.components if c.id not in now]
     ids = list(dict.fromkeys(ids))
     return YearChange(
@@ -274,7 +282,23 @@ def year_change(previous: IndicatorResult, current: IndicatorResult) -> YearChan
         common_previous=sum(before[c] for c in common) / len(common) if common else None,
         common_current=sum(now[c] for c in common) / len(common) if common else None,
         components=tuple(ComponentChange(cid, before.get(cid), now.get(cid)) for cid in ids),
+        counting_changed=counting_changed,
     )
+
+
+def comparable_with_previous(earlier: list[IndicatorResult], current: IndicatorResult) -> bool | None:
+    """Whether the IKU of ``current`` can be compared with the previous year's (``iku_<year>.json``).
+
+    The previous year is the latest of ``earlier`` with a computed IKU, as in the report's
+    comparison (:func:`trend`). False when the set of components that entered the mean with cases
+    changed, the unit changed, or a component counted its cases another way (per person or per
+    household); None when there is no such earlier year or the IKU of ``current`` is not computable.
+    """
+    computed = [r for r in earlier if r.value is not None and r.year < current.year]
+    if not computed or current.value is None:
+        return None
+    change = year_change(computed[-1], current)
+    return None if change is None else change.comparable
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ The policy for a component without cases (denominator 0) comes from config (doma
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -18,7 +19,8 @@ class ComponentResult:
     """One component of the IKU for a year.
 
     ``percent`` is None when the component has no cases; ``value_used`` is what enters the
-    mean under the policy (None when the component is left out).
+    mean under the policy (None when the component is left out); ``counting_unit`` is how its
+    cases were counted (``person`` or ``household``, data contract §1.4), ``unit`` in the JSON.
     """
 
     id: str
@@ -28,6 +30,7 @@ class ComponentResult:
     percent: float | None
     included: bool
     value_used: float | None
+    counting_unit: str = "person"
 
     @property
     def not_handled_count(self) -> int:
@@ -71,8 +74,8 @@ class IndicatorResult:
             "policy_no_case_component": self.policy,
             "n_components_included": self.n_included,
             "components": [
-                {k: v for k, v in asdict(c).items() if k != "value_used"}
-                | {"value_used": c.value_used, "not_handled": c.not_handled_count}
+                {k: v for k, v in asdict(c).items() if k not in ("value_used", "counting_unit")}
+                | {"value_used": c.value_used, "not_handled": c.not_handled_count, "unit": c.counting_unit}
                 for c in self.components
             ],
         }
@@ -107,8 +110,16 @@ def rate_achievement(achievement: float | None, bands: tuple[RatingBand, ...]) -
     raise AssertionError("the lowest band has min null")  # guaranteed by config validation
 
 
-def compute_components(aggregate: pd.DataFrame, config: IkuConfig, policy: str) -> tuple[ComponentResult, ...]:
-    """Sum the aggregate table per component and apply the no-case policy."""
+def compute_components(
+    aggregate: pd.DataFrame, config: IkuConfig, policy: str, counting_units: Mapping[str, str] | None = None,
+) -> tuple[ComponentResult, ...]:
+    """Sum the aggregate table per component and apply the no-case policy.
+
+    ``counting_units``: how the year's cases were counted, per component id (the cleaning
+    summary's ``counting_units``); a component it does not name takes its ``counting_unit``
+    of config.
+    """
+    counting_units = counting_units or {}
     totals = aggregate.groupby("component")[["numerator", "denominator"]].sum()
     results = []
     for component in config.components:
@@ -123,13 +134,15 @@ def compute_components(aggregate: pd.DataFrame, config: IkuConfig, policy: str) 
             ComponentResult(
                 id=component.id, label=component.label, numerator=numerator,
                 denominator=denominator, percent=percent, included=used is not None, value_used=used,
+                counting_unit=counting_units.get(component.id, component.counting_unit),
             )
         )
     return tuple(results)
 
 
 def compute_indicator(
-    aggregate: pd.DataFrame, config: IkuConfig, year: int, policy: str | None = None
+    aggregate: pd.DataFrame, config: IkuConfig, year: int, policy: str | None = None,
+    counting_units: Mapping[str, str] | None = None,
 ) -> IndicatorResult:
     """Compute the IKU of ``year`` from the aggregate table of the cleaning stage.
 
@@ -138,12 +151,15 @@ def compute_indicator(
         config: The IKU configuration (components, targets, bands, policies).
         year: The reporting year (selects the target).
         policy: Overrides ``policies.no_case_component`` (exclude, full, zero).
+        counting_units: How the year's cases were counted, per component (the cleaning
+            summary's ``counting_units``, see :func:`ikuanalysis.indicator.history.recorded_units`);
+            config's ``counting_unit`` where not given.
 
     Returns:
         The components, the IKU value (mean of the included components), capaian and kategori.
     """
     policy = policy or config.policies.no_case_component
-    components = compute_components(aggregate, config, policy)
+    components = compute_components(aggregate, config, policy, counting_units)
     used = [c.value_used for c in components if c.value_used is not None]
     value = sum(used) / len(used) if used else None
     target = config.target_for(year).value
@@ -156,7 +172,10 @@ def compute_indicator(
     )
 
 
-def write_result_json(result: IndicatorResult, path, quality_gates: list[dict] | None = None) -> None:
+def write_result_json(
+    result: IndicatorResult, path, quality_gates: list[dict] | None = None,
+    comparable_with_previous: bool | None = None,
+) -> None:
     """Write the contract's JSON (UTF-8, stable key order, unrounded numbers).
 
     Args:
@@ -164,11 +183,15 @@ def write_result_json(result: IndicatorResult, path, quality_gates: list[dict] |
         path: Where to write.
         quality_gates: The breached quality gates of the year's cleaning (contract §1.8),
             each accepted with its reason; stored under ``quality_gates``.
+        comparable_with_previous: Whether the IKU can be compared with the previous year's
+            (:func:`ikuanalysis.indicator.analysis.comparable_with_previous`); None (``null``)
+            when there is no earlier year with a computed IKU, or none this year.
     """
     import json
     from pathlib import Path
 
-    data = result.to_dict() | {"quality_gates": list(quality_gates or [])}
+    data = result.to_dict() | {"quality_gates": list(quality_gates or []),
+                               "comparable_with_previous": comparable_with_previous}
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -182,6 +205,7 @@ def read_result_json(path) -> IndicatorResult:
         ComponentResult(
             id=c["id"], label=c["label"], numerator=c["numerator"], denominator=c["denominator"],
             percent=c["percent"], included=c["included"], value_used=c["value_used"],
+            counting_unit=c.get("unit", "person"),  # written before counting units existed: per person
         )
         for c in data["components"]
     )

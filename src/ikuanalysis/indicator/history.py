@@ -5,6 +5,10 @@ writes. The runner refreshes the processed data of earlier years before the repo
 starts (:func:`ikuanalysis.ingest.store.refresh_processed`) and hands over the problems it
 met; a year without processed data, or whose registers have errors, is reported as such
 instead of stopping the report.
+
+Each year is computed with the counting unit its processed data were made with (the cleaning
+summary's ``counting_units``), not today's configuration: a year cleaned while a component was
+counted per person stays per person, and the comparison says so.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 from ikuanalysis import paths
 from ikuanalysis.config import ConfigError, Settings
 from ikuanalysis.indicator.compute import IndicatorResult, compute_indicator
-from ikuanalysis.ingest.store import AGGREGATE_FILE, read_aggregate
+from ikuanalysis.ingest.store import AGGREGATE_FILE, SUMMARY_FILE, read_aggregate, read_summary
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,25 @@ def collect_history(
         elif not (processed_dir / AGGREGATE_FILE).is_file():
             outcomes.append(YearOutcome(year, None, f"data bersih tahun {year} belum dibuat"))
         else:
+            units = recorded_units(processed_dir, settings.iku.component_ids)
             try:
-                outcomes.append(YearOutcome(year, compute_indicator(read_aggregate(processed_dir), settings.iku, year)))
+                outcomes.append(YearOutcome(year, compute_indicator(read_aggregate(processed_dir), settings.iku, year,
+                                                                    counting_units=units)))
             except ConfigError as exc:  # e.g. no target for that year
                 outcomes.append(YearOutcome(year, None, str(exc)))
     return outcomes
+
+
+def recorded_units(processed_dir: Path, component_ids: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Return how a year's cases were counted, per component id (``person`` or ``household``).
+
+    From the cleaning summary (``counting_units``); processed data made before counting units
+    existed counted every component per person.
+
+    Args:
+        processed_dir: The year's processed folder.
+        component_ids: The configured components (each gets ``person`` when the summary has no units).
+    """
+    path = Path(processed_dir) / SUMMARY_FILE
+    recorded = read_summary(Path(processed_dir)).get("counting_units") if path.is_file() else None
+    return {cid: "person" for cid in component_ids} if recorded is None else dict(recorded)

@@ -1,5 +1,5 @@
 """Turn a component's register rows into cases: skip blank and summary rows, apply the value
-rules, identify people, merge duplicates and count (data contract §1.4).
+rules, identify people (or households), merge duplicates and count (data contract §1.4).
 
 Register text reaches the processed data only through :func:`generalize_as_written` (values kept
 as written: jenis, kelurahan) and :func:`ikuanalysis.disclosure.redact_message` (file and sheet
@@ -38,9 +38,12 @@ from ikuanalysis.ingest.values import (
 )
 
 CASE_COLUMNS = [
-    "component", "case_id", "jenis", "kecamatan", "kelurahan", "tanggal", "is_handled",
+    "component", "case_id", "no_kk_hash", "jenis", "kecamatan", "kelurahan", "tanggal", "is_handled",
     "row_count", "source_file", "source_sheet", "source_row",
 ]
+# The prefix of a household's identity (its No. KK): hashed into ``case_id`` of a household
+# component and into ``no_kk_hash`` of every case with a valid No. KK.
+HOUSEHOLD_PREFIX = "K:"
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,13 @@ def clean_register(
     Returns:
         ``(rows, stats, identities)``: the kept rows (one per register row, before
         de-duplication) with interpreted values, the counts, and each kept row's case
-        identity (NIK or name + place; personal, never written out).
+        identity (NIK or name + place, or the No. KK of a household component; personal,
+        never written out) with each case's No. KK.
     """
     frame = raw.frame
-    text, nik, nik_from_number, error_cells = register_text(frame)
-    problems = _RowProblems(log, raw.headers, error_cells)
+    register = register_text(frame)
+    text, nik = register.text, register.nik
+    problems = _RowProblems(log, raw.headers, register.error_cells)
     if withhold:
         log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     skipped = skip_blank_and_summary_rows(
@@ -97,9 +102,16 @@ def clean_register(
     problems.add_error_cells(frame[data], text, nik)
     rows = frame.loc[data, ["_file", "_sheet", "_row"]].copy()
     values = interpret_values(frame, data, rows, text, component, settings, year, raw.headers, problems)
-    identity, invalid_nik = identify_cases(
-        rows, text["nama"][data], nik[data], nik_from_number[data], values.kecamatan, values.kelurahan, problems
-    )
+    no_kk = usable_no_kk(rows, text["no_kk"][data], register.no_kk_from_number[data], component.is_household,
+                         problems)
+    if component.is_household:
+        identity = identify_households(rows, no_kk)
+        invalid_nik, _ = check_nik(rows, nik[data], register.nik_from_number[data], problems, household=True)
+    else:
+        identity, invalid_nik = identify_cases(
+            rows, text["nama"][data], nik[data], register.nik_from_number[data], values.kecamatan, values.kelurahan,
+            problems,
+        )
     rows["jenis"] = values.jenis.fillna("").astype("str")
     rows["kecamatan"] = values.kecamatan.astype("object")
     rows["kelurahan"] = values.kelurahan.astype("str")
@@ -108,7 +120,8 @@ def clean_register(
 
     keep = ~values.other_year
     rows = rows[keep]
-    duplicated, identities = group_duplicates(rows, identity[keep], problems)
+    duplicated, identities = group_duplicates(rows, identity[keep], problems, household=component.is_household)
+    identities = identities.with_households(no_kk[keep])
     k = settings.iku.policies.disclosure_k
     rows, withheld, rare = generalize_as_written(rows, "jenis", values.unknown_jenis[keep], identities.codes, k, log.names)
     problems.add_rows("jenis_generalized", rows[withheld], "jenis", variant="withheld")
@@ -172,19 +185,22 @@ class _RowProblems:
 class RegisterText(NamedTuple):
     """The cells of a register as text (see :func:`register_text`); Series aligned with its rows."""
 
-    text: dict[str, pd.Series]  # column -> trimmed text (nik apart)
+    text: dict[str, pd.Series]  # column -> trimmed text (nik apart; ``no_kk`` holds the No. KK digits)
     nik: pd.Series  # the NIK digits
     nik_from_number: pd.Series  # bool: the NIK was a number cell
     error_cells: dict[str, pd.Series]  # column -> mask of its spreadsheet error cells (only columns having some)
+    no_kk_from_number: pd.Series  # bool: the No. KK was a number cell
 
 
 def register_text(frame: pd.DataFrame) -> RegisterText:
     """Return the cells of a register as text, with the NIK digits and the spreadsheet error cells.
 
     Columns with few distinct values (places, jenis, status, tanggal) are interpreted once per
-    value, here and later; nama and nik (one per person) stay Arrow strings, handled with
-    vectorised kernels. Data contract §1.3: an error cell (#N/A, …: a workbook's, or its code as
-    text in a CSV) in any column the tool uses is an error at its cell, never a blank.
+    value, here and later; nama, nik and no_kk (one per person or household) stay Arrow strings,
+    handled with vectorised kernels. The No. KK is normalised as a NIK is (spaces, dots, dashes,
+    apostrophes removed; a number cell read as its digits). Data contract §1.3: an error cell
+    (#N/A, …: a workbook's, or its code as text in a CSV) in any column the tool uses is an error
+    at its cell, never a blank. A frame without a ``no_kk`` column reads as one with it blank.
     """
     text, errors = {}, {}
     flags = [c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX)]
@@ -194,7 +210,11 @@ def register_text(frame: pd.DataFrame) -> RegisterText:
     errors["nama"] = excel_error_cells(text["nama"])
     nik, from_number = nik_cells(frame["nik"])
     errors["nik"] = excel_error_cells(nik)
-    return RegisterText(text, nik, from_number, {col: cells for col, cells in errors.items() if cells.any()})
+    no_kk = frame["no_kk"] if "no_kk" in frame else pd.Series("", index=frame.index, dtype="str")
+    text["no_kk"], kk_from_number = nik_cells(no_kk)
+    errors["no_kk"] = excel_error_cells(text["no_kk"])
+    return RegisterText(text, nik, from_number, {col: cells for col, cells in errors.items() if cells.any()},
+                        kk_from_number)
 
 
 class SkippedRows(NamedTuple):
@@ -271,10 +291,11 @@ def interpret_values(
     status, blank_status = interpret_status(frame, data, rows, text, vocab.status_lookup, headers, problems)
 
     kecamatan = resolve_places(
-        text["kecamatan"][data], list(geo.kecamatan), geo.aliases["kecamatan"], vocab.place_prefixes["kecamatan"]
+        text["kecamatan"][data], list(geo.kecamatan), geo.aliases["kecamatan"], vocab.place_prefixes["kecamatan"],
+        geo.kecamatan_codes,
     )
     problems.add_rows(
-        "unknown_kecamatan", rows[kecamatan.isna()], "kecamatan", text["kecamatan"], known=", ".join(geo.kecamatan)
+        "unknown_kecamatan", rows[kecamatan.isna()], "kecamatan", text["kecamatan"], known=geo.kecamatan_listing
     )
     kel_text = text["kelurahan"][data]
     kelurahan = resolve_places(kel_text, list(geo.kelurahan), geo.aliases["kelurahan"], vocab.place_prefixes["kelurahan"])
@@ -403,12 +424,7 @@ def identify_cases(
     16-digit NIK from a number cell that ends in 0 (Excel may have dropped its last digit):
     neither identifies the case.
     """
-    nik_valid = nik.str.fullmatch(_NIK_VALID.pattern)
-    invalid_nik = (nik != "") & ~nik_valid
-    problems.add_rows("invalid_nik", rows[invalid_nik], "nik")
-    lost_digit = nik_may_have_lost_digit(nik, nik_from_number) & nik_valid
-    problems.add_rows("nik_number_lost_digit", rows[lost_digit], "nik")
-    nik_usable = nik_valid & ~lost_digit
+    invalid_nik, nik_usable = check_nik(rows, nik, nik_from_number, problems)
     blank_name = (names == "") & ~nik_usable
     problems.add_rows("no_identity", rows[blank_name], "nama")
 
@@ -422,10 +438,76 @@ def identify_cases(
     return identity, invalid_nik
 
 
+def check_nik(
+    rows: pd.DataFrame, nik: pd.Series, nik_from_number: pd.Series, problems: _RowProblems, household: bool = False,
+) -> tuple[pd.Series, pd.Series]:
+    """Log the NIKs that are not 16 digits and those that may have lost their last digit (data
+    contract §1.3).
+
+    ``household``: the component counts households, so the NIK identifies nothing (the
+    messages say so instead of naming the name-based identity).
+
+    Returns:
+        ``(invalid, usable)``: the masks of the NIKs that are not 16 digits and of those that
+        can identify a case (16 digits, not a number cell ending in 0).
+    """
+    nik_valid = nik.str.fullmatch(_NIK_VALID.pattern).fillna(False).astype(bool)
+    invalid_nik = (nik != "") & ~nik_valid
+    lost_digit = nik_may_have_lost_digit(nik, nik_from_number) & nik_valid
+    if household:
+        problems.add_rows("invalid_nik", rows[invalid_nik], "nik", variant="household")
+        problems.add_rows("nik_number_lost_digit", rows[lost_digit], "nik", variant="household")
+    else:
+        problems.add_rows("invalid_nik", rows[invalid_nik], "nik")
+        problems.add_rows("nik_number_lost_digit", rows[lost_digit], "nik")
+    return invalid_nik, nik_valid & ~lost_digit
+
+
+def usable_no_kk(
+    rows: pd.DataFrame, no_kk: pd.Series, from_number: pd.Series, household: bool, problems: _RowProblems,
+) -> pd.Series:
+    """Return each data row's No. KK digits when valid, else '' (data contract §1.3–§1.4).
+
+    A valid No. KK is 16 digits, as a NIK, and not a number cell ending in 0 (Excel may have
+    replaced its 16th digit by 0; two families could then share one number). In a household
+    component the No. KK is the case identity, so a blank, invalid or possibly truncated one is an
+    error at its cell (``household_no_kk_invalid``): counting such a row as a household of its own,
+    or merging it with another one, would change the count without anyone seeing it. In a person
+    component it is only kept (as a keyed hash, ``no_kk_hash``): an invalid one is a warning
+    (``invalid_no_kk``) and a blank one is allowed.
+    """
+    if not household and not (no_kk != "").any():  # the usual register: no No. KK at all
+        return no_kk
+    valid = no_kk.str.fullmatch(_NIK_VALID.pattern).fillna(False).astype(bool)
+    lost_digit = nik_may_have_lost_digit(no_kk, from_number) & valid
+    invalid = (no_kk != "") & ~valid
+    if household:
+        problems.add_rows("household_no_kk_invalid", rows[no_kk == ""], "no_kk", variant="blank")
+        problems.add_rows("household_no_kk_invalid", rows[invalid], "no_kk")
+        problems.add_rows("household_no_kk_invalid", rows[lost_digit], "no_kk", variant="lost_digit")
+    else:
+        problems.add_rows("invalid_no_kk", rows[invalid], "no_kk")
+        problems.add_rows("invalid_no_kk", rows[lost_digit], "no_kk", variant="lost_digit")
+    return no_kk.where(valid & ~lost_digit, "").astype("str")
+
+
+def identify_households(rows: pd.DataFrame, no_kk: pd.Series) -> pd.Series:
+    """Return each data row's case identity in a household component: ``K:<No. KK>``.
+
+    ``no_kk`` holds the valid No. KK of each row ('' otherwise, see :func:`usable_no_kk`, which
+    logged those rows as errors); such a row is a case of its own (``R:<file>|<sheet>|<row>``) so
+    that the counts stay defined while the run stops on the error.
+    """
+    identity = HOUSEHOLD_PREFIX + no_kk
+    return identity.where(no_kk != "", "R:" + rows["_file"] + "|" + rows["_sheet"] + "|" + rows["_row"].astype("str"))
+
+
 def group_duplicates(
-    rows: pd.DataFrame, identity: pd.Series, problems: _RowProblems
+    rows: pd.DataFrame, identity: pd.Series, problems: _RowProblems, household: bool = False,
 ) -> tuple[np.ndarray, Identities]:
     """Number the cases of the kept rows and log every row that repeats an earlier case.
+
+    ``household``: the cases are households (the message names the No. KK).
 
     Returns:
         ``(duplicated, identities)``: which rows repeat an earlier row's case, and each
@@ -440,7 +522,11 @@ def group_duplicates(
     if not dup_rows.empty:
         origin = rows.iloc[first_positions[codes[duplicated]]]
         where = ("baris " + origin["_row"].astype("str") + " (" + origin["_file"] + ")").to_numpy()
-        problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index))
+        if household:
+            problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index),
+                              variant="household")
+        else:
+            problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index))
     return duplicated, Identities(codes=codes, distinct=pd.Series(uniques).tolist())
 
 
@@ -450,11 +536,29 @@ class Identities:
 
     Attributes:
         codes: For each kept row, the number of its case (0, 1, ... in first-seen order).
-        distinct: The identity of each case (NIK or name + place: personal, never written).
+        distinct: The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal,
+            never written).
+        households: The No. KK of each case ('' when none of its rows has a valid one;
+            personal, never written: only its keyed hash is); empty when not known.
     """
 
     codes: np.ndarray
     distinct: list[str]
+    households: list[str] = field(default_factory=list)
+
+    def with_households(self, no_kk: pd.Series) -> Identities:
+        """Return these identities with each case's No. KK: the first valid one among its rows.
+
+        Args:
+            no_kk: Each kept row's valid No. KK, or '' (aligned with ``codes``).
+        """
+        households = np.full(len(self.distinct), "", dtype=object)
+        given = (no_kk != "").to_numpy(dtype=bool)
+        if given.any():
+            found = pd.DataFrame({"case": self.codes[given], "no_kk": no_kk.to_numpy(dtype=object)[given]})
+            found = found.drop_duplicates("case")  # keeps each case's first row with a No. KK
+            households[found["case"].to_numpy(dtype=np.int64)] = found["no_kk"].to_numpy()
+        return Identities(self.codes, self.distinct, households.tolist())
 
     def any_per_case(self, flags: pd.Series) -> np.ndarray:
         """Whether any row of each case has ``flags`` set (handled if any row says yes)."""
@@ -490,7 +594,10 @@ def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFram
     return rows.assign(**{f"_header_{column}": label.reindex(keys).to_numpy()})
 
 
-def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case_ids: list[str]) -> pd.DataFrame:
+def merge_cases(
+    rows: pd.DataFrame, identities: Identities, component: str, case_ids: list[str],
+    no_kk_hashes: list[str] | None = None,
+) -> pd.DataFrame:
     """Collapse rows of the same case into one (handled if any row is; first row's details).
 
     Args:
@@ -498,6 +605,8 @@ def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case
         identities: Each row's case (from :func:`clean_register`).
         component: The component id.
         case_ids: Keyed hashes of ``identities.distinct``, in the same order.
+        no_kk_hashes: Keyed hashes of ``identities.households`` ('' for a case without a
+            No. KK), in the same order; all '' when None or empty.
     """
     count = len(identities.distinct)
     first = rows.iloc[np.unique(identities.codes, return_index=True)[1]]
@@ -505,6 +614,7 @@ def merge_cases(rows: pd.DataFrame, identities: Identities, component: str, case
         {
             "component": pd.Series(component, index=range(count), dtype="str"),
             "case_id": pd.Series(case_ids, dtype="str"),
+            "no_kk_hash": pd.Series(no_kk_hashes if no_kk_hashes else [""] * count, dtype="str"),
             "jenis": pd.Series(first["jenis"].to_numpy(), dtype="str"),
             "kecamatan": pd.Series(first["kecamatan"].to_numpy(), dtype="str"),
             "kelurahan": pd.Series(first["kelurahan"].to_numpy(), dtype="str"),

@@ -662,7 +662,9 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
             extra=(entry.kolom if entry is not None else None), flags=declared or component.status_flags,
         )
         return ReadPlan(
-            lookup=lookup, required=vocabulary.required, summary_pattern=summary, footer_pattern=footer,
+            # A household component (counting_unit) also requires no_kk (data contract §1.4).
+            lookup=lookup, required=component.required_columns(vocabulary.required), summary_pattern=summary,
+            footer_pattern=footer,
             sheets=entry.lembar if entry is not None else None,
             header_row=entry.baris_judul if entry is not None else None,
             jenis=_jenis_from_context(source, component, settings, lookup), flags=declared,

@@ -90,11 +90,11 @@ def clean_rekap(raw: RawTable, settings: Settings, log: ProblemLog) -> pd.DataFr
     geo = settings.geography
     kecamatan = resolve_places(
         texts["kecamatan"], list(geo.kecamatan), geo.aliases["kecamatan"],
-        settings.vocabulary.place_prefixes["kecamatan"],
+        settings.vocabulary.place_prefixes["kecamatan"], geo.kecamatan_codes,
     )
     add(
         "unknown_kecamatan", frame[given & kecamatan.isna()], "kecamatan", texts["kecamatan"],
-        known=", ".join(geo.kecamatan),
+        known=geo.kecamatan_listing,
     )
     return pd.DataFrame(
         {

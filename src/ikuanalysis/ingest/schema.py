@@ -21,6 +21,7 @@ def cases_schema(settings: Settings) -> pa.DataFrameSchema:
         {
             "component": pa.Column(str, pa.Check.isin(list(settings.iku.component_ids))),
             "case_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{32}$")),
+            "no_kk_hash": pa.Column(str, pa.Check.str_matches(r"^(?:[0-9a-f]{32})?$")),
             "jenis": pa.Column(str),
             "kecamatan": pa.Column(str, pa.Check.isin(list(settings.geography.kecamatan))),
             "kelurahan": pa.Column(str),

@@ -46,6 +46,9 @@ def summarize(result: CleanResult) -> dict:
         "is_sample": result.is_sample,
         "notes": result.notes,
         "quality_gates": [gate.to_dict() for gate in result.quality_gates],
+        # How each component's cases were counted (person or household): the unit of this year's
+        # figures, compared with the reporting year's by the comparison over time.
+        "counting_units": result.counting_units,
         # Each sumber.yml entry applied to a file: named in the report's methodology (contract §1.6).
         "sumber_entries": [{"file": row.file, "message": row.message}
                            for row in result.log.to_frame().itertuples() if row.code == "sumber_applied"],

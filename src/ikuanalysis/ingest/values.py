@@ -200,9 +200,11 @@ def excel_error_cells(text: pd.Series) -> pd.Series:
     return pd.Series(text.isin(EXCEL_ERRORS).to_numpy(dtype=bool), index=text.index)
 
 
-def _place_lookup(canonical: list[str], aliases: dict[str, str]) -> dict[str, str]:
+def _place_lookup(canonical: list[str], aliases: dict[str, str], codes: dict[str, str] | None = None) -> dict[str, str]:
     lookup = {normalize_key(name): name for name in canonical}
     lookup.update({normalize_key(alias): target for alias, target in aliases.items()})
+    # A code is matched by its digits: "62.71.01", "627101", "62 71 01" and "62-71-01" are one code.
+    lookup.update({normalize_key(code): target for code, target in (codes or {}).items()})
     return lookup
 
 
@@ -215,14 +217,24 @@ def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
 
 
 def resolve_places(
-    values: pd.Series, canonical: list[str], aliases: dict[str, str], prefixes: tuple[str, ...]
+    values: pd.Series, canonical: list[str], aliases: dict[str, str], prefixes: tuple[str, ...],
+    codes: dict[str, str] | None = None,
 ) -> pd.Series:
-    """Resolve place names to their canonical spelling; unresolved values become NA.
+    """Resolve place names (or codes) to their canonical spelling; unresolved values become NA.
 
     Case, spaces, punctuation, a leading "Kec."/"Kecamatan" (or "Kel."/"Kelurahan") and
     the alternate spellings of ``config/wilayah_alias.csv`` do not matter.
+
+    Args:
+        values: The cells as text.
+        canonical: The canonical names.
+        aliases: Alternate spelling -> canonical name.
+        prefixes: Leading words stripped before matching.
+        codes: Official code -> canonical name (the Kemendagri codes of ``config/wilayah.csv``,
+            ``62.71.01``). A code matches with or without its dots (``627101``), since its digits
+            identify it; any other number (a code of another region, a BPS code) does not match.
     """
-    lookup = _place_lookup(canonical, aliases)
+    lookup = _place_lookup(canonical, aliases, codes)
 
     def resolve(text: object) -> object:
         key = normalize_key(_strip_prefix(str(text).strip(), prefixes))

@@ -16,6 +16,7 @@ from ikuanalysis import paths
 from ikuanalysis.config import Settings
 from ikuanalysis.ingest import discover, identity, read
 from ikuanalysis.ingest.cases import (
+    HOUSEHOLD_PREFIX,
     ComponentStats,
     Identities,
     aggregate_cases,
@@ -43,6 +44,8 @@ class CleanResult:
     notes: dict[str, str] = field(default_factory=dict)  # catatan.md by heading
     is_sample: bool = False  # the folder holds the synthetic-sample marker
     quality_gates: list = field(default_factory=list)  # breached gates (GateOutcome), each accepted in sumber.yml
+    # Component id -> how its cases were counted ("person" or "household", config counting_unit).
+    counting_units: dict[str, str] = field(default_factory=dict)
 
 
 def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None, *, check_only: bool = False) -> CleanResult:
@@ -98,7 +101,9 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
     cases = hash_and_merge(all_rows, identity.load_key() if key is None else key)
     aggregate = aggregate_cases(cases, rekap)
     return CleanResult(year=year, cases=cases, aggregate=aggregate, log=log, stats=stats, inputs=inputs,
-                       budget=budget, notes=notes, quality_gates=gates, is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file())
+                       budget=budget, notes=notes, quality_gates=gates,
+                       is_sample=(raw_dir / settings.iku.policies.sample_data_marker).is_file(),
+                       counting_units={c.id: c.counting_unit for c in settings.iku.components})
 
 
 def clean_components(registers: dict, rekap: pd.DataFrame | None, unreadable: set, settings: Settings, year: int,
@@ -141,12 +146,28 @@ def rekap_stats(component_id: str, own: pd.DataFrame) -> ComponentStats:
 
 
 def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
-    """Replace each case identity by its keyed hash and collapse the rows of a case into one."""
+    """Replace each case identity and No. KK by its keyed hash and collapse the rows of a case into one.
+
+    ``case_id`` is the hash of the case identity (``N:<NIK>``, ``P:<name>|<place>``, or
+    ``K:<No. KK>`` in a household component) and ``no_kk_hash`` that of ``K:<No. KK>`` ('' for a
+    case without a valid No. KK): in a household component the two are equal.
+    """
     parts = [
-        merge_cases(rows, identities, component_id, identity.hash_identities(identities.distinct, key))
+        merge_cases(rows, identities, component_id, identity.hash_identities(identities.distinct, key),
+                    hash_households(identities.households, key))
         for component_id, rows, identities in all_rows
     ]
     if parts:
         return pd.concat(parts, ignore_index=True)
     empty = pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file", "_sheet", "_row"])
-    return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64), []), "", [])
+    return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64), []), "", [], [])
+
+
+def hash_households(households: list[str], key: bytes) -> list[str]:
+    """Return the keyed hash of ``K:<No. KK>`` for each case's No. KK, '' where there is none."""
+    given = [i for i, no_kk in enumerate(households) if no_kk]
+    hashes = [""] * len(households)
+    for i, digest in zip(given, identity.hash_identities([HOUSEHOLD_PREFIX + households[i] for i in given], key),
+                         strict=True):
+        hashes[i] = digest
+    return hashes

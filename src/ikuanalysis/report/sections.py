@@ -161,7 +161,8 @@ def measurement_section(settings: Settings, result: IndicatorResult) -> Html:
     components = [{"id": c.id, "label": c.label, "numerator": format_number(c.numerator),
                    "denominator": format_number(c.denominator), "percent": format_percent(c.percent),
                    "included": c.included, "not_handled": format_number(c.not_handled_count),
-                   "not_handled_label": meaning(c.id, settings)[1], "computable": c.percent is not None}
+                   "not_handled_label": meaning(c.id, settings)[1], "computable": c.percent is not None,
+                   "counting_unit": c.counting_unit}
                   for c in result.components]
     return _render("pengukuran.html.j2", settings, year=result.year, indicator=settings.iku.indicator.model_dump(),
                    target=format_percent(result.target), value=format_percent(result.value),
@@ -183,17 +184,25 @@ def disclosure_context(k: int) -> dict:
 def methodology_section(settings: Settings, year: int, history_years: list[int], summary: dict | None = None) -> Html:
     """Return the methods and assumptions behind every figure of the report.
 
-    ``summary`` (the cleaning summary) names the ``sumber.yml`` entries applied to the files.
+    ``summary`` (the cleaning summary) names the ``sumber.yml`` entries applied to the files and
+    how each component's cases were counted (``counting_units``; per person in a summary made
+    before counting units existed, config's ``counting_unit`` without a summary).
     """
     iku = settings.iku
     target = iku.target_for(year)
+    if summary is None:
+        units = {c.id: c.counting_unit for c in iku.components}
+    else:
+        units = summary.get("counting_units") or {c.id: "person" for c in iku.components}
     return _render("metodologi.html.j2", settings, year=year, component_ids=[c.id for c in iku.components],
                    policy=iku.policies.no_case_component, n_components=len(iku.components),
                    direction=iku.indicator.direction, bands_source=iku.rating_bands_source,
                    target=format_percent(target.value, 0), target_source=target.source,
                    renstra_source=iku.renstra.source, history_years=[str(y) for y in history_years],
                    rule=disclosure_context(iku.policies.disclosure_k),
-                   sumber_entries=(summary or {}).get("sumber_entries", []))
+                   sumber_entries=(summary or {}).get("sumber_entries", []),
+                   persons=[c.id for c in iku.components if units.get(c.id) != "household"],
+                   households=[c.id for c in iku.components if units.get(c.id) == "household"])
 
 
 def footer(settings: Settings, parameters: dict, generated: dt.datetime | None = None) -> Html:
@@ -261,6 +270,7 @@ def change_context(change: analysis.YearChange | None) -> dict | None:
         "current": format_percent(change.current), "points": format_points(change.delta),
         **_direction(change.delta), "comparable": change.comparable, "added": list(change.added),
         "dropped": list(change.dropped), "unit_changed": change.unit_changed, "common": list(change.common),
+        "counting_changed": [{"id": cid, "before": before, "now": now} for cid, before, now in change.counting_changed],
         "common_previous": format_percent(change.common_previous), "common_current": format_percent(change.common_current),
         "common_points": format_points(change.common_delta), "common_change": _direction(change.common_delta),
         "components": [{"id": c.component, **_direction(c.delta), "previous": format_percent(c.previous),
