@@ -6,7 +6,9 @@ commit before the speed work of issue 12, by building the committed sample data
 HTML (dates of the register files masked) and the JSON must be the same now, except for what
 contract v2 added since (``quality_gates`` in the JSON, empty for the sample). (Since contract v2
 §1.3 the sample writes a NIK ending in 0 as text, not as a number cell: the sizes and hashes of
-the two 2025 workbooks that changed were updated, nothing else.)
+the two 2025 workbooks that changed were updated, nothing else. Since the sample's 2025 registers
+are in real layouts (the Model B.1.1 PSM form, the Magetan lansia template, the DTKS pipe export
+with its sumber.yml), the text was re-captured from that data; the JSON did not change.)
 """
 
 from __future__ import annotations
