@@ -6,9 +6,18 @@ is an official figure of Dinas Sosial Kota Palangka Raya: names, NIK, addresses,
 notes are invented from seeded random numbers and only shaped like real registers.
 
 It rewrites ``data/raw/<year>/`` for 2021-2025 (registers x1-x4 with deliberate, contract-valid messiness;
-a rekap for x1 in 2021; ``anggaran.csv`` and ``catatan.md`` in 2025) and ``tests/fixtures/sample_truth.json``,
-the counts the cleaning stage must find, taken from the generator's own knowledge (never by re-reading the
-files). The output is byte-for-byte repeatable.
+a rekap for x1 in 2021; ``anggaran.csv``, ``catatan.md`` and ``sumber.yml`` in 2025) and
+``tests/fixtures/sample_truth.json``, the counts the cleaning stage must find, taken from the generator's own
+knowledge (never by re-reading the files). The output is byte-for-byte repeatable.
+
+The latest year, 2025 (the one ``make report`` builds), holds registers in the layouts of real files, built
+with the layout code of ``tests/fixtures/real_layouts.py`` (data contract v2 §7): x1's PSM in the Kemensos
+"Model B.1.1" verification form as Palangka Raya adapts it (title and key-value block, two-row header,
+column-number row, ``Kecamatan Lokasi Tugas``, ``Status Kinerja``, formatted empty rows; jenis from its sheet
+name), the other PSKS in a table with kecamatan group rows and ``Sumber``/``Catatan`` footers; x2's lansia in
+the Magetan per-jenis template (no jenis column: jenis from the file name, status column named in
+``sumber.yml``); x3 as a DTKS/SIKS-NG pipe-delimited export (not named x3, programme flag columns instead of a
+status, jenis and flags from ``sumber.yml``).
 
 Usage: ``python scripts/make_sample_data.py [--out DIR] [--truth FILE] [--config DIR]``
 """
@@ -30,13 +39,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the shared register writer is test tooling (tests/fixtures), not in the package
+from tests.fixtures import real_layouts as rl  # noqa: E402
 from tests.fixtures.registers import Sheet, write_register  # noqa: E402
 
 SEED = 20250220
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CREATED = dt.datetime(2026, 1, 15, 9, 0, 0)
 COUNTERS = ("rows_read", "summary_rows", "blank_rows", "excluded_other_year", "blank_status", "invalid_nik",
-            "blank_date")
+            "blank_date", "footer_rows", "group_rows")
 
 # (cases, share handled) per component and year; x4 case counts come from EVENTS.
 PLAN = {"x1": {2021: (160, .79), 2022: (178, .82), 2023: (196, .85), 2024: (215, .88), 2025: (238, .91)},
@@ -46,6 +56,8 @@ PLAN = {"x1": {2021: (160, .79), 2022: (178, .82), 2023: (196, .85), 2024: (215,
 # Month spellings parsed since contract v2: the sample keeps the spellings it was made with, so that
 # growing the vocabulary of config/aliases.yml does not rewrite its files.
 MONTHS_SINCE_V2 = frozenset({"peb", "mrt", "agst", "nop"})
+# Likewise for the jenis aliases of config/jenis.yml added since (a jenis column never gets these spellings).
+JENIS_ALIASES_SINCE_V2 = frozenset({"Lansia"})
 EXCLUDED = {"x1": (1, 3), "x2": (4, 8), "x3": (10, 18), "x4": (3, 6)}  # rows dated outside the year
 NIK_SHARE = {"x1": .95, "x2": .96, "x3": .99, "x4": .9}  # persons with an NIK (institutions never have one)
 KEC_WEIGHT = {"Jekan Raya": 40, "Pahandut": 33, "Sabangau": 12, "Bukit Batu": 11, "Rakumpit": 4}
@@ -135,13 +147,45 @@ HEADERS = {
     "x3_b": "No|NIK|Nama Penerima|Kategori|Kecamatan|Desa/Kelurahan|Alamat|Tanggal Verifikasi|Tepat Sasaran|Keterangan",
     "x3_c": "No|No KTP|Nama|Jenis PPKS|Kec|Kel|Alamat|Tgl|Tepat Sasaran|Keterangan",
     "x4": "No|NIK|Nama Korban|Jenis Bencana|Kecamatan|Kelurahan|Alamat|Tanggal Kejadian|Menerima Bantuan|Keterangan"}
+# Real layouts (2025, see tests/fixtures/real_layouts.py): the values each writer takes from render_cells,
+# in its own order. Their jenis (and the status of the DTKS export) come from the file's context.
+LAYOUT_KEYS = {
+    "psm_form": ["no", "nama", "nik", "alamat", "kecamatan", "status"],  # Kemensos Model B.1.1, sheet B.1.1 PSM
+    "magetan_lansia": ["no", "nama", "alamat", "kelurahan", "kecamatan", "nik", "status", "keterangan"],
+    "dtks": ["no", "kecamatan", "kelurahan", "alamat", "nik", "nama", "status", "keterangan"],  # SIKS-NG, pipes
+}
+X1_FOOTER = ("Sumber : Bidang Pemberdayaan Sosial, Dinas Sosial Kota Palangka Raya",
+             "Catatan: status Aktif menurut laporan kegiatan PSKS tahun {y}; contoh data sintetis.")
+SUMBER_2025 = """\
+# sumber.yml tahun 2025 -- CONTOH SINTETIS buatan scripts/make_sample_data.py, bukan data resmi.
+# Ditulis evaluator (kontrak data §1.6): memetakan berkas yang namanya tidak diawali kode komponen
+# dan menjelaskan cara membaca berkas yang tata letaknya berbeda dari templat Dinas.
+berkas:
+  # Ekspor DTKS/SIKS-NG (teks dipisah tanda |), disimpan dengan nama aslinya. Tidak ada kolom
+  # jenis dan tidak ada kolom status: semua KPM dicatat sebagai Fakir Miskin, dan seorang KPM
+  # tepat sasaran bila kolom BANSOS BPNT atau BANSOS PKH berisi YA (PBI JKN tidak dihitung).
+  - pola: "DTKS_*.txt"
+    komponen: x3
+    jenis: Fakir Miskin
+    status_dari: [BANSOS BPNT, BANSOS PKH]
+  # Templat pendataan lansia, satu berkas untuk satu jenis tanpa kolom jenis: jenisnya dibaca
+  # dari nama berkas ("lansia" = Lanjut Usia Telantar). Status layanan dicatat di kolom
+  # status_pemenuhan_kebutuhan (Sudah/Belum).
+  - pola: "x2_lansia_*.xlsx"
+    komponen: x2
+    kolom: {status_pemenuhan_kebutuhan: status}
+# Formulir PSKS Model B.1.1 (x1_instrumen_verifikasi_psks_2025.xlsx) tidak perlu dicatat di sini:
+# namanya diawali x1 dan jenisnya (PSM) dibaca dari nama lembar "B.1.1 PSM".
+"""
 DEFINITIONS = {
     "rows_read": "non-blank, non-summary data rows below the header (other-year and duplicate rows included)",
     "summary_rows": "rows below the header whose first text cell starts with Jumlah/Total/Sub Total",
     "blank_rows": "fully blank rows below the header", "excluded_other_year": "rows dated outside the folder's year",
     "duplicates_merged": "kept rows merged into an existing case", "cases": "denominator", "handled": "numerator",
     "blank_status": "rows with a blank status (count as No)", "invalid_nik": "non-blank NIK not 16 digits once cleaned",
-    "blank_date": "blank tanggal cells (files with a tanggal column only)"}
+    "blank_date": "blank tanggal cells (files with a tanggal column only)",
+    "footer_rows": "rows below the data starting with Sumber/Catatan/Keterangan/Petunjuk (skipped)",
+    "group_rows": "rows with one text cell outside nama/nik, e.g. KECAMATAN PAHANDUT (skipped)"}
 
 
 def norm(text: str) -> str:
@@ -183,7 +227,7 @@ def load_config(config_dir: Path) -> Config:
     jenis = yaml.safe_load((config_dir / "jenis.yml").read_text(encoding="utf-8"))
     jenis_alias: dict[str, list[str]] = {}
     for alias, canon in jenis["aliases"].items():
-        if norm(alias) != norm(canon):
+        if norm(alias) != norm(canon) and alias not in JENIS_ALIASES_SINCE_V2:
             jenis_alias.setdefault(canon, []).append(alias)
     months: dict[int, list[str]] = {}
     for name, num in aliases["months"].items():
@@ -232,21 +276,42 @@ class Row:
 
 
 def spec(comp: str, name: str, header: str, status: str, **kw) -> dict:
-    """Describe one register file: layout, vocabulary ("yes1,yes2/no1,no2") and its kinds of messiness."""
+    """Describe one register file: layout, vocabulary ("yes1,yes2/no1,no2") and its kinds of messiness.
+
+    ``header`` names a header of HEADERS (a table written by this script) or a real layout of LAYOUT_KEYS
+    (written by the layout code of tests/fixtures/real_layouts.py). ``summary`` None: no summary row;
+    ``groups``: a one-cell row ``KECAMATAN ...`` above each kecamatan (order "place"); ``footer``: rows
+    below the data; ``spacer``: fully blank rows the layout puts between header and data.
+    """
     yes, no = (part.split(",") for part in status.split("/"))
-    s = dict(comp=comp, name=name, header=HEADERS[header].split("|"), yes=yes, no=no, fmt=name.rsplit(".", 1)[1],
-             titles=3, gap=False, summary="JUMLAH", nik="plain", dates="cell", sep=";", enc="utf-8", jenis=None,
-             order="date", sheets=None, petunjuk=None, subtotal=False, empty_line=False, messy=0.25, jvar=0.3)
+    layout = header if header in LAYOUT_KEYS else None
+    s = dict(comp=comp, name=name, header=None if layout else HEADERS[header].split("|"), layout=layout, yes=yes,
+             no=no, fmt=name.rsplit(".", 1)[1], titles=3, gap=False, summary="JUMLAH", nik="plain", dates="cell",
+             sep=";", enc="utf-8", jenis=None, order="date", sheets=None, petunjuk=None, subtotal=False,
+             empty_line=False, messy=0.25, jvar=0.3, groups=False, footer=(), blanks=True, blank_status=True,
+             vary_status=True, spacer=0)
     s.update(kw)
     return s
+
+
+def file_keys(cfg: Config, s: dict) -> list[str]:
+    """Return the canonical column (or the layout's value) of each column the file's rows are rendered in."""
+    if s["layout"]:
+        return list(LAYOUT_KEYS[s["layout"]])
+    return [cfg.columns.get(norm(h), norm(h)) for h in s["header"]]
 
 
 def build_specs(year: int) -> dict[str, list[dict]]:
     """Return the register files of one year per component (x1 of 2021 is a rekap, written apart)."""
     anak = [j for j in JENIS_WEIGHT["x2"] if j.startswith("Anak") and "Kedis" not in j]
     difabel, gepeng = ["Penyandang Disabilitas", "Anak dengan Kedisabilitasan"], ["Gelandangan", "Pengemis", "Pemulung"]
-    x2 = [spec("x2", "x2_rehsos_lansia.xlsx", "x2", "Ya/Tidak", jenis=["Lanjut Usia Telantar"], jvar=0.6,
-               gap=year % 2 == 1, nik="number" if year >= 2024 else "plain"),
+    if year < 2025:
+        lansia = spec("x2", "x2_rehsos_lansia.xlsx", "x2", "Ya/Tidak", jenis=["Lanjut Usia Telantar"], jvar=0.6,
+                      gap=year % 2 == 1, nik="number" if year >= 2024 else "plain")
+    else:  # the Magetan per-jenis template: no jenis column (the file name says lansia), status via sumber.yml
+        lansia = spec("x2", "x2_lansia_2025.xlsx", "magetan_lansia", "Sudah,Ya/Belum,Tidak",
+                      jenis=["Lanjut Usia Telantar"], order="place", sheets=[(rl.MAGETAN_SHEET, 12)], summary=None)
+    x2 = [lansia,
           spec("x2", "x2_rehsos_anak.csv", "x2_anak", "Sudah/Belum", jenis=anak, titles=2, summary="Jumlah",
                nik="apostrophe,apostrophe,plain", dates="dmy_slash,dmy_dash,iso,long", gap=True)]
     if year < 2025:
@@ -278,9 +343,14 @@ def build_specs(year: int) -> dict[str, list[dict]]:
                "x3": [spec("x3", "x3_bansos_2024.xlsx", "x3", x3_status, nik="number", order="place", subtotal=True,
                            sheets=[("Tahap I", 6), ("Tahap II", 12)])],
                "x4": [x4]},
-        2025: {"x1": [spec("x1", "x1_psks_2025.xlsx", "x1", "Aktif/Tidak Aktif", order="place", petunjuk="first",
-                           gap=True)],
-               "x3": [spec("x3", "x3_bansos_dtks_2025.xlsx", "x3", x3_status, nik="number", petunjuk="last")],
+        2025: {"x1": [spec("x1", "x1_instrumen_verifikasi_psks_2025.xlsx", "psm_form", "Aktif,1/Tidak Aktif",
+                           jenis=["Pekerja Sosial Masyarakat (PSM)"], order="place", sheets=[(rl.PSM_SHEET, 12)],
+                           summary=None, nik="plain,plain,spaced", spacer=1),
+                      spec("x1", "x1_psks_2025.xlsx", "x1", "Aktif/Tidak Aktif", order="place", petunjuk="first",
+                           gap=True, groups=True, footer=X1_FOOTER)],
+               "x3": [spec("x3", "DTKS_PALANGKA_RAYA_DES2025.txt", "dtks", "YA/TIDAK", jenis=["Fakir Miskin"],
+                           order="place", summary=None, blanks=False, blank_status=False, vary_status=False,
+                           messy=0, jvar=0)],
                "x4": [spec("x4", "x4_bencana_2025.csv", "x4", "Sudah Menerima,Ya/Belum Menerima,Tidak",
                            dates="long,dmy_slash", titles=2, summary="Jumlah")]}}[year]
     specs["x2"] = x2
@@ -325,13 +395,16 @@ def draw_date(rng: random.Random, year: int, window: tuple[dt.date, dt.date] | N
 
 
 def make_cases(rng: random.Random, cfg: Config, comp: str, year: int, niks: set[str],
-               dated: bool) -> tuple[list[Case], list[Row]]:
-    """Create the true cases of one component-year and their rows (duplicates and other-year rows included)."""
+               dated: bool, weights: dict[str, int] | None = None) -> tuple[list[Case], list[Row]]:
+    """Create the true cases of one component-year and their rows (duplicates and other-year rows included).
+
+    ``weights``: the jenis drawn and their weights (default: JENIS_WEIGHT of the component).
+    """
     kecs, (n, rate), names = list(cfg.kel_of), PLAN[comp][year], set()
     if comp == "x4":
         groups = [(k, {j: 1}, kels, (dt.date(year, *a), dt.date(year, *b))) for j, a, b, kels, k in EVENTS[year]]
     else:
-        groups = [(n, JENIS_WEIGHT[comp], None, None)]
+        groups = [(n, weights or JENIS_WEIGHT[comp], None, None)]
 
     def new_case(weights: dict, kels: list | None, window: tuple | None, clean: bool = False) -> Case:
         jenis = rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -373,13 +446,21 @@ def make_cases(rng: random.Random, cfg: Config, comp: str, year: int, niks: set[
     return cases, rows
 
 
-def assign_rows(rng: random.Random, rows: list[Row], specs: list[dict]) -> list[list[Row]]:
-    """Distribute rows over the component's files by jenis; in x2 half the second rows go to another file."""
+def assign_rows(rng: random.Random, rows: list[Row], specs: list[dict], dated: list[bool]) -> list[list[Row]]:
+    """Distribute rows over the component's files by jenis; in x2 half the second rows go to another file.
+
+    A row dated in another year goes to a file with a date column (``dated``, per file); a second row
+    moves only to a file with a jenis column or of its own jenis (a real layout's jenis is its context's).
+    """
     out: list[list[Row]] = [[] for _ in specs]
     for row in rows:
-        idx = next(i for i, s in enumerate(specs) if not s["jenis"] or row.case.jenis in s["jenis"])
+        fits = [i for i, s in enumerate(specs) if not s["jenis"] or row.case.jenis in s["jenis"]]
+        if row.excluded and not dated[fits[0]]:
+            fits = [i for i in fits if dated[i]] or [i for i, d in enumerate(dated) if d]
+        idx = fits[0]
         if row.second and specs[0]["comp"] == "x2" and rng.random() < 0.5:
-            idx = rng.choice([i for i in range(len(specs)) if i != row.case.home])
+            idx = rng.choice([i for i in range(len(specs)) if i != row.case.home
+                              and (not specs[i]["layout"] or row.case.jenis in specs[i]["jenis"])])
         row.case.home = idx if row.case.home < 0 else row.case.home
         out[idx].append(row)
     return out
@@ -416,7 +497,8 @@ def render_cells(rng: random.Random, cfg: Config, s: dict, row: Row, keys: list[
         pool = s["yes"] if row.status else s["no"]
         status = pool[0] if rng.random() < 0.7 else rng.choice(pool)
         r = rng.random()
-        status = status.upper() if r < .04 else status.lower() if r < .07 else f" {status} " if r < .1 else status
+        if s["vary_status"]:  # typed by hand; an export writes its own vocabulary
+            status = status.upper() if r < .04 else status.lower() if r < .07 else f" {status} " if r < .1 else status
     d, style = row.date, rng.choice(s["dates"].split(","))
     if d is not None and style != "cell":
         month = cfg.months[d.month][0] if rng.random() < 0.85 else rng.choice(cfg.months[d.month])
@@ -443,8 +525,8 @@ def render_cells(rng: random.Random, cfg: Config, s: dict, row: Row, keys: list[
 
 def lay_out_file(rng: random.Random, cfg: Config, s: dict, rows: list[Row], year: int) -> tuple[list[dict], dict]:
     """Order, blank and number the rows of one file; return its sheets (grids) and its counts."""
-    keys = [cfg.columns.get(norm(h), norm(h)) for h in s["header"]]
-    assert all(k in keys for k in ("nama", "jenis", "kecamatan", "status")), s["name"]
+    keys = file_keys(cfg, s)
+    assert all(k in keys for k in ("nama", "kecamatan", "status")) and ("jenis" in keys or s["layout"]), s["name"]
     assert all(t.casefold() in cfg.status[t in s["yes"]] for t in s["yes"] + s["no"]), s["name"]
     assert s["fmt"] != "csv" or "cell" not in s["dates"] or "tanggal" not in keys, s["name"]
     if s["order"] == "place":
@@ -458,9 +540,10 @@ def lay_out_file(rng: random.Random, cfg: Config, s: dict, rows: list[Row], year
     if "tanggal" in keys and kept:
         for r in rng.sample(kept, min(len(kept), rng.randint(2, 6))):
             r.date = None
-    no_rows = [r for r in kept if r.status is False]
-    for r in rng.sample(no_rows, min(len(no_rows), rng.randint(1, 4))):
-        r.status = None
+    if s["blank_status"]:  # not in an export of programme flags: a blank flag is a plain No there
+        no_rows = [r for r in kept if r.status is False]
+        for r in rng.sample(no_rows, min(len(no_rows), rng.randint(1, 4))):
+            r.status = None
     stats = dict.fromkeys(COUNTERS, 0) | dict(
         rows_read=len(rows), excluded_other_year=sum(r.excluded for r in rows),
         blank_status=sum(r.status is None for r in rows),
@@ -471,18 +554,24 @@ def lay_out_file(rng: random.Random, cfg: Config, s: dict, rows: list[Row], year
         part = [r for r, i in zip(rows, sheet_of) if i == idx]
         grid, group = [], []
         for i, row in enumerate(part, 1):
+            if s["groups"] and (i == 1 or part[i - 2].case.kecamatan != row.case.kecamatan):
+                grid.append({"group": "KECAMATAN " + row.case.kecamatan.upper()})
             grid.append(render_cells(rng, cfg, s, row, keys, i))
             group.append(row)
             if s["subtotal"] and (i == len(part) or part[i].case.kecamatan != row.case.kecamatan):
                 grid.append(("Sub Total Kec. " + row.case.kecamatan, sum(r.status is True for r in group)))
                 group = []
-        if len(grid) > 10:
+        if len(grid) > 10 and s["blanks"]:
             for pos in sorted(rng.sample(range(1, len(grid) - 1), rng.randint(1, 3)), reverse=True):
                 grid.insert(pos, None)
-        if part:
+        if part and s["summary"]:
             grid.append((s["summary"], sum(r.status is True for r in part)))
-        stats["blank_rows"] += grid.count(None)
+        if part:
+            grid += [{"footer": line.format(y=year)} for line in s["footer"]]
+        stats["blank_rows"] += grid.count(None) + s["spacer"]
         stats["summary_rows"] += sum(isinstance(g, tuple) for g in grid)
+        stats["group_rows"] += sum(isinstance(g, dict) and "group" in g for g in grid)
+        stats["footer_rows"] += sum(isinstance(g, dict) and "footer" in g for g in grid)
         sheets.append(dict(name=sheet_name, grid=grid, keys=keys))
     return sheets, stats
 
@@ -502,6 +591,8 @@ def sheet_lines(s: dict, sheet: dict, year: int) -> list[tuple[list, int]]:
             cells = [g[0]] + [None] * (ncol - 1)
             cells[sheet["keys"].index("status")] = g[1]
             lines.append((cells, 3))
+        elif isinstance(g, dict):  # a group title (merged over No..Nama) or a footer: one text cell
+            lines.append(([g.get("group") or g["footer"]] + [None] * (ncol - 1), 3 if "group" in g else 1))
         else:
             lines.append((g or [None] * ncol, 1))
     return lines
@@ -542,6 +633,92 @@ def write_ods(path: Path, s: dict, sheets: list[dict], year: int) -> None:
     write_register(path, [register_sheet(s, sheet, year) for sheet in sheets], properties={"created": CREATED})
 
 
+def birth_date(rng: random.Random, nik: str, year: int, ages: tuple[int, int] = (18, 70)) -> dt.date:
+    """Return the birth date a NIK holds (digits 7-12: day, + 40 for women, month, year), else a drawn one."""
+    digits = re.sub(r"\D", "", nik)
+    if len(digits) >= 12:
+        day, month, yy = int(digits[6:8]) % 40, int(digits[8:10]), int(digits[10:12])
+        return dt.date(yy + (2000 if yy <= year % 100 else 1900), month, day)
+    return dt.date(year - rng.randint(*ages), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def layout_rows(s: dict, sheets: list[dict]) -> list[dict | None]:
+    """Return the rendered rows of a one-sheet real-layout file as {key: value} (None: a blank row)."""
+    assert len(sheets) == 1 and all(isinstance(g, list) or g is None for g in sheets[0]["grid"]), s["name"]
+    return [None if g is None else dict(zip(sheets[0]["keys"], g)) for g in sheets[0]["grid"]]
+
+
+def write_psm_form(path: Path, s: dict, sheets: list[dict], year: int, cfg: Config) -> None:
+    """Write x1's PSM into the Kemensos PSKS form Model B.1.1 as Palangka Raya adapts it.
+
+    The layout is ``real_layouts.write_psm_form_palangka_raya`` (title, key-value block ``Kategori |
+    PEKERJA SOSIAL MASYARAKAT (PSM)``, signature block, PETUNJUK PENGISIAN legend, two-row header with
+    ``Jenis`` above ``Kelamin``, column-number row, spacer row 23, ``Kecamatan Lokasi Tugas``, ``Status
+    Kinerja``, formatted empty rows to row 449); the form's own code columns are drawn here.
+    """
+    rng = random.Random(f"{SEED}-{year}-{s['name']}")
+    rows = []
+    for v in layout_rows(s, sheets):
+        if v is None:
+            rows.append((None,) * 14)
+            continue
+        digits = re.sub(r"\D", "", str(v["nik"] or ""))
+        woman = int(digits[6:8]) > 40 if len(digits) >= 8 else rng.random() < .5  # NIK: day + 40 for women
+        rows.append((v["no"], v["nama"], 2 if woman else 1, rng.choice((2, 3, 3, 3, 4, 5)), v["nik"], v["alamat"],
+                     f"0812{rng.randint(0, 99_999_999):08d}" if rng.random() < .8 else None,
+                     f"{v['nama'].split()[0].lower()}.{rng.randint(1, 99)}@contoh.id" if rng.random() < .4 else None,
+                     rng.randint(2008, year), rng.choice((0, 1, 1, 2, 3)), rng.choice((0, 1, 2, 3, "1 / 2")),
+                     rng.choice((0, 1, 2, "1 / 2", "2 / 5")), v["kecamatan"],
+                     1 if v["status"] == "1" else v["status"]))  # the form's code 1, as a number
+    assert rl.PSM_FIRST_DATA_ROW + len(rows) - 1 <= rl.PSM_LAST_ROW, "more PSM than the form's rows"
+    rl.write_psm_form_palangka_raya(path.parent, path.name, rows)
+
+
+def write_magetan_lansia(path: Path, s: dict, sheets: list[dict], year: int, cfg: Config) -> None:
+    """Write x2's lansia into the Magetan per-jenis upload template (``real_layouts.write_magetan_lansia``).
+
+    One header row of 21 snake_case names, no jenis column (the file name says lansia), the status in
+    ``status_pemenuhan_kebutuhan`` (named in sumber.yml), NIKs as text, formatted empty rows below.
+    """
+    rng = random.Random(f"{SEED}-{year}-{s['name']}")
+    rows = []
+    for v in layout_rows(s, sheets):
+        if v is None:
+            rows.append(())
+            continue
+        born = birth_date(rng, str(v["nik"] or ""), year, (60, 90))
+        rows.append((v["no"], v["nama"], v["alamat"], v["kelurahan"] or "", v["kecamatan"], "KOTA PALANGKA RAYA",
+                     "KALIMANTAN TENGAH", v["nik"] or "", f"{born:%d-%m-%Y}", str(year - born.year),
+                     rng.choice(("KTP", "KTP", "KK")), rng.choice(("Rumah sendiri", "Menumpang", "Rumah keluarga")),
+                     v["status"] or "", rng.choice(("Tinggal sendiri", "Bersama anak", "Bersama pasangan")),
+                     rng.choice(("Terdaftar", "Terdaftar", "Tidak Terdaftar")), rng.choice(("PKH", "BPNT", "", "")),
+                     "", "", "Layak", v["keterangan"] or "", year))
+    rl.write_magetan_lansia(path.parent, path.name, rows, formatted_to_row=len(rows) + 1000)
+
+
+def write_dtks_export(path: Path, s: dict, sheets: list[dict], year: int, cfg: Config) -> None:
+    """Write x3 as a DTKS/SIKS-NG export (``real_layouts.DTKS_HEADER``): pipes, CRLF, every value text.
+
+    No status column: a recipient handled (``YA``) gets BANSOS BPNT and/or BANSOS PKH = YA, one not
+    handled gets TIDAK or blank flags; PBI JKN is drawn apart (sumber.yml does not count it).
+    """
+    rng = random.Random(f"{SEED}-{year}-{s['name']}")
+    code = {kec: i for i, kec in enumerate(cfg.kel_of, 1)}
+    flags = {"YA": (("YA", ""), ("", "YA"), ("YA", "YA")), "TIDAK": (("TIDAK", "TIDAK"), ("", ""), ("TIDAK", ""))}
+    lines = ["|".join(rl.DTKS_HEADER)]
+    for v in layout_rows(s, sheets):
+        nik = str(v["nik"] or "")
+        bpnt, pkh = rng.choice(flags[v["status"]])
+        kec = code[v["kecamatan"]]
+        lines.append("|".join([
+            str(v["no"]), f"6271{kec:02d}{rng.randint(1, 10**12 - 1):012d}", "KALIMANTAN TENGAH",
+            "KOTA PALANGKA RAYA", v["kecamatan"].upper(), (v["kelurahan"] or "").upper(), v["alamat"].upper(),
+            f"6271{kec:02d}{rng.randint(1, 10**10 - 1):010d}", nik, v["nama"].upper(),
+            f"{birth_date(rng, nik, year):%d-%m-%Y}", bpnt, pkh, rng.choice(("YA", "YA", "", "TIDAK")),
+            (v["keterangan"] or "").upper()]))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+
 def write_rekap(path: Path, rng: random.Random, cfg: Config, year: int) -> dict:
     """Write the aggregate rekap file (x1 per kecamatan, contract §1.4) and return its truth."""
     n, rate = PLAN["x1"][year]
@@ -564,12 +741,20 @@ def write_rekap(path: Path, rng: random.Random, cfg: Config, year: int) -> dict:
 def write_component(out: Path, rng: random.Random, cfg: Config, comp: str, year: int, specs: list[dict],
                     niks: set[str]) -> dict:
     """Generate, lay out and write every file of one component-year; return its truth."""
-    dated = all(any(cfg.columns.get(norm(h)) == "tanggal" for h in s["header"]) for s in specs)
-    cases, rows = make_cases(rng, cfg, comp, year, niks, dated)  # no date column: no other-year rows
+    dated = ["tanggal" in file_keys(cfg, s) for s in specs]
+    weights = None  # every file lists its jenis: only those are drawn (all PPKS in x2; Fakir Miskin in a DTKS export)
+    if comp != "x4" and all(s["jenis"] for s in specs):
+        weights = {j: w for j, w in JENIS_WEIGHT[comp].items() if any(j in s["jenis"] for s in specs)}
+    cases, rows = make_cases(rng, cfg, comp, year, niks, any(dated), weights)  # no date column: no other-year rows
     totals, files = dict.fromkeys(COUNTERS, 0), {}
-    for s, part in zip(specs, assign_rows(rng, rows, specs)):
+    writers = {"xlsx": write_xlsx, "csv": write_csv, "ods": write_ods}
+    layouts = {"psm_form": write_psm_form, "magetan_lansia": write_magetan_lansia, "dtks": write_dtks_export}
+    for s, part in zip(specs, assign_rows(rng, rows, specs, dated)):
         sheets, stats = lay_out_file(rng, cfg, s, part, year)
-        {"xlsx": write_xlsx, "csv": write_csv, "ods": write_ods}[s["fmt"]](out / s["name"], s, sheets, year)
+        if s["layout"]:
+            layouts[s["layout"]](out / s["name"], s, sheets, year, cfg)
+        else:
+            writers[s["fmt"]](out / s["name"], s, sheets, year)
         files[s["name"]] = stats | {"sheets": [sh["name"] for sh in sheets],
                                     "skipped_sheets": ["Petunjuk"] if s["petunjuk"] else []}
         totals = {k: totals[k] + stats[k] for k in COUNTERS}
@@ -582,7 +767,8 @@ def write_component(out: Path, rng: random.Random, cfg: Config, comp: str, year:
 
 
 def write_extras(folder: Path) -> None:
-    """Write the 2025 budget table and the narrative notes (both synthetic)."""
+    """Write the 2025 budget table, the narrative notes and the evaluator's sumber.yml (all synthetic)."""
+    (folder / "sumber.yml").write_text(SUMBER_2025, encoding="utf-8")
     with open(folder / "anggaran.csv", "w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows([
             ("program", "pagu", "realisasi"),

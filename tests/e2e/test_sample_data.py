@@ -15,6 +15,7 @@ from ikuanalysis import paths
 from ikuanalysis.ingest.discover import discover_files
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import read_registers
+from ikuanalysis.ingest.sumber import read_sumber
 from ikuanalysis.ingest.values import normalize_nik, text_column
 from ikuanalysis.ingest.year import clean_year
 from tests.fixtures.leaks import LeakScanner, parquet_text
@@ -22,7 +23,7 @@ from tests.fixtures.leaks import LeakScanner, parquet_text
 pytestmark = pytest.mark.e2e
 TRUTH = json.loads((paths.PROJECT_ROOT / "tests" / "fixtures" / "sample_truth.json").read_text(encoding="utf-8"))
 COUNTS = ["rows_read", "summary_rows", "blank_rows", "excluded_other_year", "blank_status", "invalid_nik",
-          "blank_date", "duplicates_merged", "cases", "handled"]
+          "blank_date", "footer_rows", "group_rows", "duplicates_merged", "cases", "handled"]
 
 
 @pytest.mark.parametrize("year", sorted(TRUTH["years"]))
@@ -49,9 +50,10 @@ def test_sample_years_are_marked_synthetic(settings):
 
 
 def personal_values(raw_dir: Path, settings) -> set[str]:
-    """Every NIK (as digits) and name of a year's sample registers."""
+    """Every NIK (as digits) and name of a year's sample registers (those sumber.yml assigns included)."""
     log = ProblemLog()
-    tables = read_registers(discover_files(raw_dir, log), settings, log)
+    sumber = read_sumber(raw_dir, log, settings.iku.component_ids)
+    tables = read_registers(discover_files(raw_dir, log, settings.iku.components, sumber), settings, log)
     found: set[str] = set()
     for table in tables.values():
         niks = table.frame["nik"].map(normalize_nik)

@@ -51,6 +51,18 @@ def test_header_found_below_title_rows_with_aliases():
     assert find_header([["Judul"], ["Nama saja"]], lookup) is None
 
 
+def test_a_stacked_header_is_logged_at_its_upper_row_naming_both_rows(tmp_path):
+    upper = ["No", "Nama", "Jenis PPKS", "Kecamatan", "Jenis", "Status"]
+    lower = [None, None, None, None, "Kelamin", None]
+    write_xlsx(tmp_path / "x3_bansos.xlsx", [["DAFTAR PENERIMA"], upper, lower,
+                                             [1, "Ani", "Fakir Miskin", "Pahandut", "P", "Ya"]])
+    table, log = read_one(tmp_path)
+    assert table.frame["_row"].tolist() == [4]
+    stacked = log[log["code"] == "stacked_header"]
+    assert stacked["row"].tolist() == [2]
+    assert "(baris 2 dan 3)" in stacked["message"].iloc[0]
+
+
 def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
     write_xlsx(tmp_path / "x3_bansos.xlsx", [None, ["TAHUN 2025"], None, HEADER, ROW_A, ROW_B],
                extra_sheets=["Petunjuk"], merge_title="DAFTAR PENERIMA BANSOS")

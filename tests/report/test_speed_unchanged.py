@@ -11,7 +11,9 @@ counting unit: the JSON's ``unit`` per component (``person`` for every sample co
 ``comparable_with_previous`` (true: the sample's 2024 has the same components, counted per person);
 the text gained the "Dihitung per" column of the components table (``orang/unit`` for each), the
 methodology's "Setiap komponen dihitung per orang/unit: …" and "NIK, No. KK dan nama" in its privacy
-line (the golden text was updated with exactly these lines).
+line (the golden text was updated with exactly these lines). Since the sample's 2025
+registers are in real layouts (the Model B.1.1 PSM form, the Magetan lansia template, the DTKS pipe
+export with its sumber.yml), the text was re-captured from that data; the JSON did not change.
 """
 
 from __future__ import annotations

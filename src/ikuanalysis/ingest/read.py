@@ -253,7 +253,7 @@ def place_table(
     if not ok:
         return None
     if header.upper is not None:
-        log.add("stacked_header", upper=number(header.upper), header_row=row, file=file, sheet=sheet, row=row)
+        log.add("stacked_header", upper=row, header_row=number(header.index), file=file, sheet=sheet, row=row)
     if header.number_row is not None:
         log.add("column_number_row", file=file, sheet=sheet, row=number(header.number_row))
     for col, name in columns.items():
