@@ -153,7 +153,7 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     case without a valid No. KK): in a household component the two are equal.
     """
     parts = [
-        merge_cases(rows, identities, component_id, identity.hash_identities(identities.distinct, key),
+        merge_cases(rows, identities, component_id, identity.hash_identity_column(identities.distinct, key),
                     hash_households(identities.households, key))
         for component_id, rows, identities in all_rows
     ]
