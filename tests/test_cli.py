@@ -151,3 +151,12 @@ def test_a_register_linking_outside_its_year_folder_stops_report_with_exit_2(cap
     assert not (tmp_path / "processed").exists() and not (tmp_path / "out").exists()
     code, _, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tmp_path / "raw"))
     assert code == 2 and "symlink_outside_folder" in err
+
+
+def test_an_invalid_sumber_yml_and_a_broken_register_are_both_printed_and_exit_2(capsys, tiny_raw_root):
+    """Contract §4: a wrong use (invalid sumber.yml) beside a data error: every problem printed, exit 2."""
+    (tiny_raw_root / "2025" / "sumber.yml").write_text("berkas:\n  - pola: 'a*.csv'\n    komponan: x1\n", encoding="utf-8")
+    (tiny_raw_root / "2025" / "x1_psks.csv").write_text("Nama;Status\nAni;Ya\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tiny_raw_root))
+    assert code == 2 and "lolos" not in out
+    assert "[sumber_invalid]" in err and "[missing_column]" in err and "x1_psks.csv" in err

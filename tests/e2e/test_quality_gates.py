@@ -50,3 +50,5 @@ def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(
     gates = json.loads((out / "iku_2026.json").read_text(encoding="utf-8"))["quality_gates"]
     assert [(g["rule"], g["component"], g["breaching"], g["accepted"]) for g in gates] == [
         ("di_luar_tahun", "x2", X2_ROWS, True), ("di_luar_tahun", "x3", X3_ROWS, True)]
+    assert [g["value"] for g in gates] == [1.0, 1.0]  # the share of rows breaching, unrounded
+    assert gates[0]["threshold"] == {"majority_share": 0.5, "share": 0.10, "min_rows": 5}  # config/iku.yml

@@ -68,6 +68,15 @@ def test_unknown_status_is_an_error_with_its_location(settings):
         "unknown_status", "x2_test.xlsx", "Data", 3, "Status", "Mungkin")
 
 
+@pytest.mark.parametrize("two", ["2", 2, 2.0, " 2 "])
+def test_a_status_2_is_an_error_with_the_hint_that_it_is_the_bps_code_for_tidak(settings, two):
+    _, _, log = clean([person(1), person(2, status=two), person(3, status="Mungkin")], settings)
+    errors = log[log["level"] == "error"].sort_values("row")
+    assert errors[["code", "row"]].values.tolist() == [["unknown_status", 3], ["unknown_status", 4]]
+    assert "kode BPS untuk Tidak" in errors["message"].iloc[0]
+    assert "kode BPS" not in errors["message"].iloc[1]
+
+
 @pytest.mark.parametrize(
     "written, canonical",
     [("Pahandut", "Pahandut"), ("PAHANDUT", "Pahandut"), ("Sabangau ", "Sabangau"), ("Sebangau", "Sabangau"),

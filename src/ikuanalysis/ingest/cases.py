@@ -320,6 +320,14 @@ def interpret_values(
     )
 
 
+def _log_unknown_status(problems: _RowProblems, rows: pd.DataFrame, unknown: pd.Series, column: str,
+                        text: pd.Series) -> None:
+    """Log status values not understood; ``2`` (the BPS code for Tidak) with its own hint (contract §1.3)."""
+    is_two = unknown & (text.loc[rows.index].astype("str").str.strip() == "2")
+    problems.add_rows("unknown_status", rows[unknown & ~is_two], column, text)
+    problems.add_rows("unknown_status", rows[is_two], column, text, variant="bps_code")
+
+
 def interpret_status(
     frame: pd.DataFrame, data: pd.Series, rows: pd.DataFrame, text: dict[str, pd.Series],
     lookup: dict[str, bool], headers: dict, problems: _RowProblems,
@@ -342,13 +350,13 @@ def interpret_status(
         for col in flags:
             flag = parse_status(frame.loc[data, col], lookup)
             bad = flag.isna() & on_flags & _has_column(rows, headers, col)
-            problems.add_rows("unknown_status", rows[bad], col, text[col])
+            _log_unknown_status(problems, rows, bad, col, text[col])
             unknown |= bad
             any_yes |= flag.fillna(False).astype(bool)
         from_flags = any_yes.astype("object").where(~unknown, pd.NA)
         status = status.astype("object").where(~on_flags, from_flags)
         status = status.where(on_flags | status.notna(), pd.NA)
-    problems.add_rows("unknown_status", rows[status.isna() & ~uses_flags[data]], "status", text["status"])
+    _log_unknown_status(problems, rows, status.isna() & ~uses_flags[data], "status", text["status"])
     blank_status = data & (text["status"] == "") & ~uses_flags
     problems.add_rows("blank_status", frame[blank_status], "status")
     return status, blank_status

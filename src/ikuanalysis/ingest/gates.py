@@ -8,7 +8,7 @@ changes how rows are counted. The thresholds are config (``quality_gates`` in ``
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ikuanalysis.config import GateThreshold, QualityGates
 from ikuanalysis.formatting import format_number, format_percent
@@ -27,6 +27,8 @@ class GateOutcome:
     breaching: int
     accepted: bool
     reason: str = ""
+    value: float = 0.0  # the share of the component's rows breaching (0..1, unrounded)
+    threshold: dict = field(default_factory=dict)  # the gate's thresholds from config (majority_share, share, min_rows)
 
     def to_dict(self) -> dict:
         """Return the outcome as the processed summary and the report JSON store it."""
@@ -74,7 +76,9 @@ def check_quality_gates(stats: list[ComponentStats], gates: QualityGates, sumber
                 continue
             acceptance = sumber.acceptance(rule, component.component)
             outcome = GateOutcome(rule, component.component, component.rows_read, breaching,
-                                  acceptance is not None, acceptance.alasan if acceptance else "")
+                                  acceptance is not None, acceptance.alasan if acceptance else "",
+                                  value=breaching / component.rows_read,
+                                  threshold=getattr(gates, rule).model_dump())
             outcomes.append(outcome)
             params = {"component": component.component, "breaching": format_number(breaching),
                       "row_total": format_number(component.rows_read),

@@ -247,6 +247,10 @@ class ProblemLog:
         """Whether any recorded problem is a wrong use of the tool (catalogue ``is_usage_error``)."""
         return any(self.entry(code).is_usage_error for code in self._codes)
 
+    def has_code(self, code: str) -> bool:
+        """Whether a problem ``code`` was recorded."""
+        return code in self._codes
+
     def error_count(self) -> int:
         """Return the number of errors recorded so far."""
         return self._errors

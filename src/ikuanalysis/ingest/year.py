@@ -75,7 +75,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
     sumber = read_sumber(raw_dir, log, settings.iku.component_ids)
     files = discover.discover_files(raw_dir, log, settings.iku.components, sumber,
                                     known_files=(settings.iku.policies.sample_data_marker,))
-    if log.has_usage_errors():  # a link out of the folder: nothing of the folder is read
+    if log.has_code("symlink_outside_folder"):  # a link out of the folder: nothing of the folder is read
         raise RegisterError(log, year)
     inputs = [
         {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
