@@ -3,9 +3,6 @@
 The package holds all logic; the notebooks in ``notebooks/`` only call it.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ikuanalysis")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: pyproject.toml reads it from here (a literal, so that
+# starting the command does not import importlib.metadata and scan the installed packages).
+__version__ = "0.1.0"

@@ -48,7 +48,9 @@ class ConfigError(ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built when it first validates, so a command that reads one
+    # file (the unchanged rerun reads only limits.yml) does not build all of them at start-up.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Organization(_Frozen):
@@ -510,7 +512,7 @@ class Settings(_Frozen):
     config_dir: Path
     limits: Limits = Limits()
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
 
 _KEY_DROP = re.compile(r"[^0-9a-z]+")

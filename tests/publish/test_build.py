@@ -15,8 +15,13 @@ from ikuanalysis.publish import build
 class FakeRunner:
     """Writes each executed notebook as a small file instead of running it; may fail at one stage."""
 
+    kernel_pid = None
+
     def __init__(self, fail_at: str | None = None, during=None):
         self.calls, self.fail_at, self.during = [], fail_at, during
+
+    def launch(self):
+        """No kernel to launch."""
 
     def run(self, name, target, parameters):
         self.calls.append((name, parameters["year"]))

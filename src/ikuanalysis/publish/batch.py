@@ -166,26 +166,57 @@ def _build_index_task(where) -> None:
 
 
 class WorkerPool:
-    """Worker processes (spawned) plus a queue through which they report their stages."""
+    """Worker processes (spawned) plus a queue through which they report their stages.
+
+    The processes start on first use: a run with nothing to build (the unchanged rerun) never
+    pays the interpreter starts of the queue's manager and the workers.
+    """
 
     def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self._manager = None
+        self._messages = None
+        self._executor = None
+
+    def _start(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
         self._manager = context.Manager()
-        self.messages = self._manager.Queue()
-        self.executor = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_init_worker)
+        self._messages = self._manager.Queue()
+        self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_init_worker)
+
+    @property
+    def executor(self):
+        """The worker processes (started now if they are not running yet)."""
+        if self._executor is None:
+            self._start()
+        return self._executor
+
+    @property
+    def messages(self):
+        """The queue of the workers' progress lines (started with the workers)."""
+        if self._messages is None:
+            self._start()
+        return self._messages
+
+    @property
+    def is_started(self) -> bool:
+        """Whether any worker process was started."""
+        return self._executor is not None
 
     def __enter__(self) -> "WorkerPool":
         return self
 
     def __exit__(self, exc_type, *exc_info) -> None:
+        if not self.is_started:
+            return
         if exc_type is not None:  # interrupted or failed: stop the workers (each cleans up its year)
-            for process in list(getattr(self.executor, "_processes", {}).values()):
+            for process in list(getattr(self._executor, "_processes", {}).values()):
                 with contextlib.suppress(OSError):
                     process.terminate()
-        self.executor.shutdown(wait=True, cancel_futures=exc_type is not None)
+        self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
         self._manager.shutdown()
 
     def build(self, years: list[int], where, progress: Progress, as_of=None) -> list[YearResult]:
@@ -193,6 +224,8 @@ class WorkerPool:
         import queue as queue_module
         from concurrent.futures import FIRST_COMPLETED, wait
 
+        if not years:
+            return []
         pending = {self.executor.submit(_build_one, year, where, as_of, self.messages) for year in years}
         results = []
         while pending:

@@ -127,12 +127,20 @@ def clear_after_killed_runs(where: ReportPaths) -> None:
 
 
 def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits, printer=None) -> Path:
+    # The kernel is launched first (a subprocess, no import): it boots on the other core while
+    # this process imports the notebook machinery and prepares the staging folders.
+    with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
+        return _build_with_runner(year, where, progress, as_of, active, limits, printer)
+
+
+def _build_with_runner(year: int, where: ReportPaths, progress, as_of, active: NotebookRunner, limits: Limits,
+                       printer=None) -> Path:
     from ikuanalysis.publish.export import warm_exporter
 
     # The kernel's client library is imported here first: the warm-up thread imports nbconvert,
     # which imports jupyter_client too, and two threads importing one module half-way through
     # gave "cannot import name 'AsyncKernelManager' from partially initialized module".
-    import jupyter_client.manager  # noqa: F401
+    import jupyter_client.asynchronous  # noqa: F401
     import nbclient  # noqa: F401
 
     # Load nbconvert (and convert a tiny notebook) while the kernel works: the export then starts at once.
@@ -147,6 +155,9 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
     paths.remove_leftovers(output_root, (work_root.name,))
     stage = work_root / str(year)
     (stage / "notebooks").mkdir(parents=True)
+    # The kernel runs in its own session: if this run is SIGKILLed, the next one ends it.
+    active.launch()  # a kept runner (report --all) whose kernel died starts its next one now
+    (work_root / KERNEL_PID_FILE).write_text(str(active.kernel_pid or ""), encoding="utf-8")
     raw_dir = Path(where.raw_root) / str(year)
     raw_before = paths.hash_folder(raw_dir) if raw_dir.is_dir() else {}
     inputs = {"shared": manifest.shared_fingerprint(where.config_dir),
@@ -156,10 +167,7 @@ def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits
         parameters = {"year": int(year), "raw_root": str(where.raw_root), "processed_root": str(processed_stage),
                       "work_root": str(work_root), "config_dir": str(where.config_dir),
                       "as_of": as_of.isoformat() if as_of else ""}
-        with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
-            # The kernel runs in its own session: if this run is SIGKILLed, the next one ends it.
-            (work_root / KERNEL_PID_FILE).write_text(str(getattr(active, "kernel_pid", None) or ""), encoding="utf-8")
-            run_year_stages(active, year, stage, parameters, say, limits, printer)
+        run_year_stages(active, year, stage, parameters, say, limits, printer)
         if raw_dir.is_dir() and paths.hash_folder(raw_dir) != raw_before:
             raise ReportError(
                 f"Berkas di {raw_dir} berubah selama laporan dibuat; laporan tidak diterbitkan. "

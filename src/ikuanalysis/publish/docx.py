@@ -30,7 +30,7 @@ import zlib
 from pathlib import Path
 
 from ikuanalysis.publish.export import ChildProcesses, ExportError
-from ikuanalysis.report.charts import WORD_PICTURE_CLASS
+from ikuanalysis.report.html import WORD_PICTURE_CLASS
 
 BANNER_STYLE = "Banner"
 TEXT_WIDTH_CM = 16.0

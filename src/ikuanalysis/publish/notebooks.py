@@ -19,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import queue
 import shutil
 import signal
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -48,8 +50,11 @@ class KernelDied(MachineFailure):
 class NotebookRunner:
     """Executes notebooks one after the other in a single kernel.
 
-    Use as a context manager; :meth:`run` may be called many times. After a kernel death or
-    a timeout, the next :meth:`run` starts a new kernel.
+    Use as a context manager; :meth:`run` may be called many times. Entering the context
+    launches the kernel process at once, with the standard library only
+    (:func:`launch_kernel`): the kernel boots on the other core while the caller still imports
+    jupyter_client and nbclient (≈1 s) and prepares the run. The first :meth:`run` connects
+    to it. After a kernel death or a timeout, the next :meth:`run` starts a new kernel.
     """
 
     def __init__(self, limits: Limits | None = None, preload: str | None = None) -> None:
@@ -64,14 +69,14 @@ class NotebookRunner:
         self.limits = limits or Limits()
         self.preload = preload
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._km = None
+        self._kernel: LaunchedKernel | None = None
         self._kc = None
+        self._preload_id: str | None = None
         self._language_info: dict = {}
-        self._sockets: str | None = None
 
     def __enter__(self) -> "NotebookRunner":
         self._loop = asyncio.new_event_loop()
-        self._start()
+        self._kernel = launch_kernel()
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -92,8 +97,8 @@ class NotebookRunner:
         import nbformat
 
         notebook = load_parameterized(name, parameters)
-        if self._km is None:
-            self._start()
+        if self._kc is None:
+            self._connect()
         try:
             self._loop.run_until_complete(self._execute(notebook, name))
         except BaseException:
@@ -107,30 +112,27 @@ class NotebookRunner:
 
     # -- kernel life -------------------------------------------------------------------------
 
-    def _start(self) -> None:
+    def launch(self) -> None:
+        """Launch a kernel process unless one runs (it boots while the caller goes on)."""
+        if self._kernel is None:
+            self._kernel = launch_kernel()
+
+    def _connect(self) -> None:
+        """Connect to the launched kernel (launching one first if none runs) and wait until it answers."""
+        self.launch()
         try:
             self._loop.run_until_complete(
-                asyncio.wait_for(self._start_async(), self.limits.kernel_start_timeout_seconds)
+                asyncio.wait_for(self._connect_async(), self.limits.kernel_start_timeout_seconds)
             )
         except (asyncio.TimeoutError, RuntimeError) as exc:
             self._stop()
-            raise MachineFailure(
-                f"Kernel Python tidak siap dalam {self.limits.kernel_start_timeout_seconds} detik "
-                f"({type(exc).__name__}). Periksa bahwa paket ipykernel terpasang (make install), "
-                "lalu jalankan lagi."
-            ) from None
+            raise MachineFailure(kernel_not_ready_message(self.limits.kernel_start_timeout_seconds,
+                                                          type(exc).__name__)) from None
 
-    async def _start_async(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-
-        # Local kernel over IPC sockets in a private folder: nothing listens on TCP, and
-        # kernels started at the same moment (report --all) never share a socket path.
-        self._sockets = tempfile.mkdtemp(prefix="ikuanalysis-kernel-")
-        self._km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                                      ip=os.path.join(self._sockets, "ipc"))
-        await self._km.start_kernel(cwd=str(paths.PROJECT_ROOT))
-        self._kc = self._km.client()
-        self._kc.start_channels()
+    async def _connect_async(self) -> None:
+        self._kc = kernel_client(self._kernel)
+        self._preload_id = None
+        self._kc.start_channels(hb=False)  # liveness is the process's own (is_alive), not heartbeats
         await self._kc.wait_for_ready(timeout=self.limits.kernel_start_timeout_seconds)
         self._kc.allow_stdin = False
         reply = await self._kc.kernel_info(reply=True, timeout=self.limits.kernel_start_timeout_seconds)
@@ -141,46 +143,51 @@ class NotebookRunner:
             # Not awaited: the kernel works through it while the caller prepares the first
             # notebook, whose cells queue behind it. Silent: no output, no history, and an
             # error here resurfaces, located, in the notebook cell that needs the import.
-            self._kc.execute(self.preload, silent=True, store_history=False, allow_stdin=False)
+            self._preload_id = self._kc.execute(self.preload, silent=True, store_history=False, allow_stdin=False)
+
+    async def _wait_for_preload(self) -> None:
+        """Wait for the preload's reply, so that no cell's timeout counts the imports' time.
+
+        Bounded by ``kernel_start_timeout_seconds``: imports are part of the kernel's start.
+        """
+        preload_id, self._preload_id = self._preload_id, None
+        if preload_id is None:
+            return
+        deadline = self._loop.time() + self.limits.kernel_start_timeout_seconds
+        while True:
+            left = deadline - self._loop.time()
+            if left <= 0 or not self._kernel_process_alive():
+                raise MachineFailure(kernel_not_ready_message(self.limits.kernel_start_timeout_seconds, "TimeoutError"))
+            try:
+                message = await self._kc.get_shell_msg(timeout=min(left, _WATCH_SECONDS))
+            except queue.Empty:
+                continue
+            if message["parent_header"].get("msg_id") == preload_id:
+                return
 
     @property
     def kernel_pid(self) -> int | None:
         """The kernel process's PID (None when no kernel runs)."""
-        process = self._kernel_process()
-        return process.pid if process is not None else None
-
-    def _kernel_process(self):
-        provisioner = self._km.provisioner if self._km is not None else None
-        return getattr(provisioner, "process", None)
+        return self._kernel.process.pid if self._kernel is not None else None
 
     def _kernel_process_alive(self) -> bool:
-        process = self._kernel_process()
-        return process is not None and process.poll() is None
+        return self._kernel is not None and self._kernel.process.poll() is None
 
     def _kill_kernel(self) -> None:
         """Kill the kernel process at once (it hangs, or a bound was reached)."""
-        process = self._kernel_process()
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(OSError):
-                process.send_signal(signal.SIGKILL)
-            with contextlib.suppress(Exception):
-                process.wait(timeout=5)
+        if self._kernel is not None:
+            self._kernel.kill()
 
     def _stop(self) -> None:
         """Stop the client and the kernel (killed if it is still running); not from inside the loop."""
-        self._kill_kernel()
-        kc, km, self._kc, self._km = self._kc, self._km, None, None
+        kernel, kc, self._kernel, self._kc = self._kernel, self._kc, None, None
+        if kernel is not None:
+            kernel.kill()
         if kc is not None:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
-        if km is not None:
-            if self._loop is not None and not self._loop.is_closed():
-                # Also removes the connection file and closes the manager's sockets.
-                with contextlib.suppress(Exception, RunInterrupted):
-                    self._loop.run_until_complete(asyncio.wait_for(km.shutdown_kernel(now=True), 5))
-        if self._sockets:
-            shutil.rmtree(self._sockets, ignore_errors=True)
-            self._sockets = None
+        if kernel is not None:
+            kernel.remove_files()
 
     def _cancel_pending(self) -> None:
         """Cancel the tasks a failed or interrupted notebook left in the loop."""
@@ -195,7 +202,7 @@ class NotebookRunner:
                 task.exception()
 
     async def _is_alive(self) -> bool:
-        return self._km is not None and await self._km.is_alive()
+        return self._kernel_process_alive()
 
     async def _watch_kernel(self) -> None:
         """Return as soon as the kernel process has ended."""
@@ -208,7 +215,7 @@ class NotebookRunner:
         from nbclient import NotebookClient
 
         client = NotebookClient(
-            notebook, km=self._km, timeout=self.limits.cell_timeout_seconds, kernel_name="python3",
+            notebook, km=None, timeout=self.limits.cell_timeout_seconds, kernel_name="python3",
             record_timing=False, resources={"metadata": {"path": str(paths.PROJECT_ROOT)}},
         )
         client.kc = self._kc
@@ -216,6 +223,7 @@ class NotebookRunner:
         notebook.metadata["language_info"] = self._language_info
 
         async def execute_cells() -> None:
+            await self._wait_for_preload()
             for index, cell in enumerate(notebook.cells):
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
 
@@ -255,6 +263,77 @@ class NotebookRunner:
             ) from None
         except DeadKernelError:
             raise KernelDied(kernel_died_message(name)) from None
+
+
+class LaunchedKernel:
+    """A kernel process started by :func:`launch_kernel`, and the files it listens on."""
+
+    def __init__(self, process: subprocess.Popen, connection: dict, folder: str) -> None:
+        self.process = process
+        self.connection = connection
+        self.folder = folder
+
+    def kill(self) -> None:
+        """Kill the kernel at once and reap it (nothing it computes is kept)."""
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                self.process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=5)
+
+    def remove_files(self) -> None:
+        """Delete the connection file and the sockets' folder."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def launch_kernel() -> LaunchedKernel:
+    """Start an IPython kernel (``python -m ipykernel_launcher``) with the standard library only.
+
+    What jupyter_client's ``KernelManager.start_kernel`` does for the ``python3`` kernel,
+    without importing jupyter_client first: a connection file of IPC sockets in a private
+    folder (nothing listens on TCP; kernels started at the same moment by ``report --all``
+    never share a path), the kernel in its own session (a killed run's kernel is ended by
+    the next run, see :func:`ikuanalysis.publish.build.end_orphan_kernels`), ``JPY_PARENT_PID``
+    so that it exits when this process dies, and no stdin.
+    """
+    import json
+    import secrets
+    import sys
+
+    folder = tempfile.mkdtemp(prefix="ikuanalysis-kernel-")
+    connection = {"transport": "ipc", "ip": os.path.join(folder, "ipc"), "key": secrets.token_hex(32),
+                  "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+                  **{f"{channel}_port": number for number, channel in
+                     enumerate(("shell", "iopub", "stdin", "control", "hb"), start=1)}}
+    connection_file = os.path.join(folder, "kernel.json")
+    with open(os.open(connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+        json.dump(connection, handle)
+    environment = {**os.environ, "JPY_PARENT_PID": str(os.getpid())}
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], cwd=str(paths.PROJECT_ROOT),
+            env=environment, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise MachineFailure(f"Kernel Python tidak dapat dijalankan ({exc.strerror or exc}). Periksa bahwa "
+                             "paket ipykernel terpasang (make install), lalu jalankan lagi.") from None
+    return LaunchedKernel(process, connection, folder)
+
+
+def kernel_client(kernel: LaunchedKernel):
+    """Return an asynchronous client of ``kernel`` whose ``is_alive`` asks the kernel process itself."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class _ProcessKernelClient(AsyncKernelClient):
+        async def _async_is_alive(self) -> bool:
+            return kernel.process.poll() is None
+
+        is_alive = _async_is_alive
+
+    client = _ProcessKernelClient()
+    client.load_connection_info(kernel.connection)
+    return client
 
 
 def pipeline_imports() -> str:
@@ -307,6 +386,12 @@ def load_parameterized(name: str, parameters: dict):
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
     return notebook
+
+
+def kernel_not_ready_message(seconds: float, reason: str) -> str:
+    """Return the message for a kernel that did not start (or load its imports) within ``seconds``."""
+    return (f"Kernel Python tidak siap dalam {seconds} detik ({reason}). Periksa bahwa paket ipykernel "
+            "terpasang (make install), lalu jalankan lagi.")
 
 
 def kernel_died_message(name: str) -> str:

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ikuanalysis.formatting import format_percent  # noqa: E402
 from ikuanalysis.indicator.compute import IndicatorResult  # noqa: E402
-from ikuanalysis.report.html import QUARTERS  # noqa: E402
+from ikuanalysis.report.html import QUARTERS, WORD_PICTURE_CLASS  # noqa: E402
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
@@ -38,7 +38,6 @@ plt.rcParams.update(
 )
 
 
-WORD_PICTURE_CLASS = "word-picture"
 WORD_PICTURE_DPI = 150
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from html import escape
 
 QUARTERS = ("I", "II", "III", "IV")  # the names of the triwulan, as the report writes them
+# The class of a chart's PNG copy, the picture the Word chapter uses (hidden on the page). Here, not in
+# report.charts, so that the Word export reads it without importing matplotlib (≈1 s at every export).
+WORD_PICTURE_CLASS = "word-picture"
 
 
 class Html(str):

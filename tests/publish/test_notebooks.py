@@ -1,0 +1,69 @@
+"""The notebook runner: the kernel is launched before the notebook machinery is imported, and
+a cell's timeout counts the cell only, not the imports the kernel preloads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ikuanalysis import paths
+from ikuanalysis.config import Limits
+from ikuanalysis.failures import MachineFailure
+from ikuanalysis.publish.notebooks import NotebookRunner
+
+LAUNCH_PROBE = """
+import os, sys
+from ikuanalysis.publish.notebooks import NotebookRunner
+runner = NotebookRunner().__enter__()
+command = open(f"/proc/{runner.kernel_pid}/cmdline", "rb").read().split(b"\\0")
+print("jupyter_client" in sys.modules, b"ipykernel_launcher" in command, os.getsid(runner.kernel_pid) == runner.kernel_pid)
+pid, folder = runner.kernel_pid, runner._kernel.folder
+runner.__exit__(None, None, None)
+print(os.path.exists(f"/proc/{pid}"), os.path.exists(folder))
+"""
+
+
+def test_entering_the_runner_launches_the_kernel_without_importing_jupyter_client():
+    done = subprocess.run([sys.executable, "-c", LAUNCH_PROBE], capture_output=True, text=True, timeout=60,
+                          cwd=paths.PROJECT_ROOT)
+    assert done.returncode == 0, done.stderr
+    # Launched: an ipykernel in its own session, jupyter_client not imported yet; after exit: gone, files removed.
+    assert done.stdout.split() == ["False", "True", "True", "False", "False"]
+
+
+def write_notebook(folder: Path, name: str, source: str) -> None:
+    parameters = nbformat.v4.new_code_cell("year = 0", metadata={"tags": ["parameters"]})
+    notebook = nbformat.v4.new_notebook(cells=[parameters, nbformat.v4.new_code_cell(source)], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(notebook, str(folder / f"{name}.ipynb"))
+
+
+@pytest.fixture()
+def notebook_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", folder)
+    write_notebook(folder, "tiny", "answer = year + 1\nanswer")
+    return folder
+
+
+@pytest.mark.e2e
+def test_a_cell_timeout_does_not_count_the_preloaded_imports(notebook_dir, tmp_path):
+    # The preload takes 3 s, the cell limit is 1 s: the cell still runs (it waits for the preload first).
+    with NotebookRunner(Limits(cell_timeout_seconds=1), preload="import time\ntime.sleep(3)\n") as runner:
+        runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
+    executed = nbformat.read(str(tmp_path / "tiny.ipynb"), as_version=4)
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "2026"
+
+
+@pytest.mark.e2e
+def test_a_preload_past_the_kernel_start_limit_is_a_machine_failure(notebook_dir, tmp_path):
+    limits = Limits(kernel_start_timeout_seconds=2)
+    with NotebookRunner(limits, preload="import time\ntime.sleep(60)\n") as runner:
+        with pytest.raises(MachineFailure) as caught:
+            runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
+    assert str(caught.value).startswith("Kernel Python tidak siap dalam 2 detik")
