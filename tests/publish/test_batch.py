@@ -93,3 +93,12 @@ def test_a_worker_keeps_one_started_browser_for_all_its_years(where, monkeypatch
     finally:
         batch._WORKER_PRINTER.close()
     assert batch._WORKER_PRINTER.pid is None
+
+
+def test_a_pool_with_nothing_to_build_starts_no_process():
+    from ikuanalysis.publish.batch import WorkerPool
+
+    with WorkerPool(2) as pool:
+        assert pool.build([], where=None, progress=None) == []
+        assert not pool.is_started  # the unchanged rerun pays no interpreter start
+    assert not pool.is_started
