@@ -63,10 +63,6 @@ from ikuanalysis.formatting import MISSING, format_number, format_percent
 if TYPE_CHECKING:  # pandas is imported where it is used: the command line starts without it
     import pandas as pd
 
-# Every character Python's ``\s`` matches, spelled out: with ``\s`` pandas runs the regex in
-# Python (RE2's ``\s`` misses some), three times slower on a million names.
-_WHITESPACE_RUN = "[" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "]+"
-
 DEFAULT_K = 5
 HIDDEN = "×"  # a hidden count that is not at most k
 PERCENT_HIDDEN = MISSING
@@ -138,9 +134,10 @@ class RegisterNames:
         import pandas as pd
 
         if isinstance(names, pd.Series):
-            text = names.dropna().astype("str")
-            keys = text.str.replace(_WHITESPACE_RUN, "", regex=True).str.casefold()
-            return cls(frozenset(k for k in keys.unique().tolist() if k))
+            # Distinct cells first (a register repeats names), then the same key as name_key:
+            # str.split and casefold per distinct name beat a regex pass over every row.
+            distinct = names.dropna().astype("str").unique().tolist()
+            return cls(frozenset(filter(None, ("".join(text.split()).casefold() for text in distinct))))
         return cls(frozenset(k for k in (name_key(n) for n in names if n is not None) if k))
 
     def __or__(self, other: RegisterNames) -> RegisterNames:
