@@ -181,3 +181,20 @@ def test_rows_below_the_data():
 def test_a_name_starting_with_a_footer_word_is_data():
     rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""], ["Catatan: dicek ulang", "Pahandut", ""]]
     assert _kinds(rows, COLS) == ["", "footer", "footer"]
+
+
+def test_a_header_on_row_40_is_found_with_its_second_row_and_number_row_past_it():
+    upper = ["No", "Nama", "Alamat", "", "Status"]
+    lower = ["", "", "Kecamatan", "Kelurahan", ""]
+    rows = [["DAFTAR"]] * 39 + [upper, lower, ["1", "2", "3", "4", "5"], ["1", "Ani", "Pahandut", "", "Ya"]]
+    found = find_header(rows, LOOKUP)
+    assert (found.upper, found.index, found.number_row, found.data_start) == (39, 40, 41, 42)
+    assert found.columns == {1: "nama", 2: "kecamatan", 4: "status"}
+    assert find_header(rows[:39] + [["Nama", "Kecamatan", "Status"]], LOOKUP).index == 39
+
+
+def test_search_rows_limits_where_the_header_may_start():
+    """A sheet read over its occupied rows: only those on spreadsheet rows 1-40 may hold the header."""
+    rows = [["DAFTAR"], ["Nama", "Kecamatan"], ["Nama", "Kecamatan", "Status"]]
+    assert find_header(rows, LOOKUP, search_rows=2).index == 1
+    assert find_header(rows, LOOKUP).index == 2

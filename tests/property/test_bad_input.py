@@ -1219,3 +1219,29 @@ def test_regression_rekap_count_too_large(tmp_path):
     (folder / "x1_psks.csv").unlink()
     (folder / "rekap_2025.csv").write_bytes(b"komponen;sasaran;realisasi\nx1;99999999999999999999;1\n")
     assert _outcome(folder) == {"rekap_2025.csv"}
+
+
+def test_regression_a_summary_row_below_the_end_marker_is_counted_once(tmp_path):
+    """A JUMLAH row below ### is not read (after the end): not a summary row as well (counted twice)."""
+    folder = _tiny_year(tmp_path)
+    (folder / "X3-bansos.csv").write_text("\n".join([X3_HEADER, *X3_ROWS, "###", ";JUMLAH;;;;;1", "lain-lain"]) + "\n",
+                                          encoding="utf-8")
+    result, errors = run_clean(folder)
+    assert errors is None, errors.to_string()
+    stats = {s.component: s for s in result.stats}["x3"]
+    assert (stats.rows_in_files, stats.rows_read, stats.summary_rows, stats.footer_rows) == (5, 2, 0, 3)
+    log = result.log.to_frame()
+    assert not ((log["code"] == "summary_row") & (log["file"] == "X3-bansos.csv")).any()
+    assert log.loc[log["code"] == "end_marker", "row"].tolist() == [4]
+
+
+def test_regression_csv_header_on_row_40_after_quoted_line_breaks(tmp_path):
+    """The header is searched on the first 40 records, not lines: 39 two-line titles, then a stacked header
+    (its lower row past row 40, trimmed narrower than the upper one) and a column-number row."""
+    folder = _tiny_year(tmp_path)
+    titles = ['"DAFTAR\nPENERIMA"'] * 39
+    upper = "NIK;Nama Penerima;Jenis PPKS;Alamat;;Tanggal Penyaluran;Tepat Sasaran"
+    lower = ";;;Kecamatan;Kelurahan"
+    (folder / "X3-bansos.csv").write_text("\n".join([*titles, upper, lower, "1;2;3;4;5;6;7", *X3_ROWS]) + "\n",
+                                          encoding="utf-8")
+    assert _outcome(folder) == (2, 1)

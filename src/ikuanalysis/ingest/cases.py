@@ -250,6 +250,7 @@ def skip_blank_and_summary_rows(
     )
     kind = frame["_kind"]
     is_end, is_after = kind == ROW_END, kind == ROW_AFTER_END
+    is_summary &= ~(is_end | is_after)  # the data end at ###: a total below it is not read
     is_footer = (kind == ROW_FOOTER) & ~is_summary
     is_group = (kind == ROW_GROUP) & ~is_summary
     skipped = is_summary | is_footer | is_group | is_end | is_after

@@ -245,22 +245,27 @@ def _header_at(rows: Sequence[Sequence[object]], index: int, upper: int | None, 
 
 def find_header(
     rows: Sequence[Sequence[object]], lookup: HeaderLookup, min_matches: int = 2, row: int | None = None,
+    search_rows: int = HEADER_SEARCH_ROWS,
 ) -> Header | None:
     """Find the header among the first :data:`HEADER_SEARCH_ROWS` rows.
 
     The header is the row with the most distinct fields matched (ties: the upper row); a row
-    continued by a second header row below it (:func:`continues_header`) is read with it.
+    continued by a second header row below it (:func:`continues_header`) is read with it. The
+    header (its upper row) must start within the first ``search_rows`` rows; its second row and
+    a column-number row below it may lie past them, so ``rows`` should reach two rows further.
 
     Args:
-        rows: The sheet's first rows.
+        rows: The sheet's first rows (at least ``search_rows + 2`` when the sheet has them).
         lookup: The aliases.
         min_matches: How many distinct fields make a header.
         row: The header's row index when ``sumber.yml`` fixes it (``baris_judul``).
+        search_rows: How many of ``rows`` may hold the header (fewer than :data:`HEADER_SEARCH_ROWS`
+            for a sheet read over its occupied rows only: those on spreadsheet rows 1-40).
 
     Returns:
         The header, or None when no row names ``min_matches`` fields.
     """
-    candidates = [row] if row is not None else range(min(len(rows), HEADER_SEARCH_ROWS))
+    candidates = [row] if row is not None else range(min(len(rows), search_rows))
     best, best_score = None, 0
     for index in candidates:
         if index >= len(rows):

@@ -207,8 +207,9 @@ def place_table(
     if plan.header_row is not None:
         numbers = list(range(1, len(rows) + 1)) if row_numbers is None else list(row_numbers)
         fixed = numbers.index(plan.header_row) if plan.header_row in numbers else len(rows)
-    searched = rows if row_numbers is None else rows[: bisect_right(row_numbers, HEADER_SEARCH_ROWS)]
-    header = find_header(rows if fixed is not None else searched, plan.lookup, plan.min_matches, fixed)
+    # The header starts on spreadsheet rows 1-40; its second row and a column-number row may follow.
+    searched = HEADER_SEARCH_ROWS if row_numbers is None else bisect_right(row_numbers, HEADER_SEARCH_ROWS)
+    header = find_header(rows, plan.lookup, plan.min_matches, fixed, search_rows=searched)
     if header is None:
         return None
     if plan.anchor not in header.fields and not force:
@@ -431,13 +432,14 @@ def decode_csv_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
 
 
 def sniff_delimiter(
-    lines: list[str], score: Callable[[list[list[str]]], int]
+    lines: list[str], score: Callable[[list[list[str]]], int], records: int | None = None,
 ) -> tuple[str, list[list[str]]] | None:
     """Split ``lines`` with each of :data:`CSV_DELIMITERS` and keep the best-scoring split.
 
     Args:
         lines: The first lines of the file.
         score: How well the split rows look like the expected header (0: not at all).
+        records: Split only this many records (a quoted cell may span several lines); None: all.
 
     Returns:
         ``(delimiter, rows)`` of the highest positive score (the earlier delimiter on ties),
@@ -447,7 +449,7 @@ def sniff_delimiter(
     # A huge cell must not stop the detection.
     csv.field_size_limit(max(limit, sum(len(line) + 1 for line in lines) + 1))
     try:
-        candidates = [(d, list(csv.reader(lines, delimiter=d))) for d in CSV_DELIMITERS]
+        candidates = [(d, list(itertools.islice(csv.reader(lines, delimiter=d), records))) for d in CSV_DELIMITERS]
     finally:
         csv.field_size_limit(limit)
     best, best_score = None, 0
@@ -465,10 +467,12 @@ def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int) -> tuple[str,
         header = find_header(rows, lookup, min_matches)
         return len(header.fields) if header else 0
 
-    # Only the first rows matter. Lines end where a CSV reader ends them (\n, \r\n, old Mac \r),
-    # not at a form feed or U+2028 inside a cell, as str.splitlines would.
-    lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SEARCH_ROWS))
-    return sniff_delimiter(lines, header_size)
+    # Only the first records matter: the 40 the header may start on, and two more for its second
+    # row and a column-number row. They are counted as records, not lines (a quoted cell may hold
+    # line breaks). Lines end where a CSV reader ends them (\n, \r\n, old Mac \r), not at a form
+    # feed or U+2028 inside a cell, as str.splitlines would.
+    lines = io.StringIO(head, newline="").readlines()
+    return sniff_delimiter(lines, header_size, records=HEADER_SEARCH_ROWS + 2)
 
 
 def count_lines_through(head: str, delimiter: str, records: int) -> int:
@@ -546,7 +550,9 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
         return []
     delimiter, rows = detected
     start = placed.header.data_start
-    width = max(len(rows[placed.header.index]), 1)
+    # A stacked header's rows may be trimmed differently: the wider one gives the columns.
+    width = max(len(rows[i]) for i in (placed.header.index, placed.header.upper) if i is not None)
+    width = max(width, 1)
     # pyarrow skips physical lines, pandas' C parser records (it knows quotes).
     skip = count_lines_through(head, delimiter, start)
     options = dict(
