@@ -133,8 +133,8 @@ def clean_register(
     problems.add_rows("kelurahan_generalized", rows[rare], "kelurahan", k=k)
     stats = ComponentStats(
         component=component.id,
-        rows_in_files=len(frame),
-        blank_rows=int(is_blank.sum()),
+        rows_in_files=len(frame) + raw.unread_blank_rows,
+        blank_rows=int(is_blank.sum()) + raw.unread_blank_rows,
         summary_rows=int(is_summary.sum()),
         footer_rows=int(skipped.is_footer.sum()),
         group_rows=int(skipped.is_group.sum()),

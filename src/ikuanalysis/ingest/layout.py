@@ -148,9 +148,10 @@ def _read_row(row: Sequence[object], lookup: HeaderLookup) -> dict[int, tuple[Al
     """The columns of one row that match an alias, with the text read."""
     found = {}
     for col, cell in enumerate(row):
-        alias = lookup.get(cell)
-        if alias is not None:
-            found[col] = (alias, str(cell).strip())
+        if isinstance(cell, str) and cell:  # most cells of a wide row are empty: no call for them
+            alias = lookup.get(cell)
+            if alias is not None:
+                found[col] = (alias, str(cell).strip())
     return found
 
 

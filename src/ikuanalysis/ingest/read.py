@@ -68,12 +68,15 @@ class RawTable:
         sheets_read: Number of sheets read.
         header_rows: For each (file, sheet), the spreadsheet row of its header (the upper row
             of a stacked header), where a problem of a whole column is reported.
+        unread_blank_rows: Blank rows among the data of sheets read over their occupied rows only
+            (a stray cell far away): not in ``frame``, but counted as a dense reading counts them.
     """
 
     frame: pd.DataFrame
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     sheets_read: int = 0
     header_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # the header's spreadsheet row
+    unread_blank_rows: int = 0
 
 
 def column_letter(index: int) -> str:
@@ -353,6 +356,26 @@ def _log_refused(refused: WorkbookTooLarge, file: str, log: ProblemLog) -> None:
         log.add("workbook_too_large", file=file, **refused.params)
 
 
+_WIDE = 64  # columns: a block wider than this drops its empty columns before the per-column passes
+
+
+def _data_block(rows: Sequence[Sequence[object]], header_columns: Sequence[int]) -> pd.DataFrame:
+    """The data rows as a frame, one column per spreadsheet column (labelled by its index).
+
+    A wide block drops the columns that hold nothing and are not the header's: a stray cell in
+    XFD1 makes a dense sheet 16,384 columns wide, and the row kinds are found column by column.
+    """
+    width = max((len(row) for row in rows), default=0)
+    if width <= _WIDE:
+        return pd.DataFrame(rows, dtype="object")
+    values = np.full((len(rows), width), None, dtype=object)
+    for index, row in enumerate(rows):
+        values[index, : len(row)] = row
+    used = (pd.notna(values) & (values != "")).any(axis=0)
+    used[[c for c in header_columns if c < width]] = True
+    return pd.DataFrame(values[:, used], columns=np.flatnonzero(used), dtype="object")
+
+
 def _read_workbook(
     path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable, own: str | None = None, limits: Limits | None = None,
 ) -> list[pd.DataFrame]:
@@ -395,12 +418,14 @@ def _read_workbook(
                 log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
         start = placed.header.data_start
-        block = pd.DataFrame(rows[start:], dtype="object")
+        block = _data_block(rows[start:], placed.columns)
         if block.empty:
             block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
         table.headers[(path.name, sheet)] = placed.texts
         table.header_rows[(path.name, sheet)] = placed.row
         data_numbers = None if row_numbers is None else row_numbers[start:]
+        if data_numbers:  # the empty rows between the occupied ones, as a dense reading has them
+            table.unread_blank_rows += data_numbers[-1] - row_numbers[start - 1] - len(data_numbers)
         frames.append(_frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers))
         table.sheets_read += 1
     errors_now = log.error_count()
