@@ -198,3 +198,21 @@ def test_search_rows_limits_where_the_header_may_start():
     rows = [["DAFTAR"], ["Nama", "Kecamatan"], ["Nama", "Kecamatan", "Status"]]
     assert find_header(rows, LOOKUP, search_rows=2).index == 1
     assert find_header(rows, LOOKUP).index == 2
+
+
+@pytest.mark.xfail(strict=True, reason="not supported (contract §1.2): the lower row of a stacked header may not "
+                   "hold more cells than the upper one, so group titles over most columns are not a stacked header")
+def test_a_stacked_header_whose_lower_row_is_fuller_than_the_upper_one():
+    upper = ["Identitas", "", "Alamat", "", "Status"]
+    lower = ["NIK", "Nama", "Kecamatan", "Kelurahan", ""]
+    found = find_header([upper, lower, ["6271", "Ani", "Pahandut", "", "Ya"]], LOOKUP)
+    assert found is not None and found.upper == 0
+    assert set(found.columns.values()) == {"nik", "nama", "kecamatan", "status"}
+
+
+@pytest.mark.xfail(strict=True, reason="not supported (contract §1.2): a header is one row or two stacked rows")
+def test_a_header_of_three_stacked_rows():
+    rows = [["Data Penerima", "", "", ""], ["Identitas", "", "Wilayah", "Status"],
+            ["No", "Nama", "Kecamatan", ""], ["1", "Ani", "Pahandut", "Ya"]]
+    found = find_header(rows, LOOKUP)
+    assert found is not None and found.upper == 0 and found.data_start == 3

@@ -360,3 +360,26 @@ def test_a_sparse_sheets_stacked_header_on_row_40_is_read_with_its_second_row(tm
     raw, log = read_one(tmp_path)
     assert set(log["code"]) == {"stacked_header", "column_number_row"}, log
     assert raw.frame[["_row", "kecamatan", "status"]].values.tolist() == [[43, "Pahandut", "Ya"], [44, "Sebangau", "Tidak"]]
+
+
+def test_a_sparse_sheet_counts_the_blank_rows_between_its_data_rows(tmp_path):
+    """A space in A1048576 makes the sheet sparse; its empty rows among the data count as a dense reading
+    counts them (a stray cell far away changes no count, contract §1.4)."""
+    import xlsxwriter
+
+    rows = [["DAFTAR"], [], HEADER, [], ROW_A, [], [], ROW_B]
+    counts = []
+    for far in (False, True):
+        folder = tmp_path / str(far)
+        folder.mkdir()
+        workbook = xlsxwriter.Workbook(str(folder / "x3_bansos.xlsx"))
+        sheet = workbook.add_worksheet("Data")
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+        if far:
+            sheet.write_string(1_048_575, 0, " ")
+        workbook.close()
+        raw, log = read_one(folder)
+        assert raw.frame.loc[raw.frame["nama"] != "", "_row"].tolist() == [5, 8]
+        counts.append((len(raw.frame), raw.unread_blank_rows))
+    assert counts == [(5, 0), (2, 3)]  # densely 5 rows (3 blank); sparsely 2 rows and 3 blank ones not read

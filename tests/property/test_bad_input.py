@@ -8,8 +8,22 @@ The strategy :func:`valid_folders` builds a whole year folder (x1–x4, 0–15 r
 is one case however many rows (with NIK, name, place and status spelled differently) carry
 it; a row dated in another year is read but not kept; blank rows, a summary row and title
 rows above the header are added at random. Files are csv (comma, semicolon, pipe or tab,
-UTF-8/-sig or Windows-1252, LF or CRLF), xlsx, xlsm or ods, one or two per component, workbooks
-with one or two data sheets and sometimes an instructions sheet.
+UTF-8/-sig or Windows-1252, LF or CRLF; quoted line breaks in titles, header and name cells),
+xlsx, xlsm or ods, one or two per component, workbooks with one or two data sheets and
+sometimes an instructions sheet.
+
+The layout surfaces of data contract v2 (§1.1, §1.2, §1.4; user guide "Tata letak lembar") are
+drawn too, each with its count known by construction: a stacked two-row header (a group title
+such as ``Alamat`` over ``Kecamatan | Kelurahan``; merged cells in xlsx/xlsm, ``merge_range``),
+a column-number row (``1 2 3`` or ``(1) (2)``) below the header, header texts with a trailing
+column number (``Kecamatan (7)``) or doubled inner spaces, a key–value block
+(``Kabupaten/Kota : Palangka Raya``) and blank rows above the header, which starts anywhere on
+rows 1-40 (also exactly on row 40, a stacked second row past it); group rows (``KECAMATAN
+PAHANDUT``), ``Sumber :``/``Keterangan :`` footers, a ``###`` end marker with junk rows below it
+(a total, an invalid row: not read); a stray cell far right (column 200 or XFD) or far below (a
+space in A1048576: the sheet is read sparsely); Unicode separators (U+2028, U+2029, form feed,
+NEL, vertical tab) in a title or name cell. The log must locate every group, footer, end-marker,
+stacked-header and column-number row where the spec put it.
 
 :func:`corrupted_folders` then applies one corruption (see ``CORRUPTIONS``) and says what must
 happen: the exact set of located errors, or success with the counts of the changed spec
@@ -26,7 +40,10 @@ Spreadsheet error cells (``#N/A`` from a failed VLOOKUP, ``#VALUE!``, …) are o
 corruptions: written as formula error cells in xlsx/xlsm/ods and as the code's text in a csv,
 in any column the tool uses, they always give exactly one error at that cell (contract §1.3).
 Two others only warn and keep the counts: a 16-digit NIK in a number cell ending in 0 (its case
-is then identified by name) and a bare year in the date column.
+is then identified by name) and a bare year in the date column. Layout faults: a header pushed
+below row 40 is not found (``header_not_found``, or the sheet is skipped when its workbook has
+another table), and a row holding only a name is a data row whose blank kecamatan is an error at
+its cell (``unknown_kecamatan``).
 
 The bugs this suite found have minimal reproducers at the end (``test_regression_*``).
 
@@ -866,7 +883,9 @@ def c_kecamatan_wrong_type(draw, folder):
 def c_drop_required_column(draw, folder):
     reg = draw(st.sampled_from(folder.files))
     sheet = draw(st.sampled_from(reg.sheets))
-    column = draw(st.sampled_from(REQUIRED))
+    # A sheet without nama beside a workbook's register sheets is not a register: skipped, no error
+    # (sheet_skipped/no_anchor, contract §1.1).
+    column = draw(st.sampled_from([c for c in REQUIRED if c != "nama" or not reg.is_workbook or len(reg.sheets) == 1]))
     position = sheet.columns.index(column)
     del sheet.columns[position], sheet.headers[position]
     return [err("missing_column", reg.name, sheet.name, sheet.header_row)]
@@ -1477,3 +1496,27 @@ def test_regression_csv_header_on_row_40_after_quoted_line_breaks(tmp_path):
     (folder / "X3-bansos.csv").write_text("\n".join([*titles, upper, lower, "1;2;3;4;5;6;7", *X3_ROWS]) + "\n",
                                           encoding="utf-8")
     assert _outcome(folder) == (2, 1)
+
+
+def test_regression_a_far_stray_cell_changes_no_count(tmp_path):
+    """A space in A1048576 (sparse reading) or a value in XFD1 (a dense sheet 16,384 columns wide): the
+    blank rows between the data rows are counted as without it (they were lost when read sparsely)."""
+    header, rows = X3_HEADER.split(";"), [r.split(";") for r in X3_ROWS]
+    stats = []
+    for far in ("", "below", "right"):
+        folder = _tiny_year(tmp_path / (far or "none"))
+        (folder / "X3-bansos.csv").unlink()
+        workbook = xlsxwriter.Workbook(str(folder / "x3_bansos.xlsx"))
+        sheet = workbook.add_worksheet("Data")
+        for r, row in enumerate([header, [], rows[0], [], [], rows[1]]):
+            sheet.write_row(r, 0, row)
+        if far == "below":
+            sheet.write_string(1_048_575, 0, " ")
+        elif far == "right":
+            sheet.write_string(0, 16_383, "catatan")
+        workbook.close()
+        result, errors = run_clean(folder)
+        assert errors is None, errors.to_string()
+        x3 = {s.component: s for s in result.stats}["x3"]
+        stats.append((x3.rows_in_files, x3.blank_rows, x3.rows_read, x3.cases))
+    assert stats == [(5, 3, 2, 2)] * 3
