@@ -216,3 +216,16 @@ def test_a_header_of_three_stacked_rows():
             ["No", "Nama", "Kecamatan", ""], ["1", "Ani", "Pahandut", "Ya"]]
     found = find_header(rows, LOOKUP)
     assert found is not None and found.upper == 0 and found.data_start == 3
+
+
+def test_a_footer_naming_an_ignored_column_right_below_the_header_is_not_a_second_header_row():
+    """An empty table ends with "Keterangan :" (an ignored header's word): the header stays one row."""
+    header = ["Kec:", "Nama", "Status"]
+    assert not continues_header(header, ["Keterangan :", "", ""], LOOKUP_WITH_KETERANGAN)
+    found = find_header([header, ["Keterangan :"]], LOOKUP_WITH_KETERANGAN)
+    assert found.upper is None and found.columns == {0: "kecamatan", 1: "nama", 2: "status"}
+    # A group title over the ignored column still stacks when the joined text is the ignored header.
+    assert continues_header(["Jenis", "Nama"], ["Kelamin", ""], LOOKUP)
+
+
+LOOKUP_WITH_KETERANGAN = HeaderLookup.build({**COLUMNS, "kecamatan": ("Kecamatan", "Kec")}, (*IGNORED, "Keterangan"))

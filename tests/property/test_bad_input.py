@@ -1524,3 +1524,12 @@ def test_regression_a_far_stray_cell_changes_no_count(tmp_path):
         x3 = {s.component: s for s in result.stats}["x3"]
         stats.append((x3.rows_in_files, x3.blank_rows, x3.rows_read, x3.cases))
     assert stats == [(5, 3, 2, 2)] * 3
+
+
+def test_regression_a_keterangan_footer_below_the_header_of_an_empty_table(tmp_path):
+    """"Keterangan :" right below a header (no data rows) was read as a stacked second row, turning the
+    column above it (Kec) into the ignored Keterangan column: a missing_column for a valid register."""
+    folder = _tiny_year(tmp_path)
+    (folder / "X3-bansos.csv").write_text("Kec:;Nama Penerima;Jenis PPKS;Tepat Sasaran\nKeterangan :;;;\n",
+                                          encoding="utf-8")
+    assert _outcome(folder) == (0, 0)

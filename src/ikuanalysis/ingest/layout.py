@@ -179,7 +179,9 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
 
     It is when it holds only text (no numbers or dates: not a data row), no more cells than
     the upper row, and changes the reading of at least one column: a group title above
-    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis).
+    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis). A lower cell
+    that alone names an ignored column (``Keterangan :``, a footer right below the header of
+    an empty table) changes nothing.
     """
     filled = [c for c in lower if _is_filled(c)]
     if not filled or not all(_is_text(c) for c in filled):
@@ -189,7 +191,10 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
     single, stacked = _read_row(upper, lookup), _read_stacked(upper, lower, lookup)
     for col, cell in enumerate(lower):
         if _is_filled(cell) and col in stacked:
-            if col not in single or single[col][0].field != stacked[col][0].field:
+            alias, text = stacked[col]
+            if alias.field == IGNORED and text == str(cell).strip():
+                continue  # a lower cell naming only an unused column (a "Keterangan :" footer) changes nothing
+            if col not in single or single[col][0].field != alias.field:
                 return True
     return False
 
