@@ -181,3 +181,51 @@ def test_rows_below_the_data():
 def test_a_name_starting_with_a_footer_word_is_data():
     rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""], ["Catatan: dicek ulang", "Pahandut", ""]]
     assert _kinds(rows, COLS) == ["", "footer", "footer"]
+
+
+def test_a_header_on_row_40_is_found_with_its_second_row_and_number_row_past_it():
+    upper = ["No", "Nama", "Alamat", "", "Status"]
+    lower = ["", "", "Kecamatan", "Kelurahan", ""]
+    rows = [["DAFTAR"]] * 39 + [upper, lower, ["1", "2", "3", "4", "5"], ["1", "Ani", "Pahandut", "", "Ya"]]
+    found = find_header(rows, LOOKUP)
+    assert (found.upper, found.index, found.number_row, found.data_start) == (39, 40, 41, 42)
+    assert found.columns == {1: "nama", 2: "kecamatan", 4: "status"}
+    assert find_header(rows[:39] + [["Nama", "Kecamatan", "Status"]], LOOKUP).index == 39
+
+
+def test_search_rows_limits_where_the_header_may_start():
+    """A sheet read over its occupied rows: only those on spreadsheet rows 1-40 may hold the header."""
+    rows = [["DAFTAR"], ["Nama", "Kecamatan"], ["Nama", "Kecamatan", "Status"]]
+    assert find_header(rows, LOOKUP, search_rows=2).index == 1
+    assert find_header(rows, LOOKUP).index == 2
+
+
+@pytest.mark.xfail(strict=True, reason="not supported (contract §1.2): the lower row of a stacked header may not "
+                   "hold more cells than the upper one, so group titles over most columns are not a stacked header")
+def test_a_stacked_header_whose_lower_row_is_fuller_than_the_upper_one():
+    upper = ["Identitas", "", "Alamat", "", "Status"]
+    lower = ["NIK", "Nama", "Kecamatan", "Kelurahan", ""]
+    found = find_header([upper, lower, ["6271", "Ani", "Pahandut", "", "Ya"]], LOOKUP)
+    assert found is not None and found.upper == 0
+    assert set(found.columns.values()) == {"nik", "nama", "kecamatan", "status"}
+
+
+@pytest.mark.xfail(strict=True, reason="not supported (contract §1.2): a header is one row or two stacked rows")
+def test_a_header_of_three_stacked_rows():
+    rows = [["Data Penerima", "", "", ""], ["Identitas", "", "Wilayah", "Status"],
+            ["No", "Nama", "Kecamatan", ""], ["1", "Ani", "Pahandut", "Ya"]]
+    found = find_header(rows, LOOKUP)
+    assert found is not None and found.upper == 0 and found.data_start == 3
+
+
+def test_a_footer_naming_an_ignored_column_right_below_the_header_is_not_a_second_header_row():
+    """An empty table ends with "Keterangan :" (an ignored header's word): the header stays one row."""
+    header = ["Kec:", "Nama", "Status"]
+    assert not continues_header(header, ["Keterangan :", "", ""], LOOKUP_WITH_KETERANGAN)
+    found = find_header([header, ["Keterangan :"]], LOOKUP_WITH_KETERANGAN)
+    assert found.upper is None and found.columns == {0: "kecamatan", 1: "nama", 2: "status"}
+    # A group title over the ignored column still stacks when the joined text is the ignored header.
+    assert continues_header(["Jenis", "Nama"], ["Kelamin", ""], LOOKUP)
+
+
+LOOKUP_WITH_KETERANGAN = HeaderLookup.build({**COLUMNS, "kecamatan": ("Kecamatan", "Kec")}, (*IGNORED, "Keterangan"))

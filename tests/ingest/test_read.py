@@ -307,3 +307,79 @@ def test_the_delimiter_is_the_one_that_gives_the_best_header(tmp_path, sep):
     raw, log = read_one(tmp_path)
     assert log.empty, log
     assert raw.frame[["_row", "nama", "kelurahan"]].values.tolist() == [[3, "Ani", "Langkai, RT 1|2"]]
+
+
+@pytest.mark.parametrize("sep", DELIMITERS)
+def test_the_header_search_counts_records_not_lines_when_quoted_line_breaks_precede_it(tmp_path, csv_reader, sep):
+    """39 two-line title records, then the header: it is on spreadsheet row 40 (a record), line 79."""
+    titles = [_record_line([f"DAFTAR\nbagian {i}"], sep) for i in range(39)]
+    lines = [*titles, sep.join(HEADER), sep.join(map(str, ROW_A)), sep.join(map(str, ROW_B))]
+    (tmp_path / "x3_bansos.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw, log = read_one(tmp_path)
+    assert log.empty, log
+    assert raw.frame[["_row", "nama"]].values.tolist() == [[41, "Ani"], [42, "Badu"]]
+
+
+def test_a_csv_stacked_header_whose_lower_row_is_trimmed_keeps_every_column(tmp_path, csv_reader):
+    """The upper row is wider than the lower one (trailing empty fields trimmed): no column is lost."""
+    upper = ["No", "NIK", "Nama", "Jenis PPKS", "Alamat", "", "Tanggal", "Status"]
+    lower = ["", "", "", "", "Kecamatan", "Kelurahan"]
+    lines = [";".join(upper), ";".join(lower), ";".join(map(str, ROW_A)), ";".join(map(str, ROW_B))]
+    (tmp_path / "x3_bansos.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw, log = read_one(tmp_path)
+    assert set(log["code"]) == {"stacked_header"}, log
+    assert raw.frame[["kecamatan", "tanggal", "status"]].values.tolist() == [
+        ["Pahandut", "05/03/2025", "Ya"], ["Sebangau", "6 Maret 2025", "Tidak"]]
+
+
+def test_escaped_characters_of_a_sparse_xlsx_sheet_are_decoded(tmp_path):
+    """xlsxwriter (and Excel) store a form feed as _x000C_; a sheet read sparsely decodes it as calamine does."""
+    import xlsxwriter
+
+    path = tmp_path / "x3_bansos.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Data")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, [*ROW_A[:2], "Ani\x0cAminah\x0b", *ROW_A[3:]])
+    sheet.write_row(2, 0, [*ROW_B[:2], "_x0041_ Badu", *ROW_B[3:]])  # a literal escape stays as written
+    sheet.write_string(1_048_575, 0, " ")  # far away: the sheet is read over its occupied rows
+    workbook.close()
+    raw, log = read_one(tmp_path)
+    assert log.empty, log
+    assert raw.frame["nama"].tolist() == ["Ani\x0cAminah\x0b", "_x0041_ Badu"]
+
+
+def test_a_sparse_sheets_stacked_header_on_row_40_is_read_with_its_second_row(tmp_path):
+    """Read over its occupied rows, a sheet's header may start on row 40; its second row (41) and
+    column-number row (42) lie past the search rows."""
+    upper = ["No", "NIK", "Nama", "Jenis PPKS", "Alamat", "", "Tanggal", "Status"]
+    lower = ["", "", "", "", "Kecamatan", "Kelurahan", "", ""]
+    rows = [["DAFTAR"]] * 39 + [upper, lower, list(range(1, 9)), ROW_A, ROW_B]
+    rows += [None] * (1_048_576 - len(rows) - 1) + [[" "]]
+    write_register(tmp_path / "x3_bansos.xlsx", [Sheet("Data", rows)], constant_memory=True)
+    raw, log = read_one(tmp_path)
+    assert set(log["code"]) == {"stacked_header", "column_number_row"}, log
+    assert raw.frame[["_row", "kecamatan", "status"]].values.tolist() == [[43, "Pahandut", "Ya"], [44, "Sebangau", "Tidak"]]
+
+
+def test_a_sparse_sheet_counts_the_blank_rows_between_its_data_rows(tmp_path):
+    """A space in A1048576 makes the sheet sparse; its empty rows among the data count as a dense reading
+    counts them (a stray cell far away changes no count, contract §1.4)."""
+    import xlsxwriter
+
+    rows = [["DAFTAR"], [], HEADER, [], ROW_A, [], [], ROW_B]
+    counts = []
+    for far in (False, True):
+        folder = tmp_path / str(far)
+        folder.mkdir()
+        workbook = xlsxwriter.Workbook(str(folder / "x3_bansos.xlsx"))
+        sheet = workbook.add_worksheet("Data")
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+        if far:
+            sheet.write_string(1_048_575, 0, " ")
+        workbook.close()
+        raw, log = read_one(folder)
+        assert raw.frame.loc[raw.frame["nama"] != "", "_row"].tolist() == [5, 8]
+        counts.append((len(raw.frame), raw.unread_blank_rows))
+    assert counts == [(5, 0), (2, 3)]  # densely 5 rows (3 blank); sparsely 2 rows and 3 blank ones not read

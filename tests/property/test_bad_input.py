@@ -8,8 +8,22 @@ The strategy :func:`valid_folders` builds a whole year folder (x1–x4, 0–15 r
 is one case however many rows (with NIK, name, place and status spelled differently) carry
 it; a row dated in another year is read but not kept; blank rows, a summary row and title
 rows above the header are added at random. Files are csv (comma, semicolon, pipe or tab,
-UTF-8/-sig or Windows-1252, LF or CRLF), xlsx, xlsm or ods, one or two per component, workbooks
-with one or two data sheets and sometimes an instructions sheet.
+UTF-8/-sig or Windows-1252, LF or CRLF; quoted line breaks in titles, header and name cells),
+xlsx, xlsm or ods, one or two per component, workbooks with one or two data sheets and
+sometimes an instructions sheet.
+
+The layout surfaces of data contract v2 (§1.1, §1.2, §1.4; user guide "Tata letak lembar") are
+drawn too, each with its count known by construction: a stacked two-row header (a group title
+such as ``Alamat`` over ``Kecamatan | Kelurahan``; merged cells in xlsx/xlsm, ``merge_range``),
+a column-number row (``1 2 3`` or ``(1) (2)``) below the header, header texts with a trailing
+column number (``Kecamatan (7)``) or doubled inner spaces, a key–value block
+(``Kabupaten/Kota : Palangka Raya``) and blank rows above the header, which starts anywhere on
+rows 1-40 (also exactly on row 40, a stacked second row past it); group rows (``KECAMATAN
+PAHANDUT``), ``Sumber :``/``Keterangan :`` footers, a ``###`` end marker with junk rows below it
+(a total, an invalid row: not read); a stray cell far right (column 200 or XFD) or far below (a
+space in A1048576: the sheet is read sparsely); Unicode separators (U+2028, U+2029, form feed,
+NEL, vertical tab) in a title or name cell. The log must locate every group, footer, end-marker,
+stacked-header and column-number row where the spec put it.
 
 :func:`corrupted_folders` then applies one corruption (see ``CORRUPTIONS``) and says what must
 happen: the exact set of located errors, or success with the counts of the changed spec
@@ -26,7 +40,10 @@ Spreadsheet error cells (``#N/A`` from a failed VLOOKUP, ``#VALUE!``, …) are o
 corruptions: written as formula error cells in xlsx/xlsm/ods and as the code's text in a csv,
 in any column the tool uses, they always give exactly one error at that cell (contract §1.3).
 Two others only warn and keep the counts: a 16-digit NIK in a number cell ending in 0 (its case
-is then identified by name) and a bare year in the date column.
+is then identified by name) and a bare year in the date column. Layout faults: a header pushed
+below row 40 is not found (``header_not_found``, or the sheet is skipped when its workbook has
+another table), and a row holding only a name is a data row whose blank kecamatan is an error at
+its cell (``unknown_kecamatan``).
 
 The bugs this suite found have minimal reproducers at the end (``test_regression_*``).
 
@@ -44,6 +61,7 @@ import io
 import os
 import re
 import tempfile
+import zipfile
 from unittest import mock
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +131,19 @@ NO = ["Tidak", "T", "Belum", "Tidak Sesuai", "Tidak Tepat", "Tidak Tepat Sasaran
 SUMMARY_LABELS = ["JUMLAH", "Jumlah", "TOTAL", "Total Keseluruhan", "Sub Total", "SUBTOTAL", "Grand Total", "Rekap"]
 TITLES = ["DAFTAR PPKS KOTA PALANGKA RAYA", "TAHUN 2025", "Dinas Sosial Kota Palangka Raya",
           "Bidang Rehabilitasi Sosial", None]
+SEPARATORS = ["\u2028", "\u2029", "\f", "\x85", "\v"]  # not row breaks (contract §1.1)
+# A key–value block above the header: one cell "Key : value" or the key and value (and a colon) apart.
+KEY_VALUES = ["Kabupaten/Kota : Palangka Raya", "Provinsi: Kalimantan Tengah", "Tahun Anggaran : 2025",
+              ["Kabupaten/Kota", ":", "Palangka Raya"], ["Periode", "Januari s.d. Desember 2025"],
+              ["Dinas", "", "Dinas Sosial"], ["Tahun", 2025]]
+# A stacked header: a group title over adjacent columns (it names no field itself, nor joined with them).
+GROUP_TITLES = {("kecamatan", "kelurahan"): ["Alamat", "Wilayah", "Lokasi"], ("nik", "nama"): ["Identitas"],
+                ("tanggal", "status"): ["Penanganan"]}
+GROUP_ROWS = ["KECAMATAN PAHANDUT", "Kecamatan Jekan Raya", "KELURAHAN LANGKAI", "A. Wilayah Utara",
+              "I. PANTI SOSIAL"]
+FOOTERS = [["Sumber : Dinas Sosial Kota Palangka Raya"], ["Keterangan :"], ["Catatan:", "data per Desember"],
+           ["Sumber :", "", "SIKS-NG"], ["Petunjuk: kolom bertanda * wajib diisi"]]
+FAR_VALUES = ["x", " ", "catatan lama", 12345]
 ALAMAT = ["Jl. Tjilik Riwut km 5", "RT 02/RW 01", "Jl. G. Obos XII", ""]
 KETERANGAN = ["", "pindahan", "baru", "verifikasi ulang", "-"]
 EXTRA_HEADERS = {"no": ["No", "No.", "NO"], "alamat": ["Alamat", "ALAMAT"], "keterangan": ["Keterangan", "Ket."]}
@@ -161,37 +192,112 @@ class Record:
     by_nik: bool = False  # identified by a valid NIK (its name does not matter)
 
 
+END_MARKER = "###"
+
+
 @dataclass
 class Sheet:
     """A sheet (or the only table of a csv): title rows, header, body lines."""
 
     name: str  # "" for csv
-    titles: list[object]  # one cell (or None: blank row) per title row
+    titles: list[object]  # per title row: one cell, a list of cells (a key–value row) or None (blank row)
     columns: list[str]  # canonical names, extras ("no", ...) or "dup:<canonical>"
-    headers: list[str]
-    body: list[tuple[str, object]]  # ("data", Record) | ("blank", None) | ("summary", {column: value})
+    headers: list[str]  # the header text each column is read by (a stacked header: its lower cell)
+    # ("data", Record) | ("blank", None) | ("summary", {column: value}) | ("group", (column, text))
+    # | ("footer", [cells from column A]) | ("end", None): ### in column A | ("after", {column: value})
+    # below ### (not read) | ("name_alone", name): a row with only a nama cell (a corruption)
+    body: list[tuple[str, object]]
     header_removed: bool = False
+    header_too_low: bool = False  # the header starts below row 40 (a corruption): not found
+    # A stacked header: group title -> the columns under it (the other columns' text is in the upper
+    # row); in xlsx written with merged cells (merge_cells), in the other formats as plain cells.
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    merge_cells: bool = False
+    number_row: str = ""  # a column-number row below the header: "" none, "plain" (1 2 3) or "paren" ((1) (2))
+    far_right: tuple[int, int, object] | None = None  # (line index, column, value): a stray cell far right
+    far_below: bool = False  # xlsx/xlsm: a space in the last row of the sheet (read sparsely, costs nothing)
     # csv only: titles padded with separators, trailing empty fields trimmed, blank lines at the end
     pad_titles: bool = False
     trim: bool = False
     trailing_blank: int = 0
 
     @property
+    def read(self) -> bool:
+        """Whether the reader finds this sheet's table."""
+        return not (self.header_removed or self.header_too_low)
+
+    def active_groups(self) -> dict[str, list[str]]:
+        """The groups of a stacked header with the columns left under them (a corruption may drop some)."""
+        out = {title: [c for c in cols if c in self.columns] for title, cols in self.groups.items()}
+        return {title: cols for title, cols in out.items() if cols}
+
+    @property
+    def stacked(self) -> bool:
+        return bool(self.active_groups()) and not self.header_removed
+
+    @property
     def header_row(self) -> int:
+        """The header's spreadsheet row (the upper row of a stacked header)."""
         return len(self.titles) + 1
 
+    @property
+    def number_row_at(self) -> int | None:
+        return self.header_row + self.stacked + 1 if self.number_row and not self.header_removed else None
+
     def row_of(self, body_index: int) -> int:
-        return len(self.titles) + 2 + body_index
+        return self.header_row + 1 + self.stacked + bool(self.number_row_at) + body_index
 
     def header_of(self, column: str) -> str:
         return self.headers[self.columns.index(column)]
 
+    def _header_lines(self, blank) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+        """The header rows and, for a stacked header, the merged ranges (relative to the upper row)."""
+        if not self.stacked:
+            return [list(self.headers)], []
+        group_of = {c: title for title, cols in self.active_groups().items() for c in cols}
+        upper, lower, ranges, seen = [], [], [], {}
+        for position, (column, text) in enumerate(zip(self.columns, self.headers)):
+            title = group_of.get(column)
+            if title is None:
+                upper.append(text)
+                lower.append(blank)
+                ranges.append((0, position, 1, position))  # text merged over both rows
+            elif title not in seen:
+                seen[title] = [position, position]
+                upper.append(title)
+                lower.append(text)
+            else:
+                if seen[title][1] == position - 1:
+                    seen[title][1] = position
+                upper.append(blank)
+                lower.append(text)
+        ranges += [(0, first, 0, last) for first, last in seen.values() if last > first]
+        return [upper, lower], ranges
+
     def lines(self, csv_style: bool) -> list[list[object]]:
+        return self.layout(csv_style)[0]
+
+    def layout(self, csv_style: bool) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+        """The sheet's rows and its merged ranges (absolute, 0-based)."""
         blank = "" if csv_style else None
         width = len(self.columns)
         pad = [""] * (width - 1) if self.pad_titles else []
-        out: list[list[object]] = [[t, *pad] if t else list(pad) for t in self.titles]
-        out.append(["DAFTAR (judul kolom terhapus)"] if self.header_removed else list(self.headers))
+        out: list[list[object]] = []
+        for t in self.titles:
+            cells = list(t) if isinstance(t, list) else [t] if t else []
+            out.append([*cells, *pad[len(cells) - 1:]] if cells else list(pad))
+        ranges = []
+        if self.header_removed:
+            out.append(["DAFTAR (judul kolom terhapus)"])
+        else:
+            header, relative = self._header_lines(blank)
+            ranges = [(r0 + len(out), c0, r1 + len(out), c1) for r0, c0, r1, c1 in relative
+                      if self.merge_cells and (r0, c0) != (r1, c1)]
+            out.extend(header)
+            if self.number_row:
+                numbers = range(1, width + 1)
+                out.append([f"({n})" for n in numbers] if self.number_row == "paren"
+                           else [str(n) if csv_style else n for n in numbers])
         for kind, item in self.body:
             if kind == "data":
                 cells = []
@@ -199,15 +305,28 @@ class Sheet:
                     value = item.cells.get(col.removeprefix("dup:"), blank)
                     cells.append(blank if value is None else value)
                 out.append(cells)
-            elif kind == "summary":
+            elif kind in ("summary", "after"):
                 out.append([item.get(col, blank) for col in self.columns])
+            elif kind == "group":
+                column, text = item
+                out.append([text if col == column else blank for col in self.columns])
+            elif kind == "name_alone":
+                out.append([item if col == "nama" else blank for col in self.columns])
+            elif kind == "footer":
+                out.append([*item, *[blank] * (width - len(item))] if csv_style else list(item))
+            elif kind == "end":
+                out.append([END_MARKER, *[blank] * (width - 1)] if csv_style else [END_MARKER])
             else:
                 out.append([blank] * width if csv_style and width > 1 else [])
         out.extend([blank] * width for _ in range(self.trailing_blank))
+        if self.far_right is not None:
+            line, column, value = self.far_right
+            row = out[line]
+            out[line] = [*row, *[blank] * (column - len(row)), value]
         if self.trim:
             out = [line[: max([i + 1 for i, v in enumerate(line) if v not in ("", None)], default=0)]
                    for line in out]
-        return out
+        return out, ranges
 
 
 @dataclass
@@ -242,9 +361,31 @@ class Folder:
 
 # --- writing a spec to disk --------------------------------------------------------------------
 
+def _sheet(sheet: Sheet, fmt: str) -> RegisterSheet:
+    rows, ranges = sheet.layout(csv_style=False)
+    return RegisterSheet(sheet.name, rows, ranges=ranges if fmt in ("xlsx", "xlsm") else ())
+
+
+_FAR_CELL = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t xml:space="preserve"> </t></is></c></row>'
+
+
+def _with_far_cells(data: bytes, parts: set[str]) -> bytes:
+    """Put a space in cell A1048576 of these sheet parts (xlsxwriter would loop over every row up to it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename in parts and b"<sheetData/>" in content:
+                content = content.replace(b"<sheetData/>", b"<sheetData>" + _FAR_CELL + b"</sheetData>")
+            elif info.filename in parts:
+                content = content.replace(b"</sheetData>", _FAR_CELL + b"</sheetData>")
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
 def _sheets(reg: RegisterFile) -> list[RegisterSheet]:
     """The sheets of a workbook in order, the instructions sheets (no header) among them."""
-    order = [RegisterSheet(s.name, s.lines(csv_style=False)) for s in reg.sheets]
+    order = [_sheet(s, reg.fmt) for s in reg.sheets]
     for position, name in reg.info_sheets:
         note = "Petunjuk: isi satu baris per orang; jangan mengubah judul kolom."
         order.insert(min(position, len(order)), RegisterSheet(name, [[note]]))
@@ -255,7 +396,12 @@ def _register_bytes(reg: RegisterFile) -> bytes:
     if reg.fmt == "csv":
         return register_bytes("csv", [RegisterSheet("", reg.sheets[0].lines(csv_style=True))], delimiter=reg.sep,
                               encoding=reg.encoding, newline=reg.newline)
-    return register_bytes(reg.fmt, _sheets(reg))
+    data = register_bytes(reg.fmt, _sheets(reg))
+    if reg.fmt in ("xlsx", "xlsm") and any(s.far_below for s in reg.sheets):  # xlsxwriter names parts in order
+        names = [s.name for s in _sheets(reg)]
+        far = {s.name for s in reg.sheets if s.far_below}
+        data = _with_far_cells(data, {f"xl/worksheets/sheet{i}.xml" for i, n in enumerate(names, 1) if n in far})
+    return data
 
 
 def write_folder(folder: Folder, raw_root: Path) -> Path:
@@ -283,7 +429,7 @@ def expected_stats(folder: Folder) -> dict[str, dict[str, int]]:
     """The counts each component must have, read off the spec (every file assumed readable)."""
     out = {}
     for cid in COMPONENTS:
-        sheets = [s for f in folder.files if f.component == cid for s in f.sheets if not s.header_removed]
+        sheets = [s for f in folder.files if f.component == cid for s in f.sheets if s.read]
         body = [entry for s in sheets for entry in [*s.body, *[("blank", None)] * s.trailing_blank]]
         records = [item for kind, item in body if kind == "data"]
         kept = [r for r in records if not r.other_year]
@@ -336,8 +482,11 @@ def _case_variant(draw, text: str) -> str:
     return {"same": text, "upper": text.upper(), "lower": text.lower(), "pad": f"  {text} "}[style]
 
 
-def _name_cell(draw, name: str) -> str:
-    style = draw(st.sampled_from(["same", "same", "upper", "lower", "spaces", "pad", "nbsp", "newline", "hyphen"]))
+def _name_cell(draw, name: str, encoding: str) -> str:
+    style = draw(st.sampled_from(["same", "same", "upper", "lower", "spaces", "pad", "nbsp", "newline", "hyphen",
+                                  "separator"]))
+    if style == "separator":  # U+2028, form feed, NEL, ... are cell text: no row is lost, the name is the same
+        return name.replace(" ", draw(st.sampled_from(_encodable(SEPARATORS, encoding))), 1)
     return {
         "same": name, "upper": name.upper(), "lower": name.lower(), "spaces": name.replace(" ", "   "),
         "hyphen": name.replace(" ", "-"),
@@ -469,7 +618,7 @@ def render_record(draw, person: Person, shape: ComponentShape, reg: RegisterFile
     if by_nik and draw(st.integers(0, 9)) == 0:
         cells["nama"] = ""  # a NIK alone identifies the case
     elif person.name:
-        cells["nama"] = _name_cell(draw, person.name)
+        cells["nama"] = _name_cell(draw, person.name, encoding)
     else:
         cells["nama"] = ""
     if not by_nik and not person.name:
@@ -518,11 +667,43 @@ def render_record(draw, person: Person, shape: ComponentShape, reg: RegisterFile
 def _header_text(draw, canonical: str) -> str:
     aliases = EXTRA_HEADERS.get(canonical) or [canonical.title(), *CONFIG.vocabulary.columns[canonical]]
     text = draw(st.sampled_from(aliases))
-    style = draw(st.sampled_from(["same", "same", "upper", "lower", "newline", "required", "colon", "pad"]))
+    style = draw(st.sampled_from(["same", "same", "upper", "lower", "newline", "required", "colon", "pad",
+                                  "number", "spaces"]))
     if style == "newline" and " " in text:
         return text.replace(" ", "\n", 1)
+    if style == "number":  # a trailing column number does not matter: "Kecamatan (7)", "Nama 2"
+        number = draw(st.integers(1, 40))
+        return draw(st.sampled_from([f"{text} ({number})", f"{text} {number}", f"{text}({number})"]))
     return {"same": text, "upper": text.upper(), "lower": text.lower(), "required": text + " *",
-            "colon": text + ":", "pad": f" {text}  "}.get(style, text)
+            "colon": text + ":", "pad": f" {text}  ", "spaces": text.replace(" ", "  ")}.get(style, text)
+
+
+def _groups(draw, columns: list[str]) -> dict[str, tuple[str, ...]]:
+    """At most one group title over two adjacent columns of a stacked header (so that the lower row
+    always has fewer cells than the upper one, also when a corruption drops a column); the second
+    column is moved next to the first."""
+    pairs = [pair for pair in GROUP_TITLES if set(pair) <= set(columns)]
+    if not pairs or draw(st.integers(0, 2)) > 0:
+        return {}
+    first, second = pair = draw(st.sampled_from(pairs))
+    columns.remove(second)
+    columns.insert(columns.index(first) + 1, second)
+    return {draw(st.sampled_from(GROUP_TITLES[pair])): pair}
+
+
+def _titles(draw, reg: RegisterFile) -> list[object]:
+    """Title rows, a key–value block and blank rows above the header, which starts on row 1-40."""
+    encoding = "utf-8" if reg.is_workbook else reg.encoding
+    spelled = [*TITLES, *[f"DAFTAR{sep}PENERIMA" for sep in _encodable(SEPARATORS, encoding)], "DAFTAR\nPENERIMA"]
+    titles = draw(st.lists(st.sampled_from(spelled), max_size=3))
+    if draw(st.integers(0, 3)) == 0:
+        titles += draw(st.lists(st.sampled_from(KEY_VALUES), min_size=1, max_size=3))
+    depth = draw(st.sampled_from(["top"] * 8 + ["deep", "row40"]))
+    if depth != "top":  # the header on row 40, or anywhere down to it: blank rows among the titles
+        header_row = 40 if depth == "row40" else draw(st.integers(len(titles) + 1, 40))
+        for _ in range(max(0, header_row - 1 - len(titles))):
+            titles.insert(draw(st.integers(0, len(titles))), None)
+    return titles
 
 
 def build_sheet(draw, name: str, shape: ComponentShape, reg: RegisterFile, entries, anon_counter) -> Sheet:
@@ -534,8 +715,9 @@ def build_sheet(draw, name: str, shape: ComponentShape, reg: RegisterFile, entri
     columns = list(draw(st.permutations([*REQUIRED, *optional, *extras])))
     if draw(st.integers(0, 2)) > 0:
         columns.insert(0, "no")
+    groups = _groups(draw, columns)
     headers = [_header_text(draw, c) for c in columns]
-    titles = draw(st.lists(st.sampled_from(TITLES), max_size=3))
+    titles = _titles(draw, reg)
     body: list[tuple[str, object]] = []
     for number, person in enumerate(entries, start=1):
         record = render_record(draw, person, shape, reg, has_tanggal, next(anon_counter))
@@ -547,13 +729,41 @@ def build_sheet(draw, name: str, shape: ComponentShape, reg: RegisterFile, entri
         summary = {"status": count if reg.is_workbook else str(count)}
         summary[columns[0] if draw(st.booleans()) else "nama"] = label
         body.insert(draw(st.integers(0, len(body))), ("summary", summary))
+    if draw(st.integers(0, 3)) == 0:  # group rows: one text cell, not in the nama or nik column
+        column = next(c for c in columns if c not in ("nama", "nik"))
+        for _ in range(draw(st.integers(1, 2))):
+            body.insert(draw(st.integers(0, len(body))), ("group", (column, draw(st.sampled_from(GROUP_ROWS)))))
     if body:  # blank rows, always followed by a non-blank row
         for _ in range(draw(st.integers(0, 2))):
             body.insert(draw(st.integers(0, len(body) - 1)), ("blank", None))
+    if draw(st.integers(0, 3)) == 0:  # notes below the data
+        for footer in draw(st.lists(st.sampled_from(FOOTERS), min_size=1, max_size=2)):
+            body.append(("footer", [_typed(reg, v) for v in footer]))
+    if draw(st.integers(0, 4)) == 0:  # ### ends the data: the junk below it is not read
+        body.append(("end", None))
+        junk = [{columns[0]: _typed(reg, 99), "nama": "Contoh Isian", "status": "Mungkin", "kecamatan": "Kapuas"},
+                {"nama": draw(st.sampled_from(SUMMARY_LABELS)), "status": _typed(reg, 3)},
+                {columns[-1]: "catatan lama"}, None]
+        for item in draw(st.lists(st.sampled_from(junk), min_size=1, max_size=3)):
+            body.append(("blank", None) if item is None else ("after", item))
+        if body[-1][0] == "blank":
+            body.append(("after", junk[2]))
     sheet = Sheet(name, titles, columns, headers, body)
+    sheet.groups = groups
+    sheet.merge_cells = reg.fmt in ("xlsx", "xlsm") and draw(st.booleans())
+    if draw(st.integers(0, 3)) == 0:
+        sheet.number_row = draw(st.sampled_from(["plain", "paren"]))
     if not reg.is_workbook:
         sheet.pad_titles, sheet.trim = draw(st.booleans()), draw(st.integers(0, 3)) == 0
         sheet.trailing_blank = draw(st.sampled_from([0, 0, 1, 2]))
+    if draw(st.integers(0, 5)) == 0:  # a stray cell far right: on a title or header row (csv), or a data row
+        header_lines = len(titles) + 1 + sheet.stacked
+        lines = list(range(header_lines))
+        if reg.is_workbook:
+            lines += [sheet.row_of(i) - 1 for i, (kind, _) in enumerate(body) if kind == "data"]
+        column = draw(st.sampled_from([199, 16383] if reg.fmt in ("xlsx", "xlsm") else [199]))
+        sheet.far_right = (draw(st.sampled_from(lines)), column, draw(st.sampled_from(FAR_VALUES)))
+    sheet.far_below = reg.fmt in ("xlsx", "xlsm") and draw(st.integers(0, 5)) == 0
     return sheet
 
 
@@ -677,7 +887,9 @@ def c_kecamatan_wrong_type(draw, folder):
 def c_drop_required_column(draw, folder):
     reg = draw(st.sampled_from(folder.files))
     sheet = draw(st.sampled_from(reg.sheets))
-    column = draw(st.sampled_from(REQUIRED))
+    # A sheet without nama beside a workbook's register sheets is not a register: skipped, no error
+    # (sheet_skipped/no_anchor, contract §1.1).
+    column = draw(st.sampled_from([c for c in REQUIRED if c != "nama" or not reg.is_workbook or len(reg.sheets) == 1]))
     position = sheet.columns.index(column)
     del sheet.columns[position], sheet.headers[position]
     return [err("missing_column", reg.name, sheet.name, sheet.header_row)]
@@ -758,9 +970,36 @@ def c_header_removed(draw, folder):
     reg = draw(st.sampled_from(folder.files))
     sheet = draw(st.sampled_from(reg.sheets))
     sheet.header_removed = True
-    if reg.is_workbook and any(not s.header_removed for s in reg.sheets):
+    if reg.is_workbook and any(s.read for s in reg.sheets):
         return None  # a sheet without a header is skipped (and logged), like an instructions sheet
     return [err("header_not_found", reg.name)]
+
+
+def c_header_below_row_40(draw, folder):
+    """The header pushed below row 40 by blank rows: not found (contract §1.2), like a removed header."""
+    reg = draw(st.sampled_from(folder.files))
+    sheet = draw(st.sampled_from(reg.sheets))
+    pushed = draw(st.integers(41, 44)) - sheet.header_row
+    sheet.titles[:0] = [None] * pushed
+    if sheet.far_right is not None:
+        sheet.far_right = (sheet.far_right[0] + pushed, *sheet.far_right[1:])
+    sheet.header_too_low = True
+    if reg.is_workbook and any(s.read for s in reg.sheets):
+        return None  # a sheet without a header in rows 1-40 is skipped (and logged)
+    return [err("header_not_found", reg.name)]
+
+
+def c_name_alone(draw, folder):
+    """A row holding only a name (no other cell) is a data row: its blank kecamatan is an error (§1.4)."""
+    reg = draw(st.sampled_from(folder.files))
+    sheet = draw(st.sampled_from(reg.sheets))
+    stop = next((i for i, (kind, _) in enumerate(sheet.body) if kind in ("footer", "end")), len(sheet.body))
+    index = draw(st.integers(0, stop))
+    sheet.body.insert(index, ("name_alone", draw(st.sampled_from(NAMES))))
+    if sheet.far_right is not None and sheet.far_right[0] >= sheet.row_of(index) - 1:
+        sheet.far_right = (sheet.far_right[0] + 1, *sheet.far_right[1:])
+    return [err("unknown_kecamatan", reg.name, sheet.name, sheet.row_of(index), sheet.header_of("kecamatan").strip(),
+                "")]
 
 
 def c_huge_cell(draw, folder):
@@ -857,6 +1096,8 @@ CORRUPTIONS = {
     "named_as_another_type": (c_named_as_another_type, lambda f: True, False),
     "missing_component": (c_missing_component, lambda f: True, True),
     "header_removed": (c_header_removed, lambda f: True, None),  # an error unless another sheet remains
+    "header_below_row_40": (c_header_below_row_40, lambda f: True, None),  # as header_removed
+    "name_alone": (c_name_alone, lambda f: True, True),
     "huge_cell": (c_huge_cell, lambda f: bool(f.spots()), False),
     "number_as_name_of_nik_row": (c_number_as_name_of_nik_row, lambda f: any(s[3].by_nik for s in f.spots()), False),
     "jenis_wrong_type": (c_jenis_wrong_type, lambda f: bool(f.spots()), False),
@@ -948,7 +1189,7 @@ def assert_errors(errors: pd.DataFrame, expected: list[Err]) -> None:
 
 def expected_locations(folder: Folder, wanted) -> set[tuple[str, str, int]]:
     return {(reg.name, sheet.name, sheet.row_of(i)) for reg in folder.files for sheet in reg.sheets
-            if not sheet.header_removed for i, (kind, item) in enumerate(sheet.body) if wanted(kind, item)}
+            if sheet.read for i, (kind, item) in enumerate(sheet.body) if wanted(kind, item)}
 
 
 def assert_success(result, folder: Folder) -> None:
@@ -961,6 +1202,16 @@ def assert_success(result, folder: Folder) -> None:
              for code in ("date_other_year", "summary_row")}
     assert where["date_other_year"] == expected_locations(folder, lambda k, r: k == "data" and r.other_year)
     assert where["summary_row"] == expected_locations(folder, lambda k, r: k == "summary")
+    # The layout around the data (contract §1.2, §1.4): each row where the spec put it.
+    located = {code: set(zip(log.loc[log["code"] == code, "file"], log.loc[log["code"] == code, "sheet"],
+                             log.loc[log["code"] == code, "row"].astype(int)))
+               for code in ("group_row", "footer_row", "end_marker", "stacked_header", "column_number_row")}
+    assert located["group_row"] == expected_locations(folder, lambda k, r: k == "group")
+    assert located["footer_row"] == expected_locations(folder, lambda k, r: k == "footer")
+    assert located["end_marker"] == expected_locations(folder, lambda k, r: k == "end")
+    sheets = [(reg, sheet) for reg in folder.files for sheet in reg.sheets if sheet.read]
+    assert located["stacked_header"] == {(r.name, s.name, s.header_row) for r, s in sheets if s.stacked}
+    assert located["column_number_row"] == {(r.name, s.name, s.number_row_at) for r, s in sheets if s.number_row}
     assert (log["code"] == "duplicate_merged").sum() == sum(s.duplicates_merged for s in result.stats)
     rows = [None if pd.isna(row) else row for row in log["row"]]  # a file's warning has no row
     located = set(zip(log["code"], log["file"], log["sheet"], rows, log["column"]))
@@ -988,6 +1239,9 @@ def describe(case: Case) -> None:
     for reg in case.folder.files:
         note(f"{reg.name} ({reg.fmt}, sep={reg.sep!r}, {reg.encoding}): "
              f"{[(s.name, s.columns, len(s.body)) for s in reg.sheets]}")
+        for s in reg.sheets:
+            note(f"  {s.name!r}: header row {s.header_row}, groups {s.groups}, number row {s.number_row!r}, "
+                 f"far {s.far_right} / {s.far_below}, body {[kind for kind, _ in s.body]}")
 
 
 # --- properties ---------------------------------------------------------------------------------------
@@ -995,6 +1249,7 @@ def describe(case: Case) -> None:
 @profile(25)
 @given(folder=valid_folders())
 def test_valid_registers_give_the_counts_known_by_construction(folder):
+    describe(Case(folder, folder, [], None))
     with tempfile.TemporaryDirectory() as tmp:
         raw_dir = write_folder(folder, Path(tmp) / "raw")
         result, errors = run_clean(raw_dir)
@@ -1219,3 +1474,62 @@ def test_regression_rekap_count_too_large(tmp_path):
     (folder / "x1_psks.csv").unlink()
     (folder / "rekap_2025.csv").write_bytes(b"komponen;sasaran;realisasi\nx1;99999999999999999999;1\n")
     assert _outcome(folder) == {"rekap_2025.csv"}
+
+
+def test_regression_a_summary_row_below_the_end_marker_is_counted_once(tmp_path):
+    """A JUMLAH row below ### is not read (after the end): not a summary row as well (counted twice)."""
+    folder = _tiny_year(tmp_path)
+    (folder / "X3-bansos.csv").write_text("\n".join([X3_HEADER, *X3_ROWS, "###", ";JUMLAH;;;;;1", "lain-lain"]) + "\n",
+                                          encoding="utf-8")
+    result, errors = run_clean(folder)
+    assert errors is None, errors.to_string()
+    stats = {s.component: s for s in result.stats}["x3"]
+    assert (stats.rows_in_files, stats.rows_read, stats.summary_rows, stats.footer_rows) == (5, 2, 0, 3)
+    log = result.log.to_frame()
+    assert not ((log["code"] == "summary_row") & (log["file"] == "X3-bansos.csv")).any()
+    assert log.loc[log["code"] == "end_marker", "row"].tolist() == [4]
+
+
+def test_regression_csv_header_on_row_40_after_quoted_line_breaks(tmp_path):
+    """The header is searched on the first 40 records, not lines: 39 two-line titles, then a stacked header
+    (its lower row past row 40, trimmed narrower than the upper one) and a column-number row."""
+    folder = _tiny_year(tmp_path)
+    titles = ['"DAFTAR\nPENERIMA"'] * 39
+    upper = "NIK;Nama Penerima;Jenis PPKS;Alamat;;Tanggal Penyaluran;Tepat Sasaran"
+    lower = ";;;Kecamatan;Kelurahan"
+    (folder / "X3-bansos.csv").write_text("\n".join([*titles, upper, lower, "1;2;3;4;5;6;7", *X3_ROWS]) + "\n",
+                                          encoding="utf-8")
+    assert _outcome(folder) == (2, 1)
+
+
+def test_regression_a_far_stray_cell_changes_no_count(tmp_path):
+    """A space in A1048576 (sparse reading) or a value in XFD1 (a dense sheet 16,384 columns wide): the
+    blank rows between the data rows are counted as without it (they were lost when read sparsely)."""
+    header, rows = X3_HEADER.split(";"), [r.split(";") for r in X3_ROWS]
+    stats = []
+    for far in ("", "below", "right"):
+        folder = _tiny_year(tmp_path / (far or "none"))
+        (folder / "X3-bansos.csv").unlink()
+        workbook = xlsxwriter.Workbook(str(folder / "x3_bansos.xlsx"))
+        sheet = workbook.add_worksheet("Data")
+        for r, row in enumerate([header, [], rows[0], [], [], rows[1]]):
+            sheet.write_row(r, 0, row)
+        if far == "below":
+            sheet.write_string(1_048_575, 0, " ")
+        elif far == "right":
+            sheet.write_string(0, 16_383, "catatan")
+        workbook.close()
+        result, errors = run_clean(folder)
+        assert errors is None, errors.to_string()
+        x3 = {s.component: s for s in result.stats}["x3"]
+        stats.append((x3.rows_in_files, x3.blank_rows, x3.rows_read, x3.cases))
+    assert stats == [(5, 3, 2, 2)] * 3
+
+
+def test_regression_a_keterangan_footer_below_the_header_of_an_empty_table(tmp_path):
+    """"Keterangan :" right below a header (no data rows) was read as a stacked second row, turning the
+    column above it (Kec) into the ignored Keterangan column: a missing_column for a valid register."""
+    folder = _tiny_year(tmp_path)
+    (folder / "X3-bansos.csv").write_text("Kec:;Nama Penerima;Jenis PPKS;Tepat Sasaran\nKeterangan :;;;\n",
+                                          encoding="utf-8")
+    assert _outcome(folder) == (0, 0)

@@ -133,8 +133,8 @@ def clean_register(
     problems.add_rows("kelurahan_generalized", rows[rare], "kelurahan", k=k)
     stats = ComponentStats(
         component=component.id,
-        rows_in_files=len(frame),
-        blank_rows=int(is_blank.sum()),
+        rows_in_files=len(frame) + raw.unread_blank_rows,
+        blank_rows=int(is_blank.sum()) + raw.unread_blank_rows,
         summary_rows=int(is_summary.sum()),
         footer_rows=int(skipped.is_footer.sum()),
         group_rows=int(skipped.is_group.sum()),
@@ -250,6 +250,7 @@ def skip_blank_and_summary_rows(
     )
     kind = frame["_kind"]
     is_end, is_after = kind == ROW_END, kind == ROW_AFTER_END
+    is_summary &= ~(is_end | is_after)  # the data end at ###: a total below it is not read
     is_footer = (kind == ROW_FOOTER) & ~is_summary
     is_group = (kind == ROW_GROUP) & ~is_summary
     skipped = is_summary | is_footer | is_group | is_end | is_after

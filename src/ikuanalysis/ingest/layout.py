@@ -148,9 +148,10 @@ def _read_row(row: Sequence[object], lookup: HeaderLookup) -> dict[int, tuple[Al
     """The columns of one row that match an alias, with the text read."""
     found = {}
     for col, cell in enumerate(row):
-        alias = lookup.get(cell)
-        if alias is not None:
-            found[col] = (alias, str(cell).strip())
+        if isinstance(cell, str) and cell:  # most cells of a wide row are empty: no call for them
+            alias = lookup.get(cell)
+            if alias is not None:
+                found[col] = (alias, str(cell).strip())
     return found
 
 
@@ -178,7 +179,9 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
 
     It is when it holds only text (no numbers or dates: not a data row), no more cells than
     the upper row, and changes the reading of at least one column: a group title above
-    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis).
+    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis). A lower cell
+    that alone names an ignored column (``Keterangan :``, a footer right below the header of
+    an empty table) changes nothing.
     """
     filled = [c for c in lower if _is_filled(c)]
     if not filled or not all(_is_text(c) for c in filled):
@@ -188,7 +191,10 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
     single, stacked = _read_row(upper, lookup), _read_stacked(upper, lower, lookup)
     for col, cell in enumerate(lower):
         if _is_filled(cell) and col in stacked:
-            if col not in single or single[col][0].field != stacked[col][0].field:
+            alias, text = stacked[col]
+            if alias.field == IGNORED and text == str(cell).strip():
+                continue  # a lower cell naming only an unused column (a "Keterangan :" footer) changes nothing
+            if col not in single or single[col][0].field != alias.field:
                 return True
     return False
 
@@ -245,22 +251,27 @@ def _header_at(rows: Sequence[Sequence[object]], index: int, upper: int | None, 
 
 def find_header(
     rows: Sequence[Sequence[object]], lookup: HeaderLookup, min_matches: int = 2, row: int | None = None,
+    search_rows: int = HEADER_SEARCH_ROWS,
 ) -> Header | None:
     """Find the header among the first :data:`HEADER_SEARCH_ROWS` rows.
 
     The header is the row with the most distinct fields matched (ties: the upper row); a row
-    continued by a second header row below it (:func:`continues_header`) is read with it.
+    continued by a second header row below it (:func:`continues_header`) is read with it. The
+    header (its upper row) must start within the first ``search_rows`` rows; its second row and
+    a column-number row below it may lie past them, so ``rows`` should reach two rows further.
 
     Args:
-        rows: The sheet's first rows.
+        rows: The sheet's first rows (at least ``search_rows + 2`` when the sheet has them).
         lookup: The aliases.
         min_matches: How many distinct fields make a header.
         row: The header's row index when ``sumber.yml`` fixes it (``baris_judul``).
+        search_rows: How many of ``rows`` may hold the header (fewer than :data:`HEADER_SEARCH_ROWS`
+            for a sheet read over its occupied rows only: those on spreadsheet rows 1-40).
 
     Returns:
         The header, or None when no row names ``min_matches`` fields.
     """
-    candidates = [row] if row is not None else range(min(len(rows), HEADER_SEARCH_ROWS))
+    candidates = [row] if row is not None else range(min(len(rows), search_rows))
     best, best_score = None, 0
     for index in candidates:
         if index >= len(rows):

@@ -68,12 +68,15 @@ class RawTable:
         sheets_read: Number of sheets read.
         header_rows: For each (file, sheet), the spreadsheet row of its header (the upper row
             of a stacked header), where a problem of a whole column is reported.
+        unread_blank_rows: Blank rows among the data of sheets read over their occupied rows only
+            (a stray cell far away): not in ``frame``, but counted as a dense reading counts them.
     """
 
     frame: pd.DataFrame
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     sheets_read: int = 0
     header_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # the header's spreadsheet row
+    unread_blank_rows: int = 0
 
 
 def column_letter(index: int) -> str:
@@ -207,8 +210,9 @@ def place_table(
     if plan.header_row is not None:
         numbers = list(range(1, len(rows) + 1)) if row_numbers is None else list(row_numbers)
         fixed = numbers.index(plan.header_row) if plan.header_row in numbers else len(rows)
-    searched = rows if row_numbers is None else rows[: bisect_right(row_numbers, HEADER_SEARCH_ROWS)]
-    header = find_header(rows if fixed is not None else searched, plan.lookup, plan.min_matches, fixed)
+    # The header starts on spreadsheet rows 1-40; its second row and a column-number row may follow.
+    searched = HEADER_SEARCH_ROWS if row_numbers is None else bisect_right(row_numbers, HEADER_SEARCH_ROWS)
+    header = find_header(rows, plan.lookup, plan.min_matches, fixed, search_rows=searched)
     if header is None:
         return None
     if plan.anchor not in header.fields and not force:
@@ -352,6 +356,26 @@ def _log_refused(refused: WorkbookTooLarge, file: str, log: ProblemLog) -> None:
         log.add("workbook_too_large", file=file, **refused.params)
 
 
+_WIDE = 64  # columns: a block wider than this drops its empty columns before the per-column passes
+
+
+def _data_block(rows: Sequence[Sequence[object]], header_columns: Sequence[int]) -> pd.DataFrame:
+    """The data rows as a frame, one column per spreadsheet column (labelled by its index).
+
+    A wide block drops the columns that hold nothing and are not the header's: a stray cell in
+    XFD1 makes a dense sheet 16,384 columns wide, and the row kinds are found column by column.
+    """
+    width = max((len(row) for row in rows), default=0)
+    if width <= _WIDE:
+        return pd.DataFrame(rows, dtype="object")
+    values = np.full((len(rows), width), None, dtype=object)
+    for index, row in enumerate(rows):
+        values[index, : len(row)] = row
+    used = (pd.notna(values) & (values != "")).any(axis=0)
+    used[[c for c in header_columns if c < width]] = True
+    return pd.DataFrame(values[:, used], columns=np.flatnonzero(used), dtype="object")
+
+
 def _read_workbook(
     path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable, own: str | None = None, limits: Limits | None = None,
 ) -> list[pd.DataFrame]:
@@ -394,12 +418,14 @@ def _read_workbook(
                 log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
         start = placed.header.data_start
-        block = pd.DataFrame(rows[start:], dtype="object")
+        block = _data_block(rows[start:], placed.columns)
         if block.empty:
             block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
         table.headers[(path.name, sheet)] = placed.texts
         table.header_rows[(path.name, sheet)] = placed.row
         data_numbers = None if row_numbers is None else row_numbers[start:]
+        if data_numbers:  # the empty rows between the occupied ones, as a dense reading has them
+            table.unread_blank_rows += data_numbers[-1] - row_numbers[start - 1] - len(data_numbers)
         frames.append(_frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers))
         table.sheets_read += 1
     errors_now = log.error_count()
@@ -431,13 +457,14 @@ def decode_csv_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
 
 
 def sniff_delimiter(
-    lines: list[str], score: Callable[[list[list[str]]], int]
+    lines: list[str], score: Callable[[list[list[str]]], int], records: int | None = None,
 ) -> tuple[str, list[list[str]]] | None:
     """Split ``lines`` with each of :data:`CSV_DELIMITERS` and keep the best-scoring split.
 
     Args:
         lines: The first lines of the file.
         score: How well the split rows look like the expected header (0: not at all).
+        records: Split only this many records (a quoted cell may span several lines); None: all.
 
     Returns:
         ``(delimiter, rows)`` of the highest positive score (the earlier delimiter on ties),
@@ -447,7 +474,7 @@ def sniff_delimiter(
     # A huge cell must not stop the detection.
     csv.field_size_limit(max(limit, sum(len(line) + 1 for line in lines) + 1))
     try:
-        candidates = [(d, list(csv.reader(lines, delimiter=d))) for d in CSV_DELIMITERS]
+        candidates = [(d, list(itertools.islice(csv.reader(lines, delimiter=d), records))) for d in CSV_DELIMITERS]
     finally:
         csv.field_size_limit(limit)
     best, best_score = None, 0
@@ -465,10 +492,12 @@ def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int) -> tuple[str,
         header = find_header(rows, lookup, min_matches)
         return len(header.fields) if header else 0
 
-    # Only the first rows matter. Lines end where a CSV reader ends them (\n, \r\n, old Mac \r),
-    # not at a form feed or U+2028 inside a cell, as str.splitlines would.
-    lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SEARCH_ROWS))
-    return sniff_delimiter(lines, header_size)
+    # Only the first records matter: the 40 the header may start on, and two more for its second
+    # row and a column-number row. They are counted as records, not lines (a quoted cell may hold
+    # line breaks). Lines end where a CSV reader ends them (\n, \r\n, old Mac \r), not at a form
+    # feed or U+2028 inside a cell, as str.splitlines would.
+    lines = io.StringIO(head, newline="").readlines()
+    return sniff_delimiter(lines, header_size, records=HEADER_SEARCH_ROWS + 2)
 
 
 def count_lines_through(head: str, delimiter: str, records: int) -> int:
@@ -546,7 +575,9 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
         return []
     delimiter, rows = detected
     start = placed.header.data_start
-    width = max(len(rows[placed.header.index]), 1)
+    # A stacked header's rows may be trimmed differently: the wider one gives the columns.
+    width = max(len(rows[i]) for i in (placed.header.index, placed.header.upper) if i is not None)
+    width = max(width, 1)
     # pyarrow skips physical lines, pandas' C parser records (it knows quotes).
     skip = count_lines_through(head, delimiter, start)
     options = dict(

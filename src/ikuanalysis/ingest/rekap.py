@@ -28,6 +28,7 @@ def skip_layout_rows(frame: pd.DataFrame, texts: dict, settings: Settings, log: 
     summary = pd.Series(match_regex(frame["_first_text"], pattern) | match_regex(texts["kecamatan"], pattern),
                         index=frame.index)
     kind = frame["_kind"] if "_kind" in frame else pd.Series("", index=frame.index)
+    summary &= ~kind.isin(["end", "after_end"])  # the data end at ###: a total below it is not read
     footer = kind.isin(["footer", "end", "after_end"]) & ~summary
     group = (kind == "group") & ~summary
     log.add_rows("summary_row", frame[summary])

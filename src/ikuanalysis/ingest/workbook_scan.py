@@ -456,8 +456,20 @@ def _scan_sheet_xml(
     return cells, last_row, last_column, tuple(errors)
 
 
+_ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def decode_escapes(text: str) -> str:
+    """Decode the ``_xHHHH_`` escapes of a workbook string (ST_Xstring): a form feed is stored as
+    ``_x000C_``, a literal ``_x000C_`` as ``_x005F_x000C_``."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED_CHARACTER.sub(lambda found: chr(int(found.group(1), 16)), text)
+
+
 def _string_item_text(item) -> str:
-    """Return the text of a shared or inline string item (runs joined, phonetic guides left out)."""
+    """Return the text of a shared or inline string item (runs joined, phonetic guides left out,
+    ``_xHHHH_`` escapes decoded)."""
     parts = []
     for child in item:
         name = _local(child.tag)
@@ -465,7 +477,7 @@ def _string_item_text(item) -> str:
             parts.append(child.text or "")
         elif name == "r":
             parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
+    return decode_escapes("".join(parts))
 
 
 def _shared_strings(archive: zipfile.ZipFile, part: str, inflated: _Inflated) -> list[str]:
@@ -525,8 +537,10 @@ def _cell_value(kind: str, raw: str | None, style: int, shared: list[str], dates
     if kind == "s":
         index = int(raw)
         value: object = shared[index] if 0 <= index < len(shared) else ""
-    elif kind in ("inlineStr", "str"):
+    elif kind == "inlineStr":  # decoded by _string_item_text
         value = raw
+    elif kind == "str":  # a formula's text result
+        value = decode_escapes(raw)
     elif kind == "b":
         value = raw.strip() in ("1", "true")
     elif kind == "d":
