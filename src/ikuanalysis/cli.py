@@ -353,20 +353,35 @@ def report_unexpected(exc: Exception) -> int:
 def run() -> None:
     """The installed ``ikuanalysis`` command: :func:`main`, then a prompt exit.
 
-    The exit handlers run and the output is flushed, then the process ends at once instead of
-    tearing down every module one by one (pandas, zmq and matplotlib objects: ≈0,5 s after
-    each report). Everything the command writes is closed and renamed into place before
-    :func:`main` returns, so nothing is left to the teardown.
+    When nothing is left to wait for (no thread but daemons, no child process), the exit
+    handlers run, the output is flushed and the process ends at once instead of tearing down
+    every module one by one (pandas, zmq and matplotlib objects: ≈0,5 s after each report).
+    Everything the command writes is closed and renamed into place before :func:`main`
+    returns. Otherwise (``report --all`` interrupted while its workers stop) the interpreter
+    exits as usual: it first joins the threads that stop the worker pool, then the processes.
     """
     import atexit
     import os
 
     code = main()
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
+    if not _has_work_to_join():
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _has_work_to_join() -> bool:
+    """Whether a non-daemon thread or a child process of multiprocessing is still alive."""
+    import threading
+
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        return True
+    multiprocessing = sys.modules.get("multiprocessing")
+    return bool(multiprocessing is not None and multiprocessing.active_children())
 
 
 if __name__ == "__main__":

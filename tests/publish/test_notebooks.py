@@ -16,10 +16,14 @@ from ikuanalysis.failures import MachineFailure
 from ikuanalysis.publish.notebooks import NotebookRunner
 
 LAUNCH_PROBE = """
-import os, sys
+import os, sys, time
 from ikuanalysis.publish.notebooks import NotebookRunner
 runner = NotebookRunner().__enter__()
-command = open(f"/proc/{runner.kernel_pid}/cmdline", "rb").read().split(b"\\0")
+for _ in range(100):  # right after the fork the new program's command line may still be empty
+    command = open(f"/proc/{runner.kernel_pid}/cmdline", "rb").read().split(b"\\0")
+    if command != [b""]:
+        break
+    time.sleep(0.05)
 print("jupyter_client" in sys.modules, b"ipykernel_launcher" in command, os.getsid(runner.kernel_pid) == runner.kernel_pid)
 pid, folder = runner.kernel_pid, runner._kernel.folder
 runner.__exit__(None, None, None)
@@ -67,3 +71,14 @@ def test_a_preload_past_the_kernel_start_limit_is_a_machine_failure(notebook_dir
         with pytest.raises(MachineFailure) as caught:
             runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
     assert str(caught.value).startswith("Kernel Python tidak siap dalam 2 detik")
+
+
+@pytest.mark.e2e
+def test_a_notebook_does_not_see_the_names_of_the_notebook_before_it(notebook_dir, tmp_path):
+    write_notebook(notebook_dir, "first", "import json\nleft_behind = 'x1'")
+    write_notebook(notebook_dir, "second", "names = dir()\n[n for n in ('json', 'left_behind', 'year') if n in names]")
+    with NotebookRunner(preload="") as runner:
+        runner.run("first", tmp_path / "first.ipynb", {"year": 2025})
+        runner.run("second", tmp_path / "second.ipynb", {"year": 2025})
+    executed = nbformat.read(str(tmp_path / "second.ipynb"), as_version=4)
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "['year']"  # only its own parameter

@@ -151,8 +151,21 @@ class NotebookRunner:
         Bounded by ``kernel_start_timeout_seconds``: imports are part of the kernel's start.
         """
         preload_id, self._preload_id = self._preload_id, None
-        if preload_id is None:
-            return
+        if preload_id is not None:
+            await self._wait_for_reply(preload_id)
+
+    async def _clear_namespace(self) -> None:
+        """Empty the kernel's namespace before a notebook (imported modules stay loaded).
+
+        Each notebook then sees only what it computes or reads from files, as when it runs
+        alone in JupyterLab (the audit trail), and the frames of the notebook before it (a
+        million cleaned rows) are freed before the next one reads its own.
+        """
+        code = "get_ipython().run_line_magic('reset', '-f')\n__import__('gc').collect()\n"
+        await self._wait_for_reply(self._kc.execute(code, silent=True, store_history=False, allow_stdin=False))
+
+    async def _wait_for_reply(self, message_id: str) -> None:
+        """Wait for the shell reply to ``message_id``, within ``kernel_start_timeout_seconds``."""
         deadline = self._loop.time() + self.limits.kernel_start_timeout_seconds
         while True:
             left = deadline - self._loop.time()
@@ -162,7 +175,7 @@ class NotebookRunner:
                 message = await self._kc.get_shell_msg(timeout=min(left, _WATCH_SECONDS))
             except queue.Empty:
                 continue
-            if message["parent_header"].get("msg_id") == preload_id:
+            if message["parent_header"].get("msg_id") == message_id:
                 return
 
     @property
@@ -224,6 +237,7 @@ class NotebookRunner:
 
         async def execute_cells() -> None:
             await self._wait_for_preload()
+            await self._clear_namespace()
             for index, cell in enumerate(notebook.cells):
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
 
