@@ -165,11 +165,14 @@ class NotebookRunner:
         await self._wait_for_reply(self._kc.execute(code, silent=True, store_history=False, allow_stdin=False))
 
     async def _wait_for_reply(self, message_id: str) -> None:
-        """Wait for the shell reply to ``message_id``, within ``kernel_start_timeout_seconds``."""
+        """Wait for the shell reply to ``message_id``, within ``kernel_start_timeout_seconds``.
+
+        A kernel that dies meanwhile is the watchdog's to report (:meth:`_watch_kernel`), as in a cell.
+        """
         deadline = self._loop.time() + self.limits.kernel_start_timeout_seconds
         while True:
             left = deadline - self._loop.time()
-            if left <= 0 or not self._kernel_process_alive():
+            if left <= 0:
                 raise MachineFailure(kernel_not_ready_message(self.limits.kernel_start_timeout_seconds, "TimeoutError"))
             try:
                 message = await self._kc.get_shell_msg(timeout=min(left, _WATCH_SECONDS))
@@ -193,9 +196,8 @@ class NotebookRunner:
 
     def _stop(self) -> None:
         """Stop the client and the kernel (killed if it is still running); not from inside the loop."""
+        self._kill_kernel()
         kernel, kc, self._kernel, self._kc = self._kernel, self._kc, None, None
-        if kernel is not None:
-            kernel.kill()
         if kc is not None:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
