@@ -1,5 +1,5 @@
-"""The notebook runner: the kernel is launched before the notebook machinery is imported, and
-a cell's timeout counts the cell only, not the imports the kernel preloads."""
+"""The notebook runner: the kernel is launched before the notebook machinery is imported and
+preloads the notebooks' imports while it boots; a cell's timeout counts the cell only."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 from ikuanalysis import paths
 from ikuanalysis.config import Limits
 from ikuanalysis.failures import MachineFailure
-from ikuanalysis.publish.notebooks import NotebookRunner
+from ikuanalysis.publish.notebooks import KernelDied, NotebookRunner
 
 LAUNCH_PROBE = """
 import os, sys, time
-from ikuanalysis.publish.notebooks import NotebookRunner
+from ikuanalysis.publish.notebooks import KernelDied, NotebookRunner
 runner = NotebookRunner().__enter__()
 for _ in range(100):  # right after the fork the new program's command line may still be empty
     command = open(f"/proc/{runner.kernel_pid}/cmdline", "rb").read().split(b"\\0")
@@ -82,3 +82,22 @@ def test_a_notebook_does_not_see_the_names_of_the_notebook_before_it(notebook_di
         runner.run("second", tmp_path / "second.ipynb", {"year": 2025})
     executed = nbformat.read(str(tmp_path / "second.ipynb"), as_version=4)
     assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "['year']"  # only its own parameter
+
+
+@pytest.mark.e2e
+def test_a_kernel_that_dies_while_it_preloads_is_reported_as_a_dead_kernel(notebook_dir, tmp_path):
+    with NotebookRunner(preload="import os\nos._exit(3)\n") as runner:
+        with pytest.raises(KernelDied) as caught:
+            runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
+    assert str(caught.value).startswith("Kernel Python berhenti mendadak saat menjalankan notebook tiny")
+
+
+@pytest.mark.e2e
+def test_the_preload_runs_while_the_kernel_boots_and_binds_no_name(notebook_dir, tmp_path):
+    # colorsys is not loaded by a bare kernel: here the preload loaded it before the notebook ran.
+    write_notebook(notebook_dir, "probe", "import sys\n['colorsys' in sys.modules, '_p' in dir()]")
+    for preload, expected in (("def _p():\n    import colorsys\n_p()\ndel _p\n", "[True, False]"), ("", "[False, False]")):
+        with NotebookRunner(preload=preload) as runner:
+            runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
+        executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
+        assert executed.cells[-1].outputs[0]["data"]["text/plain"] == expected
