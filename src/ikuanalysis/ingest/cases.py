@@ -20,9 +20,9 @@ from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.layout import FLAG_PREFIX, ROW_AFTER_END, ROW_END, ROW_FOOTER, ROW_GROUP
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
-    _NIK_VALID,
     excel_error_cells,
     identity_key,
+    is_nik_shaped,
     key_column,
     map_unique,
     match_regex,
@@ -30,7 +30,7 @@ from ikuanalysis.ingest.values import (
     nik_cells,
     nik_may_have_lost_digit,
     parse_dates,
-    parse_status,
+    status_masks,
     resolve_jenis,
     resolve_places,
     summary_pattern,
@@ -120,7 +120,7 @@ def clean_register(
 
     keep = ~values.other_year
     rows = rows[keep]
-    duplicated, identities = group_duplicates(rows, identity[keep], problems, household=component.is_household)
+    duplicated, identities = group_duplicates(rows, identity.of_rows(keep), problems, household=component.is_household)
     identities = identities.with_households(no_kk[keep])
     k = settings.iku.policies.disclosure_k
     rows, withheld, rare = generalize_as_written(rows, "jenis", values.unknown_jenis[keep], identities.codes, k, log.names)
@@ -321,12 +321,18 @@ def interpret_values(
     )
 
 
-def _log_unknown_status(problems: _RowProblems, rows: pd.DataFrame, unknown: pd.Series, column: str,
+def _log_unknown_status(problems: _RowProblems, rows: pd.DataFrame, unknown: np.ndarray, column: str,
                         text: pd.Series) -> None:
-    """Log status values not understood; ``2`` (the BPS code for Tidak) with its own hint (contract §1.3)."""
-    is_two = unknown & (text.loc[rows.index].astype("str").str.strip() == "2")
-    problems.add_rows("unknown_status", rows[unknown & ~is_two], column, text)
-    problems.add_rows("unknown_status", rows[is_two], column, text, variant="bps_code")
+    """Log status values not understood; ``2`` (the BPS code for Tidak) with its own hint (contract §1.3).
+
+    ``unknown`` is aligned with ``rows``; ``text`` (over all rows of the register) is trimmed already.
+    """
+    if not unknown.any():
+        return
+    unknown_rows = rows[unknown]
+    is_two = (text.loc[unknown_rows.index] == "2").to_numpy(dtype=bool)
+    problems.add_rows("unknown_status", unknown_rows[~is_two], column, text)
+    problems.add_rows("unknown_status", unknown_rows[is_two], column, text, variant="bps_code")
 
 
 def interpret_status(
@@ -339,27 +345,28 @@ def interpret_status(
     when any flag is yes; a blank flag is a plain No (no warning); another value is an error at
     its cell.
     """
-    status = parse_status(frame.loc[data, "status"], lookup)
+    in_data = data.to_numpy(dtype=bool)
+    is_handled, unknown = status_masks(text["status"][data], lookup)
     flags = [c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX)]
-    uses_flags = pd.Series(False, index=frame.index)
+    uses_flags = np.zeros(len(frame), dtype=bool)
     for col in flags:
-        uses_flags |= _has_column(frame, headers, col)
-    if flags and uses_flags.any():
-        on_flags = uses_flags[data]
-        any_yes = pd.Series(False, index=status.index)
-        unknown = pd.Series(False, index=status.index)
+        uses_flags |= _has_column(frame, headers, col).to_numpy(dtype=bool)
+    on_flags = uses_flags[in_data]
+    if flags and on_flags.any():
+        any_yes = np.zeros(len(rows), dtype=bool)
+        flag_unknown = np.zeros(len(rows), dtype=bool)
         for col in flags:
-            flag = parse_status(frame.loc[data, col], lookup)
-            bad = flag.isna() & on_flags & _has_column(rows, headers, col)
+            yes, bad = status_masks(text[col][data], lookup)
+            bad &= on_flags & _has_column(rows, headers, col).to_numpy(dtype=bool)
             _log_unknown_status(problems, rows, bad, col, text[col])
-            unknown |= bad
-            any_yes |= flag.fillna(False).astype(bool)
-        from_flags = any_yes.astype("object").where(~unknown, pd.NA)
-        status = status.astype("object").where(~on_flags, from_flags)
-        status = status.where(on_flags | status.notna(), pd.NA)
-    _log_unknown_status(problems, rows, status.isna() & ~uses_flags[data], "status", text["status"])
-    blank_status = data & (text["status"] == "") & ~uses_flags
+            flag_unknown |= bad
+            any_yes |= yes
+        is_handled = np.where(on_flags, any_yes, is_handled)
+        unknown = np.where(on_flags, flag_unknown, unknown)
+    _log_unknown_status(problems, rows, unknown & ~on_flags, "status", text["status"])
+    blank_status = data & (text["status"] == "").to_numpy(dtype=bool) & ~uses_flags
     problems.add_rows("blank_status", frame[blank_status], "status")
+    status = pd.Series(pd.arrays.BooleanArray(is_handled & ~unknown, unknown), index=rows.index)
     return status, blank_status
 
 
@@ -388,7 +395,7 @@ def interpret_dates(
     serial = parsed.serial
     if serial.any():
         read_as = parsed.dates[serial].dt.strftime("%d/%m/%Y")
-        shown = date_text[serial.index[serial.to_numpy()]] + " = " + read_as
+        shown = date_text[serial.index[serial.to_numpy()]].astype("str") + " = " + read_as
         problems.add_rows("date_serial", rows[serial], "tanggal", shown)
     return parsed.dates, blank_date, other_year
 
@@ -423,7 +430,7 @@ def generalize_as_written(
 def identify_cases(
     rows: pd.DataFrame, names: pd.Series, nik: pd.Series, nik_from_number: pd.Series, kecamatan: pd.Series,
     kelurahan: pd.Series, problems: _RowProblems,
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[CaseKeys, pd.Series]:
     """Return each data row's case identity and the mask of invalid NIKs (data contract §1.3–§1.4).
 
     The identity is ``N:<nik>`` for a valid NIK, else ``P:<name>|<kelurahan or kecamatan>``
@@ -437,14 +444,53 @@ def identify_cases(
     blank_name = (names == "") & ~nik_usable
     problems.add_rows("no_identity", rows[blank_name], "nama")
 
-    by_name = ~nik_usable  # only these need a name-based identity (normalising names is the costly part)
+    by_name = ~nik_usable & ~blank_name  # only these need a name-based identity (normalising names is the costly part)
     place_key = map_unique(kelurahan[by_name].where(kelurahan[by_name] != "", kecamatan[by_name].fillna("")),
                            identity_key).astype("str")
     name_key = key_column(names[by_name])
-    identity = "N:" + nik
-    identity[by_name] = "P:" + name_key + "|" + place_key
-    identity = identity.where(~blank_name, "R:" + rows["_file"] + "|" + rows["_sheet"] + "|" + rows["_row"].astype("str"))
-    return identity, invalid_nik
+    parts = [("N:", nik_usable, nik[nik_usable]), ("P:", by_name, name_key + "|" + place_key),
+             ("R:", blank_name, _row_place(rows[blank_name]))]
+    return CaseKeys.of(len(rows), parts), invalid_nik
+
+
+def _row_place(rows: pd.DataFrame) -> pd.Series:
+    """Return ``<file>|<sheet>|<row>`` for each of ``rows``: the identity of a row that is a case of its own."""
+    return rows["_file"].astype("str") + "|" + rows["_sheet"].astype("str") + "|" + rows["_row"].astype("str")
+
+
+class CaseKeys(NamedTuple):
+    """Each row's case identity, as a code into the distinct identity strings (each built once).
+
+    Attributes:
+        codes: For each row, the index of its identity in ``keys``.
+        keys: The identity strings (``N:<NIK>``, ``P:<name>|<place>``, ``K:<No. KK>``,
+            ``R:<file>|<sheet>|<row>``; personal, never written), in no particular order.
+    """
+
+    codes: np.ndarray
+    keys: np.ndarray
+
+    @classmethod
+    def of(cls, count: int, parts: list[tuple[str, pd.Series, pd.Series]]) -> CaseKeys:
+        """Build the keys of ``count`` rows from ``(prefix, mask, values)`` parts that cover every row once.
+
+        ``values`` holds, for the rows under ``mask`` in order, the identity after its prefix;
+        each part's distinct values are found by one hashing pass over that part's rows.
+        """
+        codes = np.full(count, -1, dtype=np.int64)
+        keys: list[str] = []
+        for prefix, mask, values in parts:
+            where = mask.to_numpy(dtype=bool)
+            if not where.any():
+                continue
+            part_codes, uniques = pd.factorize(values, sort=False)
+            codes[where] = part_codes + len(keys)
+            keys.extend([prefix + value for value in uniques.tolist()])
+        return cls(codes, np.array(keys, dtype=object))
+
+    def of_rows(self, mask: pd.Series) -> CaseKeys:
+        """Return the keys of the rows under ``mask`` only."""
+        return CaseKeys(self.codes[mask.to_numpy(dtype=bool)], self.keys)
 
 
 def check_nik(
@@ -460,7 +506,7 @@ def check_nik(
         ``(invalid, usable)``: the masks of the NIKs that are not 16 digits and of those that
         can identify a case (16 digits, not a number cell ending in 0).
     """
-    nik_valid = nik.str.fullmatch(_NIK_VALID.pattern).fillna(False).astype(bool)
+    nik_valid = is_nik_shaped(nik)
     invalid_nik = (nik != "") & ~nik_valid
     lost_digit = nik_may_have_lost_digit(nik, nik_from_number) & nik_valid
     if household:
@@ -487,7 +533,7 @@ def usable_no_kk(
     """
     if not household and not (no_kk != "").any():  # the usual register: no No. KK at all
         return no_kk
-    valid = no_kk.str.fullmatch(_NIK_VALID.pattern).fillna(False).astype(bool)
+    valid = is_nik_shaped(no_kk)
     lost_digit = nik_may_have_lost_digit(no_kk, from_number) & valid
     invalid = (no_kk != "") & ~valid
     if household:
@@ -500,19 +546,19 @@ def usable_no_kk(
     return no_kk.where(valid & ~lost_digit, "").astype("str")
 
 
-def identify_households(rows: pd.DataFrame, no_kk: pd.Series) -> pd.Series:
+def identify_households(rows: pd.DataFrame, no_kk: pd.Series) -> CaseKeys:
     """Return each data row's case identity in a household component: ``K:<No. KK>``.
 
     ``no_kk`` holds the valid No. KK of each row ('' otherwise, see :func:`usable_no_kk`, which
     logged those rows as errors); such a row is a case of its own (``R:<file>|<sheet>|<row>``) so
     that the counts stay defined while the run stops on the error.
     """
-    identity = HOUSEHOLD_PREFIX + no_kk
-    return identity.where(no_kk != "", "R:" + rows["_file"] + "|" + rows["_sheet"] + "|" + rows["_row"].astype("str"))
+    missing = no_kk == ""
+    return CaseKeys.of(len(rows), [(HOUSEHOLD_PREFIX, ~missing, no_kk[~missing]), ("R:", missing, _row_place(rows[missing]))])
 
 
 def group_duplicates(
-    rows: pd.DataFrame, identity: pd.Series, problems: _RowProblems, household: bool = False,
+    rows: pd.DataFrame, identity: CaseKeys, problems: _RowProblems, household: bool = False,
 ) -> tuple[np.ndarray, Identities]:
     """Number the cases of the kept rows and log every row that repeats an earlier case.
 
@@ -523,20 +569,19 @@ def group_duplicates(
         row's case number with the distinct identities.
     """
     # One hashing pass over the identities; everything else is integer arithmetic on codes.
-    codes, uniques = pd.factorize(identity, sort=False)  # codes in first-seen order
-    first_positions = np.unique(codes, return_index=True)[1]
-    duplicated = np.ones(len(codes), dtype=bool)
-    duplicated[first_positions] = False
+    codes, uniques = pd.factorize(identity.codes, sort=False)  # integers: codes in first-seen order
+    duplicated = ~is_first_seen(codes)
+    first_positions = np.flatnonzero(~duplicated)  # the first row of case 0, 1, 2, ...
     dup_rows = rows[duplicated]
     if not dup_rows.empty:
         origin = rows.iloc[first_positions[codes[duplicated]]]
-        where = ("baris " + origin["_row"].astype("str") + " (" + origin["_file"] + ")").to_numpy()
+        where = ("baris " + origin["_row"].astype("str") + " (" + origin["_file"].astype("str") + ")").to_numpy()
         if household:
             problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index),
                               variant="household")
         else:
             problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index))
-    return duplicated, Identities(codes=codes, distinct=pd.Series(uniques).tolist())
+    return duplicated, Identities(codes=codes, distinct=identity.keys[uniques].tolist())
 
 
 @dataclass(frozen=True)
@@ -562,17 +607,28 @@ class Identities:
             no_kk: Each kept row's valid No. KK, or '' (aligned with ``codes``).
         """
         households = np.full(len(self.distinct), "", dtype=object)
-        given = (no_kk != "").to_numpy(dtype=bool)
-        if given.any():
-            found = pd.DataFrame({"case": self.codes[given], "no_kk": no_kk.to_numpy(dtype=object)[given]})
-            found = found.drop_duplicates("case")  # keeps each case's first row with a No. KK
-            households[found["case"].to_numpy(dtype=np.int64)] = found["no_kk"].to_numpy()
+        given = np.flatnonzero((no_kk != "").to_numpy(dtype=bool))
+        if len(given):
+            # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
+            cases, first = np.unique(self.codes[given], return_index=True)
+            households[cases] = no_kk.iloc[given[first]].to_numpy(dtype=object)
         return Identities(self.codes, self.distinct, households.tolist())
 
     def any_per_case(self, flags: pd.Series) -> np.ndarray:
         """Whether any row of each case has ``flags`` set (handled if any row says yes)."""
         counts = np.bincount(self.codes, weights=flags.to_numpy(dtype=float), minlength=len(self.distinct))
         return counts > 0
+
+
+def is_first_seen(codes: np.ndarray) -> np.ndarray:
+    """Whether each row is the first of its case, for codes numbered in first-seen order (``pd.factorize``).
+
+    A row is its case's first exactly when its code is above every code before it: one pass, no sort.
+    """
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    before = np.maximum.accumulate(codes)
+    return codes > np.concatenate(([-1], before[:-1]))
 
 
 def _has_column(rows: pd.DataFrame, headers: dict, column: str) -> pd.Series:

@@ -646,11 +646,19 @@ def read_tables(
     flags = sorted(c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX))
     for col in (*columns, *flags, "_first_text", "_kind"):
         frame[col] = frame[col].fillna("") if col in frame else pd.Series("", index=frame.index, dtype="str")
-    frame["_file"] = frame.get("_file", pd.Series(dtype="str")).astype("str")
-    frame["_sheet"] = frame.get("_sheet", pd.Series(dtype="str")).astype("str")
+    # Categorical: one name per file or sheet, and every selection of rows moves small codes, not strings.
+    frame["_file"] = _as_category(frame.get("_file", pd.Series(dtype="str")).astype("str"))
+    frame["_sheet"] = _as_category(frame.get("_sheet", pd.Series(dtype="str")).astype("str"))
+    frame["_kind"] = _as_category(frame["_kind"].astype("str"))
     frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
     table.frame = frame[[*columns, *flags, "_first_text", "_kind", *LOCATION_COLUMNS]]
     return table
+
+
+def _as_category(values: pd.Series) -> pd.Series:
+    """Return a text column of few distinct values (file, sheet, row kind) as a categorical of str."""
+    codes, uniques = pd.factorize(values)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str")), index=values.index)
 
 
 def _jenis_from_context(source: SourceFile, component: Component, settings: Settings, lookup: HeaderLookup):

@@ -18,7 +18,6 @@ import pandas as pd
 from ikuanalysis.config import normalize_key, normalize_value
 
 _NIK_DROP = re.compile("[\\s\u00a0.\\-']")
-_NIK_VALID = re.compile(r"^\d{16}$")
 _NOT_LETTER_OR_DIGIT = r"[^\pL\pN\pM]+"  # RE2: any script's letters, digits and combining marks are kept
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -51,7 +50,7 @@ def cell_to_text(value: object) -> str:
 
 def map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
     """Apply ``func`` once per distinct value of ``values`` and broadcast the results."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = category_codes(values)
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [func(u) for u in uniques]
     return pd.Series(mapped[codes], index=values.index, dtype=object)
@@ -71,16 +70,29 @@ def text_column(values: pd.Series) -> pd.Series:
 
 
 def text_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return :func:`text_column` of a column and its spreadsheet error cells (:func:`excel_error_cells`).
+    """Return a column of few distinct values as trimmed text, and its spreadsheet error cells.
 
-    One pass over the distinct values: the error check costs nothing per row.
+    The text (see :func:`cell_to_text`) is a categorical Series: one hashing pass over the
+    column, then every later rule (blank, error value, status, place, summary word) works on
+    its distinct texts and reaches the rows through integer codes. The error check
+    (:func:`excel_error_cells`) costs nothing per row.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    text = np.empty(len(uniques), dtype=object)
-    text[:] = [cell_to_text(u) for u in uniques]
-    errors = np.array([t in _EXCEL_ERROR_SET for t in text], dtype=bool)
-    return (pd.Series(text[codes], index=values.index, dtype=object),
-            pd.Series(errors[codes], index=values.index))
+    # Distinct cells may read as one text (" Pahandut" and "Pahandut"): the categories are the texts.
+    text_codes, texts = pd.factorize(pd.Series([cell_to_text(u) for u in uniques], dtype=object))
+    row_codes = text_codes[codes] if len(codes) else codes
+    categories = pd.Index(np.asarray(texts, dtype=object), dtype=object)
+    errors = np.array([t in _EXCEL_ERROR_SET for t in categories], dtype=bool)
+    return (pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=values.index),
+            pd.Series(errors[row_codes] if len(categories) else np.zeros(len(codes), dtype=bool), index=values.index))
+
+
+def category_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, distinct values)`` of a column: its categories when categorical (no hashing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def name_column(values: pd.Series) -> pd.Series:
@@ -151,6 +163,19 @@ def nik_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def nik_column(values: pd.Series) -> pd.Series:
     """Return the NIK digits of a column (see :func:`normalize_nik`)."""
     return nik_cells(values)[0]
+
+
+def is_nik_shaped(digits: pd.Series) -> pd.Series:
+    """Which cells are exactly 16 ASCII digits (a NIK's or a No. KK's shape; data contract §1.3).
+
+    Two Arrow kernels (length and ASCII digits) instead of a regex over every cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(_as_text(digits).array)
+    shaped = pc.and_(pc.equal(pc.binary_length(array), 16), pc.ascii_is_decimal(array))
+    return pd.Series(np.asarray(shaped.fill_null(False), dtype=bool), index=digits.index)
 
 
 def nik_may_have_lost_digit(digits: pd.Series, from_number: pd.Series) -> pd.Series:
@@ -265,6 +290,18 @@ def parse_status(values: pd.Series, lookup: dict[str, bool]) -> pd.Series:
         return lookup.get(text, pd.NA)
 
     return map_unique(values, parse)
+
+
+def status_masks(values: pd.Series, lookup: dict[str, bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`parse_status` of a column as two boolean arrays: handled, and not understood.
+
+    Each distinct value is parsed once; the rows get their answer through integer codes.
+    """
+    codes, uniques = category_codes(values)
+    parsed = [lookup.get(text, None) if (text := normalize_value(cell_to_text(u))) else False for u in uniques]
+    yes = np.array([p is True for p in parsed] + [False], dtype=bool)
+    unknown = np.array([p is None for p in parsed] + [False], dtype=bool)
+    return yes[codes], unknown[codes]  # a missing code (-1) reads the last entry: not handled, understood
 
 
 class DateCell(NamedTuple):
@@ -411,6 +448,10 @@ def match_regex(values: pd.Series, pattern: str) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the distinct texts only
+        codes, texts = category_codes(values)
+        matched = match_regex(pd.Series(texts, dtype="str"), pattern) if len(texts) else np.zeros(0, dtype=bool)
+        return np.where(codes >= 0, matched[np.maximum(codes, 0)] if len(texts) else False, False)
     matched = pc.match_substring_regex(pa.array(_as_text(values).array), pattern)  # zero-copy for Arrow strings
     return np.asarray(matched.fill_null(False), dtype=bool)
 
