@@ -21,6 +21,7 @@ from ikuanalysis.ingest.layout import FLAG_PREFIX, ROW_AFTER_END, ROW_END, ROW_F
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
     excel_error_cells,
+    factorize_values,
     identity_key,
     is_nik_shaped,
     key_column,
@@ -483,7 +484,7 @@ class CaseKeys(NamedTuple):
             where = mask.to_numpy(dtype=bool)
             if not where.any():
                 continue
-            part_codes, uniques = pd.factorize(values, sort=False)
+            part_codes, uniques = factorize_values(values)
             codes[where] = part_codes + len(keys)
             keys.extend([prefix + value for value in uniques.tolist()])
         return cls(codes, np.array(keys, dtype=object))

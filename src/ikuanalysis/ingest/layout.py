@@ -309,6 +309,8 @@ def key_values(rows: Sequence[Sequence[object]], above: int) -> list[tuple[str, 
 # --- Rows below the header ---------------------------------------------------------------
 
 ROW_DATA, ROW_BLANK, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP = "", "blank", "end", "after_end", "footer", "group"
+ROW_KINDS = (ROW_DATA, ROW_BLANK, ROW_END, ROW_AFTER_END, ROW_FOOTER, ROW_GROUP)  # the categories of a row's kind
+_DATA, _BLANK, _END, _AFTER_END, _FOOTER, _GROUP = range(len(ROW_KINDS))
 
 
 def _filled(column: pd.Series) -> np.ndarray:
@@ -318,7 +320,9 @@ def _filled(column: pd.Series) -> np.ndarray:
 
     if isinstance(column.dtype, pd.StringDtype):
         array = pa.array(column.array)
-        return np.asarray(pc.not_equal(pc.utf8_trim_whitespace(array), "").fill_null(False), dtype=bool)
+        # Filled: not empty and not only spaces (classified in place: no trimmed copy of the column).
+        blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        return ~np.asarray(blank.fill_null(True), dtype=bool)
     values = column.to_numpy(dtype=object)
     filled = (values != "") & pd.notna(values)  # C loops; what is left is mostly data cells
     maybe_spaces = np.flatnonzero(filled)
@@ -357,7 +361,7 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
         if filled.any():
             count += filled
             filled_by_column.append((col, filled))
-    kind = np.where(count > 0, ROW_DATA, ROW_BLANK).astype(object)
+    kind = np.where(count > 0, _DATA, _BLANK).astype(np.int8)  # codes into ROW_KINDS
     single = np.flatnonzero(count == 1)
     if len(single):
         text = np.full(len(single), "", dtype=object)
@@ -370,18 +374,18 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
         is_end = text == END_MARKER
         if is_end.any():
             end = int(single[np.argmax(is_end)])
-            kind[end] = ROW_END
-            kind[end + 1:][count[end + 1:] > 0] = ROW_AFTER_END
+            kind[end] = _END
+            kind[end + 1:][count[end + 1:] > 0] = _AFTER_END
         has_letter = np.array([any(ch.isalpha() for ch in t) for t in text], dtype=bool)
         group = single[has_letter & ~is_personal]
-        kind[group[kind[group] == ROW_DATA]] = ROW_GROUP
+        kind[group[kind[group] == _DATA]] = _GROUP
     candidates = np.flatnonzero(first_text.to_numpy(dtype=object) != "")
     if len(candidates):
         texts = first_text.iloc[candidates]
         is_footer = match_regex(texts, footer) & ((count[candidates] == 1) | texts.str.contains(":", regex=False).to_numpy(dtype=bool))
         rows = candidates[is_footer]
-        kind[rows[np.isin(kind[rows], (ROW_DATA, ROW_GROUP))]] = ROW_FOOTER
-    return pd.Series(kind, index=block.index, dtype="object")
+        kind[rows[np.isin(kind[rows], (_DATA, _GROUP))]] = _FOOTER
+    return pd.Series(pd.Categorical.from_codes(kind, categories=pd.Index(ROW_KINDS, dtype="str")), index=block.index)
 
 
 def footer_pattern(prefixes: Sequence[str]) -> str:

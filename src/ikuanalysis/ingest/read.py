@@ -179,13 +179,18 @@ def _frame_from_block(
     first_text = first_text_cells(block, plan.summary_pattern)
     kind = classify_rows(block, mapping, plan.footer_pattern, first_text)
     for name, value in placed.constants.items():  # not on blank rows: they stay blank
-        frame[name] = np.where(kind.to_numpy() == ROW_BLANK, "", value)
+        frame[name] = np.where((kind == ROW_BLANK).to_numpy(dtype=bool), "", value)
     frame["_first_text"] = first_text
     frame["_kind"] = kind
-    frame["_file"] = file
-    frame["_sheet"] = sheet
+    frame["_file"] = _constant_category(file, len(frame))
+    frame["_sheet"] = _constant_category(sheet, len(frame))
     frame["_row"] = range(first_row_number, first_row_number + len(frame)) if row_numbers is None else row_numbers
     return frame.reset_index(drop=True)
+
+
+def _constant_category(value: str, count: int) -> pd.Categorical:
+    """Return ``value`` for ``count`` rows as a categorical (one byte per row, not a string each)."""
+    return pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), categories=pd.Index([value], dtype="str"))
 
 
 def _letter(col: int, column_numbers: Sequence[int] | None) -> str:
@@ -644,20 +649,27 @@ def read_tables(
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     flags = sorted(c for c in frame.columns if isinstance(c, str) and c.startswith(FLAG_PREFIX))
-    for col in (*columns, *flags, "_first_text", "_kind"):
-        frame[col] = frame[col].fillna("") if col in frame else pd.Series("", index=frame.index, dtype="str")
+    for col in (*columns, *flags, "_first_text"):
+        if col not in frame:
+            frame[col] = pd.Series("", index=frame.index, dtype="str")
+        elif frame[col].hasnans:
+            frame[col] = frame[col].fillna("")
     # Categorical: one name per file or sheet, and every selection of rows moves small codes, not strings.
-    frame["_file"] = _as_category(frame.get("_file", pd.Series(dtype="str")).astype("str"))
-    frame["_sheet"] = _as_category(frame.get("_sheet", pd.Series(dtype="str")).astype("str"))
-    frame["_kind"] = _as_category(frame["_kind"].astype("str"))
+    for col in ("_file", "_sheet", "_kind"):
+        frame[col] = _as_category(frame[col] if col in frame else pd.Series("", index=frame.index, dtype="str"))
     frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
     table.frame = frame[[*columns, *flags, "_first_text", "_kind", *LOCATION_COLUMNS]]
     return table
 
 
 def _as_category(values: pd.Series) -> pd.Series:
-    """Return a text column of few distinct values (file, sheet, row kind) as a categorical of str."""
-    codes, uniques = pd.factorize(values)
+    """Return a text column of few distinct values (file, sheet, row kind) as a categorical of str.
+
+    Frames of several sheets come concatenated as text when their categories differ.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    codes, uniques = pd.factorize(values.fillna("").astype("str"))
     return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str")), index=values.index)
 
 

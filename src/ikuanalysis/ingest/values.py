@@ -48,6 +48,26 @@ def cell_to_text(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def factorize_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, distinct values)`` of a column, in first-seen order; a missing value is one of them.
+
+    ``pd.factorize`` without the missing-value sentinel; Arrow string columns are encoded by
+    Arrow's own dictionary kernel, about twice as fast on a million cells.
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and len(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(values.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        encoded = pc.dictionary_encode(array, null_encoding="encode")
+        return (np.asarray(encoded.indices, dtype=np.int64),
+                np.asarray(encoded.dictionary.to_pylist(), dtype=object))
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
     """Apply ``func`` once per distinct value of ``values`` and broadcast the results."""
     codes, uniques = category_codes(values)
@@ -77,7 +97,7 @@ def text_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     its distinct texts and reaches the rows through integer codes. The error check
     (:func:`excel_error_cells`) costs nothing per row.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorize_values(values)
     # Distinct cells may read as one text (" Pahandut" and "Pahandut"): the categories are the texts.
     text_codes, texts = pd.factorize(pd.Series([cell_to_text(u) for u in uniques], dtype=object))
     row_codes = text_codes[codes] if len(codes) else codes
@@ -91,8 +111,7 @@ def category_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(codes, distinct values)`` of a column: its categories when categorical (no hashing)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
+    return factorize_values(values)
 
 
 def name_column(values: pd.Series) -> pd.Series:
@@ -398,7 +417,7 @@ class ParsedDates(NamedTuple):
 
 def parse_dates(values: pd.Series, months: dict[str, int]) -> ParsedDates:
     """Parse a date column once per distinct value (see :func:`read_date`)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorize_values(values)
     parsed = [read_date(u, months) for u in uniques]
     kinds = np.array([p.kind for p in parsed], dtype=object)
     as_dates = pd.to_datetime(pd.Series([p.date for p in parsed], dtype=object)).astype("datetime64[s]").to_numpy()
