@@ -675,24 +675,29 @@ def merge_cases(
             No. KK), in the same order; all '' when None or empty.
     """
     count = len(identities.distinct)
-    first = rows.iloc[np.unique(identities.codes, return_index=True)[1]]
+    first = rows.iloc[np.flatnonzero(is_first_seen(identities.codes))]  # codes are numbered in first-seen order
     return pd.DataFrame(
         {
             "component": pd.Series(component, index=range(count), dtype="str"),
             "case_id": pd.Series(case_ids, dtype="str"),
             "no_kk_hash": pd.Series(no_kk_hashes if no_kk_hashes else [""] * count, dtype="str"),
-            "jenis": pd.Series(first["jenis"].to_numpy(), dtype="str"),
-            "kecamatan": pd.Series(first["kecamatan"].to_numpy(), dtype="str"),
-            "kelurahan": pd.Series(first["kelurahan"].to_numpy(), dtype="str"),
+            "jenis": _text_column(first["jenis"]),
+            "kecamatan": _text_column(first["kecamatan"]),
+            "kelurahan": _text_column(first["kelurahan"]),
             "tanggal": first["tanggal"].to_numpy().astype("datetime64[s]"),
             "is_handled": identities.any_per_case(rows["is_handled"]),
             "row_count": np.bincount(identities.codes, minlength=count).astype("int64"),
-            "source_file": map_unique(pd.Series(first["_file"].to_numpy(), dtype="str"), redact_message).astype("str"),
-            "source_sheet": map_unique(pd.Series(first["_sheet"].to_numpy(), dtype="str"), redact_message).astype("str"),
+            "source_file": _text_column(map_unique(first["_file"], redact_message)),
+            "source_sheet": _text_column(map_unique(first["_sheet"], redact_message)),
             "source_row": first["_row"].to_numpy().astype("int64"),
         },
         columns=CASE_COLUMNS,
     )
+
+
+def _text_column(values: pd.Series) -> pd.Series:
+    """Return a column of the cases table as ``str`` on a fresh 0..n index."""
+    return values.astype("str").reset_index(drop=True)
 
 
 AGGREGATE_COLUMNS = ["component", "kecamatan", "jenis", "source", "numerator", "denominator"]

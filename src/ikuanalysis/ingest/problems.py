@@ -87,6 +87,9 @@ class ProblemLog:
     _records: list[dict] = field(default_factory=list, repr=False)
     _errors: int = field(default=0, repr=False)
     _codes: set = field(default_factory=set, repr=False)
+    # The last to_frame answer and what it was made of (problems are only ever added): the
+    # cleaning's writer asks for the log three times, once per file made from it.
+    _frame_cache: tuple | None = field(default=None, repr=False)
 
     def withhold_names(self, names: pd.Series | RegisterNames) -> None:
         """Add the names of a register (its ``nama`` cells): values equal to one are never quoted."""
@@ -218,6 +221,15 @@ class ProblemLog:
 
     def to_frame(self) -> pd.DataFrame:
         """Return all problems, errors first, then in file and row order."""
+        made_of = (len(self._frames), len(self._records), self.names)
+        if self._frame_cache is not None and self._frame_cache[0][:2] == made_of[:2] \
+                and self._frame_cache[0][2] is self.names:
+            return self._frame_cache[1].copy(deep=False)  # copy-on-write: the caller cannot change the cache
+        log = self._make_frame()
+        self._frame_cache = (made_of, log)
+        return log.copy(deep=False)
+
+    def _make_frame(self) -> pd.DataFrame:
         frames = [f for f in self._frames if not f.empty]
         if self._records:
             frames.append(pd.DataFrame(self._records, columns=LOG_COLUMNS))

@@ -164,10 +164,12 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
 
 
 def hash_households(households: list[str], key: bytes) -> list[str]:
-    """Return the keyed hash of ``K:<No. KK>`` for each case's No. KK, '' where there is none."""
-    given = [i for i, no_kk in enumerate(households) if no_kk]
-    hashes = [""] * len(households)
-    for i, digest in zip(given, identity.hash_identities([HOUSEHOLD_PREFIX + households[i] for i in given], key),
-                         strict=True):
-        hashes[i] = digest
-    return hashes
+    """Return the keyed hash of ``K:<No. KK>`` for each case's No. KK, '' where there is none.
+
+    Each distinct No. KK is hashed once: the members of a family share theirs.
+    """
+    distinct = list(dict.fromkeys(no_kk for no_kk in households if no_kk))
+    digests = dict(zip(distinct, identity.hash_identities([HOUSEHOLD_PREFIX + no_kk for no_kk in distinct], key),
+                       strict=True))
+    digests[""] = ""
+    return [digests[no_kk] for no_kk in households]
