@@ -318,6 +318,11 @@ def _filled(column: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the distinct values only, then the codes
+        categories = column.cat.categories
+        filled = _filled(pd.Series(categories.to_numpy(dtype=object), dtype=object)) if len(categories) else np.zeros(0, bool)
+        codes = column.cat.codes.to_numpy()
+        return np.where(codes >= 0, filled[np.maximum(codes, 0)] if len(categories) else False, False)
     if isinstance(column.dtype, pd.StringDtype):
         array = pa.array(column.array)
         # Filled: not empty and not only spaces (classified in place: no trimmed copy of the column).
@@ -369,7 +374,7 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
         for col, filled in filled_by_column:
             here = filled[single]
             if here.any():
-                text[here] = [_cell_text(v) for v in block[col].to_numpy(dtype=object)[single[here]]]
+                text[here] = [_cell_text(v) for v in block[col].iloc[single[here]].to_numpy(dtype=object)]
                 is_personal[here] = columns.get(col) in ("nama", "nik")
         is_end = text == END_MARKER
         if is_end.any():
