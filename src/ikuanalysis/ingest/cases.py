@@ -9,6 +9,7 @@ names); every other text column written holds a canonical value (kecamatan) or i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -459,39 +460,58 @@ def _row_place(rows: pd.DataFrame) -> pd.Series:
     return rows["_file"].astype("str") + "|" + rows["_sheet"].astype("str") + "|" + rows["_row"].astype("str")
 
 
-class CaseKeys(NamedTuple):
-    """Each row's case identity, as a code into the distinct identity strings (each built once).
+@dataclass(frozen=True)
+class CaseKeys:
+    """Each row's case identity, as a code into the distinct identities of its kind.
+
+    The identity strings (``N:<NIK>``, ``P:<name>|<place>``, ``K:<No. KK>``,
+    ``R:<file>|<sheet>|<row>``; personal, never written) are made only when asked for
+    (:meth:`strings`): counting needs the codes alone, so ``validate`` never builds them.
 
     Attributes:
-        codes: For each row, the index of its identity in ``keys``.
-        keys: The identity strings (``N:<NIK>``, ``P:<name>|<place>``, ``K:<No. KK>``,
-            ``R:<file>|<sheet>|<row>``; personal, never written), in no particular order.
+        codes: For each row, the number of its identity (unique over all parts).
+        parts: ``(prefix, first number, distinct values after the prefix)`` of each kind.
     """
 
     codes: np.ndarray
-    keys: np.ndarray
+    parts: tuple = ()
 
     @classmethod
     def of(cls, count: int, parts: list[tuple[str, pd.Series, pd.Series]]) -> CaseKeys:
-        """Build the keys of ``count`` rows from ``(prefix, mask, values)`` parts that cover every row once.
+        """Number the identities of ``count`` rows from ``(prefix, mask, values)`` parts that cover every row once.
 
         ``values`` holds, for the rows under ``mask`` in order, the identity after its prefix;
         each part's distinct values are found by one hashing pass over that part's rows.
         """
         codes = np.full(count, -1, dtype=np.int64)
-        keys: list[str] = []
+        found, start = [], 0
         for prefix, mask, values in parts:
             where = mask.to_numpy(dtype=bool)
             if not where.any():
                 continue
-            part_codes, uniques = factorize_values(values)
-            codes[where] = part_codes + len(keys)
-            keys.extend([prefix + value for value in uniques.tolist()])
-        return cls(codes, np.array(keys, dtype=object))
+            part_codes, uniques = factorize_values(values, as_arrow=True)
+            codes[where] = part_codes + start
+            found.append((prefix, start, uniques))
+            start += len(uniques)
+        return cls(codes, tuple(found))
 
     def of_rows(self, mask: pd.Series) -> CaseKeys:
         """Return the keys of the rows under ``mask`` only."""
-        return CaseKeys(self.codes[mask.to_numpy(dtype=bool)], self.keys)
+        return CaseKeys(self.codes[mask.to_numpy(dtype=bool)], self.parts)
+
+    def strings(self, numbers: np.ndarray) -> list[str]:
+        """Return the identity strings of the given identity numbers, in their order."""
+        import pyarrow as pa
+
+        strings = np.empty(len(numbers), dtype=object)
+        for prefix, start, uniques in self.parts:
+            inside = (numbers >= start) & (numbers < start + len(uniques))
+            if not inside.any():
+                continue
+            local = numbers[inside] - start
+            values = uniques.take(pa.array(local)).to_pylist() if isinstance(uniques, pa.Array) else uniques[local].tolist()
+            strings[inside] = [prefix + value for value in values]
+        return strings.tolist()
 
 
 def check_nik(
@@ -582,7 +602,7 @@ def group_duplicates(
                               variant="household")
         else:
             problems.add_rows("duplicate_merged", dup_rows, values=pd.Series(where, index=dup_rows.index))
-    return duplicated, Identities(codes=codes, distinct=identity.keys[uniques].tolist())
+    return duplicated, Identities(codes=codes, keys=identity, order=np.asarray(uniques, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -591,33 +611,47 @@ class Identities:
 
     Attributes:
         codes: For each kept row, the number of its case (0, 1, ... in first-seen order).
-        distinct: The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal,
-            never written).
-        households: The No. KK of each case ('' when none of its rows has a valid one;
-            personal, never written: only its keyed hash is); empty when not known.
+        keys: The rows' identities (see :class:`CaseKeys`).
+        order: For each case, the number of its identity in ``keys``.
+        no_kk: Each kept row's valid No. KK, or '' (aligned with ``codes``); None when not known.
     """
 
     codes: np.ndarray
-    distinct: list[str]
-    households: list[str] = field(default_factory=list)
+    keys: CaseKeys = field(default_factory=lambda: CaseKeys(np.zeros(0, dtype=np.int64)))
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    no_kk: pd.Series | None = None
 
-    def with_households(self, no_kk: pd.Series) -> Identities:
-        """Return these identities with each case's No. KK: the first valid one among its rows.
+    @property
+    def count(self) -> int:
+        """The number of cases."""
+        return len(self.order)
 
-        Args:
-            no_kk: Each kept row's valid No. KK, or '' (aligned with ``codes``).
-        """
-        households = np.full(len(self.distinct), "", dtype=object)
-        given = np.flatnonzero((no_kk != "").to_numpy(dtype=bool))
+    @cached_property
+    def distinct(self) -> list[str]:
+        """The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal, never written)."""
+        return self.keys.strings(self.order)
+
+    @cached_property
+    def households(self) -> list[str]:
+        """The No. KK of each case: the first valid one among its rows ('' when none has one, or
+        when not known; personal, never written: only its keyed hash is)."""
+        households = np.full(self.count, "", dtype=object)
+        if self.no_kk is None:
+            return households.tolist()
+        given = np.flatnonzero((self.no_kk != "").to_numpy(dtype=bool))
         if len(given):
             # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
             cases, first = np.unique(self.codes[given], return_index=True)
-            households[cases] = no_kk.iloc[given[first]].to_numpy(dtype=object)
-        return Identities(self.codes, self.distinct, households.tolist())
+            households[cases] = self.no_kk.iloc[given[first]].to_numpy(dtype=object)
+        return households.tolist()
+
+    def with_households(self, no_kk: pd.Series) -> Identities:
+        """Return these identities with each row's valid No. KK ('' when none; aligned with ``codes``)."""
+        return Identities(self.codes, self.keys, self.order, no_kk)
 
     def any_per_case(self, flags: pd.Series) -> np.ndarray:
         """Whether any row of each case has ``flags`` set (handled if any row says yes)."""
-        counts = np.bincount(self.codes, weights=flags.to_numpy(dtype=float), minlength=len(self.distinct))
+        counts = np.bincount(self.codes, weights=flags.to_numpy(dtype=float), minlength=self.count)
         return counts > 0
 
 
@@ -674,7 +708,7 @@ def merge_cases(
         no_kk_hashes: Keyed hashes of ``identities.households`` ('' for a case without a
             No. KK), in the same order; all '' when None or empty.
     """
-    count = len(identities.distinct)
+    count = identities.count
     first = rows.iloc[np.flatnonzero(is_first_seen(identities.codes))]  # codes are numbered in first-seen order
     return pd.DataFrame(
         {

@@ -160,7 +160,7 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     if parts:
         return pd.concat(parts, ignore_index=True)
     empty = pd.DataFrame(columns=["jenis", "kecamatan", "kelurahan", "tanggal", "is_handled", "_file", "_sheet", "_row"])
-    return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64), []), "", [], [])
+    return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64)), "", [], [])
 
 
 def hash_households(households: list[str], key: bytes) -> list[str]:
