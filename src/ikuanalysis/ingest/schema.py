@@ -63,8 +63,9 @@ def check_processed(cases: pd.DataFrame, aggregate: pd.DataFrame, settings: Sett
         pandera.errors.SchemaErrors: A table breaks its schema (all failures listed).
         ValueError: The aggregate does not add up to the cases.
     """
-    cases_schema(settings).validate(cases, lazy=True)
-    aggregate_schema(settings).validate(aggregate, lazy=True)
+    # Checks only (the schemas coerce nothing): in place, pandera does not copy a million-case table first.
+    cases_schema(settings).validate(cases, lazy=True, inplace=True)
+    aggregate_schema(settings).validate(aggregate, lazy=True, inplace=True)
     from_registers = aggregate[aggregate["source"] == "register"]
     if int(from_registers["denominator"].sum()) != len(cases) or int(from_registers["numerator"].sum()) != int(
         cases["is_handled"].sum()
