@@ -631,19 +631,28 @@ class Identities:
         """The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal, never written)."""
         return self.keys.strings(self.order)
 
-    @cached_property
+    @property
     def households(self) -> list[str]:
         """The No. KK of each case: the first valid one among its rows ('' when none has one, or
         when not known; personal, never written: only its keyed hash is)."""
-        households = np.full(self.count, "", dtype=object)
+        codes, distinct = self.household_codes
+        return np.append(np.asarray(distinct, dtype=object), "")[codes].tolist()
+
+    @cached_property
+    def household_codes(self) -> tuple[np.ndarray, list[str]]:
+        """``(codes, distinct No. KK)``: for each case, the number of its No. KK in the distinct
+        ones (-1 when it has none), each distinct No. KK once (the members of a family share one)."""
+        codes = np.full(self.count, -1, dtype=np.int64)
         if self.no_kk is None:
-            return households.tolist()
+            return codes, []
         given = np.flatnonzero((self.no_kk != "").to_numpy(dtype=bool))
-        if len(given):
-            # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
-            cases, first = np.unique(self.codes[given], return_index=True)
-            households[cases] = self.no_kk.iloc[given[first]].to_numpy(dtype=object)
-        return households.tolist()
+        if not len(given):
+            return codes, []
+        # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
+        cases, first = np.unique(self.codes[given], return_index=True)
+        kk_codes, distinct = factorize_values(self.no_kk.iloc[given[first]])
+        codes[cases] = kk_codes
+        return codes, distinct.tolist()
 
     def with_households(self, no_kk: pd.Series) -> Identities:
         """Return these identities with each row's valid No. KK ('' when none; aligned with ``codes``)."""
@@ -696,7 +705,7 @@ def _with_headers(rows: pd.DataFrame, headers: dict, column: str) -> pd.DataFram
 
 def merge_cases(
     rows: pd.DataFrame, identities: Identities, component: str, case_ids: list[str],
-    no_kk_hashes: list[str] | None = None,
+    no_kk_hashes: list[str] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Collapse rows of the same case into one (handled if any row is; first row's details).
 
@@ -714,7 +723,8 @@ def merge_cases(
         {
             "component": pd.Series(component, index=range(count), dtype="str"),
             "case_id": pd.Series(case_ids, dtype="str"),
-            "no_kk_hash": pd.Series(no_kk_hashes if no_kk_hashes else [""] * count, dtype="str"),
+            "no_kk_hash": pd.Series([""] * count if no_kk_hashes is None or not len(no_kk_hashes) else no_kk_hashes,
+                                    dtype="str").reset_index(drop=True),
             "jenis": _text_column(first["jenis"]),
             "kecamatan": _text_column(first["kecamatan"]),
             "kelurahan": _text_column(first["kelurahan"]),

@@ -154,7 +154,7 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     """
     parts = [
         merge_cases(rows, identities, component_id, identity.hash_identity_column(identities.distinct, key),
-                    hash_households(identities.households, key))
+                    hash_households(*identities.household_codes, key))
         for component_id, rows, identities in all_rows
     ]
     if parts:
@@ -163,13 +163,17 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64)), "", [], [])
 
 
-def hash_households(households: list[str], key: bytes) -> list[str]:
+def hash_households(codes: np.ndarray, distinct: list[str], key: bytes) -> pd.Series:
     """Return the keyed hash of ``K:<No. KK>`` for each case's No. KK, '' where there is none.
 
-    Each distinct No. KK is hashed once: the members of a family share theirs.
+    Args:
+        codes: For each case, the number of its No. KK in ``distinct`` (-1: none).
+        distinct: The distinct No. KK, each hashed once (the members of a family share theirs).
+        key: The hashing key.
     """
-    distinct = list(dict.fromkeys(no_kk for no_kk in households if no_kk))
-    digests = dict(zip(distinct, identity.hash_identities([HOUSEHOLD_PREFIX + no_kk for no_kk in distinct], key),
-                       strict=True))
-    digests[""] = ""
-    return [digests[no_kk] for no_kk in households]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digests = pa.array(identity.hash_identity_column([HOUSEHOLD_PREFIX + no_kk for no_kk in distinct], key).array)
+    hashes = pc.fill_null(digests.take(pa.array(codes, mask=codes < 0)), "")  # Arrow all the way: no Python string
+    return pd.Series(pd.array(hashes, dtype="str"))
