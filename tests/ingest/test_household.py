@@ -218,3 +218,27 @@ def test_the_keyed_hash_of_a_no_kk_is_the_same_in_every_component_and_depends_on
     assert hashes[0] == hashes[1] != hashes[2] and all(hashes)  # KK_A twice (two persons), then KK_B
     assert set(hashes) == set(per_household.loc[per_household["component"] == "x4", "no_kk_hash"])
     assert not set(hashes) & set(other_key["no_kk_hash"])
+
+
+def test_case_keys_number_each_kind_apart_and_make_the_strings_only_when_asked():
+    import numpy as np
+
+    from ikuanalysis.ingest.cases import CaseKeys, is_first_seen
+
+    mask_n = pd.Series([True, False, True, True, False])
+    keys = CaseKeys.of(5, [("N:", mask_n, pd.Series(["111", "222", "111"], dtype="str")),
+                           ("R:", ~mask_n, pd.Series(["f|s|3", "f|s|6"], dtype="str"))])
+    assert keys.codes.tolist() == [0, 2, 1, 0, 3]  # N values first (0, 1), then R values (2, 3)
+    assert keys.strings(np.array([3, 0, 1])) == ["R:f|s|6", "N:111", "N:222"]
+    assert is_first_seen(np.array([0, 1, 0, 2, 1, 3])).tolist() == [True, True, False, True, False, True]
+
+
+def test_each_distinct_no_kk_is_hashed_once_and_a_case_without_one_gets_no_hash():
+    import numpy as np
+
+    from ikuanalysis.ingest.identity import hash_identities
+    from ikuanalysis.ingest.year import hash_households
+
+    hashes = hash_households(np.array([1, -1, 0, 1]), [KK_A, KK_B], b"key")
+    expected_a, expected_b = hash_identities(["K:" + KK_A, "K:" + KK_B], b"key")
+    assert hashes.tolist() == [expected_b, "", expected_a, expected_b]

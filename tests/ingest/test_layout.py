@@ -229,3 +229,13 @@ def test_a_footer_naming_an_ignored_column_right_below_the_header_is_not_a_secon
 
 
 LOOKUP_WITH_KETERANGAN = HeaderLookup.build({**COLUMNS, "kecamatan": ("Kecamatan", "Kec")}, (*IGNORED, "Keterangan"))
+
+
+def test_a_categorical_column_is_filled_where_its_text_is():
+    from ikuanalysis.ingest.layout import _filled
+
+    cells = ["Siti", "", "   ", "\u00a0", "x3", None]
+    as_text = _filled(pd.Series(cells, dtype="str"))
+    as_category = _filled(pd.Series(pd.Categorical(cells)))
+    assert as_text.tolist() == [True, False, False, False, True, False]
+    assert as_category.tolist() == as_text.tolist()

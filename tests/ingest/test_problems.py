@@ -133,3 +133,18 @@ def test_a_value_or_a_raw_text_parameter_is_stored_only_when_quotable():
     text = format_problems(log.to_frame())
     for leaked in ("3271012345678901", "Zulkarnaen", "Dedi", "x" * 41):
         assert leaked not in text
+
+
+def test_the_log_frame_is_made_again_after_a_new_problem_or_new_names():
+    log = ProblemLog()
+    log.add("missing_component")
+    first = log.to_frame()
+    assert log.to_frame().equals(first)
+    first.loc[0, "code"] = "changed"  # the caller's copy: the log's own frame stays
+    assert log.to_frame().loc[0, "code"] == "missing_component"
+    log.add_rows("odd_name", pd.DataFrame({"_file": ["a.csv"], "_sheet": [""], "_row": [7],
+                                           "_header_jenis": ["JENIS"]}), column="jenis",
+                 values=pd.Series(["Siti Aminah"]))
+    assert log.to_frame()["value"].tolist() == ["", "Siti Aminah"]
+    log.withhold_names(pd.Series(["siti  aminah"]))  # a name learnt later: the value is hidden now
+    assert log.to_frame()["value"].tolist() == ["", HIDDEN_VALUE]

@@ -383,3 +383,17 @@ def test_a_sparse_sheet_counts_the_blank_rows_between_its_data_rows(tmp_path):
         assert raw.frame.loc[raw.frame["nama"] != "", "_row"].tolist() == [5, 8]
         counts.append((len(raw.frame), raw.unread_blank_rows))
     assert counts == [(5, 0), (2, 3)]  # densely 5 rows (3 blank); sparsely 2 rows and 3 blank ones not read
+
+
+def test_the_csv_reader_gives_the_columns_of_few_distinct_values_as_categoricals(tmp_path):
+    import pandas as pd
+
+    from ikuanalysis.ingest.read import _read_csv_fast
+
+    path = tmp_path / "x3.csv"
+    path.write_text("NAMA|KECAMATAN|STATUS\nSiti|Pahandut|Ya\nBudi|Sabangau|Tidak\nAni|Pahandut|Ya\n", encoding="utf-8")
+    block = _read_csv_fast(path, "|", "utf-8", 1, 3, few_distinct=[1, 2])
+    assert [str(block[c].dtype) for c in range(3)] == ["str", "category", "category"]
+    assert block[1].astype("str").tolist() == ["Pahandut", "Sabangau", "Pahandut"]
+    assert sorted(block[2].cat.categories) == ["Tidak", "Ya"]
+    assert isinstance(block[0].dtype, pd.StringDtype)

@@ -85,3 +85,16 @@ def test_refresh_cleans_only_stale_years_and_reports_failed_ones(tiny_raw_root, 
     assert store.refresh_processed(tiny_raw_root, root, settings, [2025]) == {}
     assert (root / "2025" / "summary.json").read_bytes() == summary
     assert json.loads(summary)["year"] == 2025
+
+
+def test_a_table_of_mostly_distinct_values_is_written_without_a_dictionary_and_reads_back_the_same(tmp_path):
+    import pyarrow.parquet as pq
+
+    rows = 1000
+    frame = pd.DataFrame({"case_id": pd.Series([f"{i:032x}" for i in range(rows)], dtype="str"),
+                          "kecamatan": pd.Series(["Pahandut", "Sabangau"] * (rows // 2), dtype="str")})
+    store.write_table(frame, tmp_path / "t.parquet")
+    encodings = {pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0).column(i).path_in_schema:
+                 pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0).column(i).encodings for i in range(2)}
+    assert "RLE_DICTIONARY" not in encodings["case_id"] and "RLE_DICTIONARY" in encodings["kecamatan"]
+    pd.testing.assert_frame_equal(store.read_table(tmp_path / "t.parquet"), frame)

@@ -208,3 +208,59 @@ def test_without_codes_a_code_does_not_resolve(settings):
     found = resolve_places(pd.Series(["62.71.01", "Pahandut"]), list(geo.kecamatan), geo.aliases["kecamatan"],
                            settings.vocabulary.place_prefixes["kecamatan"])
     assert found.isna().tolist() == [True, False]
+
+
+# --- the factorised paths of the cleaning (issue 12/13 scale work) ----------------------------
+
+
+def test_factorize_values_numbers_in_first_seen_order_with_a_missing_value_as_one_of_them():
+    from ikuanalysis.ingest.values import factorize_values
+
+    arrow = pd.Series(["b", "a", None, "b"], dtype="str")
+    codes, uniques = factorize_values(arrow)
+    assert codes.tolist() == [0, 1, 2, 0]
+    assert uniques[:2].tolist() == ["b", "a"] and pd.isna(uniques[2])
+    categorical = pd.Series(pd.Categorical(["x", None, "y", "x"], categories=["y", "x"]))
+    codes, uniques = factorize_values(categorical)
+    assert codes.tolist() == [1, 2, 0, 1]  # its own codes, a missing cell one more value
+    assert uniques[:2].tolist() == ["y", "x"] and pd.isna(uniques[2])
+
+
+def test_text_cells_are_categorical_over_the_distinct_texts_with_their_error_cells():
+    from ikuanalysis.ingest.values import text_cells
+
+    text, errors = text_cells(pd.Series([" Pahandut", "Pahandut", "#N/A", 1.0, None], dtype=object))
+    assert isinstance(text.dtype, pd.CategoricalDtype)
+    assert text.astype("str").tolist() == ["Pahandut", "Pahandut", "#N/A", "1", ""]
+    assert sorted(text.cat.categories) == ["", "#N/A", "1", "Pahandut"]  # " Pahandut" and "Pahandut": one
+    assert errors.tolist() == [False, False, True, False, False]
+
+
+def test_a_regex_matches_a_categorical_column_as_it_matches_its_text():
+    from ikuanalysis.ingest.values import match_regex
+
+    cells = ["Jumlah", "Siti", "JUMLAH x3", "", "Total:"]
+    pattern = "(?i)^(?:jumlah|total)(?:[^a-z]|$)"
+    categorical = pd.Series(pd.Categorical(cells + [None]))
+    assert match_regex(categorical, pattern).tolist() == [True, False, True, False, True, False]
+    assert match_regex(pd.Series(cells, dtype="str"), pattern).tolist() == [True, False, True, False, True]
+
+
+def test_status_masks_say_handled_and_not_understood_per_row():
+    from ikuanalysis.ingest.values import status_masks
+
+    lookup = {"ya": True, "sudah": True, "tidak": False}
+    handled, unknown = status_masks(pd.Series(pd.Categorical(["Ya", "", "tidak", "mungkin", "SUDAH", None])), lookup)
+    assert handled.tolist() == [True, False, False, False, True, False]
+    assert unknown.tolist() == [False, False, False, True, False, False]  # blank or missing: a plain No
+
+
+@pytest.mark.parametrize(("cell", "shaped"), [
+    ("6271011465352053", True), ("627101146535205", False), ("62710114653520531", False),
+    ("６２７１０１１４６５３５２０５３", False),  # full-width digits are not a NIK's digits
+    ("627101******0001", False), ("", False),
+])
+def test_a_nik_is_shaped_when_it_is_exactly_16_ascii_digits(cell, shaped):
+    from ikuanalysis.ingest.values import is_nik_shaped
+
+    assert is_nik_shaped(pd.Series([cell], dtype="str")).tolist() == [shaped]
