@@ -23,6 +23,10 @@ class FakeRunner:
     def launch(self):
         """No kernel to launch."""
 
+    def when_ready(self, callback):
+        """No kernel to wait for: the side work starts at once."""
+        callback()
+
     def run(self, name, target, parameters):
         self.calls.append((name, parameters["year"]))
         if self.during:

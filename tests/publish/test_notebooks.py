@@ -101,3 +101,15 @@ def test_the_preload_runs_while_the_kernel_boots_and_binds_no_name(notebook_dir,
             runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
         executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
         assert executed.cells[-1].outputs[0]["data"]["text/plain"] == expected
+
+
+@pytest.mark.e2e
+def test_side_work_waits_until_the_kernel_answers_then_runs_once(notebook_dir, tmp_path):
+    calls = []
+    with NotebookRunner(preload="") as runner:
+        runner.when_ready(lambda: calls.append(runner._kc is not None))
+        assert calls == []  # not while the kernel boots
+        runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
+        runner.run("tiny", tmp_path / "tiny.ipynb", {"year": 2025})
+        runner.when_ready(lambda: calls.append("at once"))
+    assert calls == [True, "at once"]

@@ -69,9 +69,8 @@ def build_report(
             clear_after_killed_runs(where)
         owned = PdfPrinter() if printer is None and has_export_stage() else None
         try:
-            if owned is not None:
-                printer = owned.start()  # the browser starts while the notebooks run
-            return _build_locked(year, where, progress, as_of, runner, limits, printer)
+            # The browser starts once the kernel answers (_build_with_runner), while the notebooks run.
+            return _build_locked(year, where, progress, as_of, runner, limits, printer or owned)
         finally:
             if owned is not None:
                 owned.close()
@@ -143,8 +142,14 @@ def _build_with_runner(year: int, where: ReportPaths, progress, as_of, active: N
     import jupyter_client.asynchronous  # noqa: F401
     import nbclient  # noqa: F401
 
-    # Load nbconvert (and convert a tiny notebook) while the kernel works: the export then starts at once.
-    threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
+    def start_side_work() -> None:
+        # Load nbconvert (and convert a tiny notebook) and start the browser while the notebooks
+        # run, not while the kernel boots: the export then starts at once.
+        threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
+        if printer is not None:
+            printer.start()
+
+    active.when_ready(start_side_work)
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     output_root, processed_root = Path(where.output_root), Path(where.processed_root)
     output_root.mkdir(parents=True, exist_ok=True)

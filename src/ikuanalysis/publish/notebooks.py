@@ -73,6 +73,7 @@ class NotebookRunner:
         self._kernel: LaunchedKernel | None = None
         self._kc = None
         self._language_info: dict = {}
+        self._on_ready: list = []  # called once the kernel answers (see when_ready)
 
     def __enter__(self) -> "NotebookRunner":
         self._loop = asyncio.new_event_loop()
@@ -99,6 +100,9 @@ class NotebookRunner:
         notebook = load_parameterized(name, parameters)
         if self._kc is None:
             self._connect(name)
+            callbacks, self._on_ready = self._on_ready, []
+            for callback in callbacks:
+                callback()
         try:
             self._loop.run_until_complete(self._execute(notebook, name))
         except BaseException:
@@ -111,6 +115,17 @@ class NotebookRunner:
             nbformat.write(notebook, str(target))
 
     # -- kernel life -------------------------------------------------------------------------
+
+    def when_ready(self, callback) -> None:
+        """Call ``callback`` (in this thread) as soon as the kernel answers: at once if it does already.
+
+        The caller's side work (a browser to start, templates to compile) then does not take
+        the cores from the kernel while it boots and loads its imports.
+        """
+        if self._kc is not None:
+            callback()
+        else:
+            self._on_ready.append(callback)
 
     def launch(self) -> None:
         """Launch a kernel process unless one runs (it boots, and preloads, while the caller goes on)."""
