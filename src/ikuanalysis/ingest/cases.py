@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -499,6 +500,12 @@ class CaseKeys:
         """Return the keys of the rows under ``mask`` only."""
         return CaseKeys(self.codes[mask.to_numpy(dtype=bool)], self.parts)
 
+    def iter_strings(self, numbers: np.ndarray, chunk: int = 1 << 16) -> Iterator[str]:
+        """Yield the identity strings of the given identity numbers, in their order, a chunk at a
+        time (a million of them are never held at once)."""
+        for start in range(0, len(numbers), chunk):
+            yield from self.strings(numbers[start:start + chunk])
+
     def strings(self, numbers: np.ndarray) -> list[str]:
         """Return the identity strings of the given identity numbers, in their order."""
         import pyarrow as pa
@@ -605,6 +612,17 @@ def group_duplicates(
     return duplicated, Identities(codes=codes, keys=identity, order=np.asarray(uniques, dtype=np.int64))
 
 
+def iter_texts(values, chunk: int = 1 << 16) -> Iterator[str]:
+    """Yield the values of an Arrow array (or any sequence) as Python strings, a chunk at a time."""
+    import pyarrow as pa
+
+    if not isinstance(values, pa.Array):
+        yield from values
+        return
+    for start in range(0, len(values), chunk):
+        yield from values.slice(start, chunk).to_pylist()
+
+
 @dataclass(frozen=True)
 class Identities:
     """The case identity of each kept row, as codes into the distinct identities.
@@ -626,20 +644,24 @@ class Identities:
         """The number of cases."""
         return len(self.order)
 
-    @cached_property
+    @property
     def distinct(self) -> list[str]:
         """The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal, never written)."""
         return self.keys.strings(self.order)
+
+    def iter_distinct(self) -> Iterator[str]:
+        """Yield :attr:`distinct` one identity at a time (made a chunk at a time)."""
+        return self.keys.iter_strings(self.order)
 
     @property
     def households(self) -> list[str]:
         """The No. KK of each case: the first valid one among its rows ('' when none has one, or
         when not known; personal, never written: only its keyed hash is)."""
         codes, distinct = self.household_codes
-        return np.append(np.asarray(distinct, dtype=object), "")[codes].tolist()
+        return np.append(np.asarray(list(iter_texts(distinct)), dtype=object), "")[codes].tolist()
 
     @cached_property
-    def household_codes(self) -> tuple[np.ndarray, list[str]]:
+    def household_codes(self) -> tuple[np.ndarray, Sequence[str]]:
         """``(codes, distinct No. KK)``: for each case, the number of its No. KK in the distinct
         ones (-1 when it has none), each distinct No. KK once (the members of a family share one)."""
         codes = np.full(self.count, -1, dtype=np.int64)
@@ -650,9 +672,9 @@ class Identities:
             return codes, []
         # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
         cases, first = np.unique(self.codes[given], return_index=True)
-        kk_codes, distinct = factorize_values(self.no_kk.iloc[given[first]])
+        kk_codes, distinct = factorize_values(self.no_kk.iloc[given[first]], as_arrow=True)
         codes[cases] = kk_codes
-        return codes, distinct.tolist()
+        return codes, distinct
 
     def with_households(self, no_kk: pd.Series) -> Identities:
         """Return these identities with each row's valid No. KK ('' when none; aligned with ``codes``)."""

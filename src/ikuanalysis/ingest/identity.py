@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from ikuanalysis import paths
@@ -34,12 +35,18 @@ def load_key(key_file: Path = KEY_FILE) -> bytes:
     return key.encode("utf-8")
 
 
-def hash_identity_column(identities: list[str], key: bytes):
+def hash_identity_column(identities: Iterable[str], key: bytes, count: int | None = None):
     """Return a keyed BLAKE2b hash (16 bytes, hex) of each identity string, as an Arrow string column.
 
     The digests are joined and hex-encoded once, and the column is built on that one buffer:
     no Python string per hash. (The digests themselves, one C call each, are most of the cost:
-    about a second per million identities on this machine.)
+    about half a second per million identities.)
+
+    Args:
+        identities: The identity strings; any iterable (a generator keeps a million of them
+            from being held at once).
+        key: The hashing key.
+        count: The number of identities (needed when ``identities`` has no length).
     """
     import numpy as np
     import pandas as pd
@@ -53,9 +60,12 @@ def hash_identity_column(identities: list[str], key: bytes):
         state.update(identity.encode("utf-8"))
         return state.digest()
 
+    count = len(identities) if count is None else count
     text = b"".join(map(digest, identities)).hex().encode("ascii")
-    offsets = np.arange(0, 32 * len(identities) + 1, 32, dtype=np.int32)
-    array = pa.StringArray.from_buffers(len(identities), pa.py_buffer(offsets), pa.py_buffer(text))
+    if len(text) != 32 * count:
+        raise ValueError(f"{len(text) // 32} identities hashed, {count} expected")
+    offsets = np.arange(0, 32 * count + 1, 32, dtype=np.int32)
+    array = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(text))
     return pd.Series(pd.arrays.ArrowStringArray(array), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 

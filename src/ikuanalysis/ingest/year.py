@@ -6,6 +6,7 @@ The entry point of the ingest stage (:func:`clean_year`); nothing is written her
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ikuanalysis.ingest.cases import (
     Identities,
     aggregate_cases,
     clean_register,
+    iter_texts,
     merge_cases,
 )
 from ikuanalysis.ingest.problems import ProblemLog, RegisterError
@@ -92,6 +94,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
     notes = read_notes(raw_dir)
 
     all_rows, stats = clean_components(registers, rekap, unreadable, settings, year, raw_dir.name, log)
+    del registers, rekap_raw  # the rows as read (a million of them) are not needed past this point
     gates = check_quality_gates(stats, settings.iku.quality_gates, sumber, year, raw_dir.name, log)
     if log.has_errors:
         raise RegisterError(log, year)
@@ -153,7 +156,8 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     case without a valid No. KK): in a household component the two are equal.
     """
     parts = [
-        merge_cases(rows, identities, component_id, identity.hash_identity_column(identities.distinct, key),
+        merge_cases(rows, identities, component_id,
+                    identity.hash_identity_column(identities.iter_distinct(), key, count=identities.count),
                     hash_households(*identities.household_codes, key))
         for component_id, rows, identities in all_rows
     ]
@@ -163,7 +167,7 @@ def hash_and_merge(all_rows: list, key: bytes) -> pd.DataFrame:
     return merge_cases(empty, Identities(np.zeros(0, dtype=np.int64)), "", [], [])
 
 
-def hash_households(codes: np.ndarray, distinct: list[str], key: bytes) -> pd.Series:
+def hash_households(codes: np.ndarray, distinct: Sequence[str], key: bytes) -> pd.Series:
     """Return the keyed hash of ``K:<No. KK>`` for each case's No. KK, '' where there is none.
 
     Args:
@@ -174,6 +178,7 @@ def hash_households(codes: np.ndarray, distinct: list[str], key: bytes) -> pd.Se
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    digests = pa.array(identity.hash_identity_column([HOUSEHOLD_PREFIX + no_kk for no_kk in distinct], key).array)
+    digests = pa.array(identity.hash_identity_column((HOUSEHOLD_PREFIX + no_kk for no_kk in iter_texts(distinct)), key,
+                                                     count=len(distinct)).array)
     hashes = pc.fill_null(digests.take(pa.array(codes, mask=codes < 0)), "")  # Arrow all the way: no Python string
     return pd.Series(pd.array(hashes, dtype="str"))
