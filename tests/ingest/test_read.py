@@ -397,3 +397,26 @@ def test_the_csv_reader_gives_the_columns_of_few_distinct_values_as_categoricals
     assert block[1].astype("str").tolist() == ["Pahandut", "Sabangau", "Pahandut"]
     assert sorted(block[2].cat.categories) == ["Tidak", "Ya"]
     assert isinstance(block[0].dtype, pd.StringDtype)
+
+
+def test_a_missing_cell_of_a_categorical_column_reads_as_blank():
+    import pandas as pd
+
+    from ikuanalysis.ingest.read import fill_blank
+
+    filled = fill_blank(pd.Series(pd.Categorical(["Pahandut", None])))
+    assert filled.astype("str").tolist() == ["Pahandut", ""]
+    assert fill_blank(pd.Series(["a", None], dtype="str")).tolist() == ["a", ""]
+
+
+def test_two_csv_registers_of_a_component_one_without_dates_keep_their_counts(tmp_path, settings):
+    # The CSV reader gives the dates of the first file as a categorical; the second file has no
+    # date column, so the combined column has missing cells: they read as blank dates.
+    from tests.fixtures.tiny_year import X3, write_tiny_year
+
+    folder = write_tiny_year(tmp_path)
+    write_register(folder / "X3-tambahan.csv", [["NIK", "Nama Penerima", "Jenis PPKS", "Kecamatan", "Tepat Sasaran"],
+                                                ("6271010101800099", "Tono Wijaya", "Fakir Miskin", "Pahandut", "Ya")])
+    result = clean_year(folder, settings, 2025, key=b"k")
+    x3 = next(s for s in result.stats if s.component == "x3")
+    assert (x3.handled, x3.cases, x3.blank_date) == (X3[0] + 1, X3[1] + 1, 0)

@@ -621,7 +621,8 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
             file=path.name, row=int(line.group(1)) if line else None,  # pandas counts file lines
         )
         return []
-    block = block.fillna({col: "" for col in block.columns if block[col].hasnans})
+    for col in [c for c in block.columns if block[c].hasnans]:
+        block[col] = fill_blank(block[col])
     table.headers[(path.name, "")] = placed.texts
     table.header_rows[(path.name, "")] = placed.row
     table.sheets_read += 1
@@ -668,14 +669,21 @@ def read_tables(
     for col in (*columns, *flags, "_first_text"):
         if col not in frame:
             frame[col] = pd.Series("", index=frame.index, dtype="str")
-        elif frame[col].hasnans:
-            frame[col] = frame[col].fillna("")
+        elif frame[col].hasnans:  # a sheet without the column, concatenated with one having it
+            frame[col] = fill_blank(frame[col])
     # Categorical: one name per file or sheet, and every selection of rows moves small codes, not strings.
     for col in ("_file", "_sheet", "_kind"):
         frame[col] = _as_category(frame[col] if col in frame else pd.Series("", index=frame.index, dtype="str"))
     frame["_row"] = frame.get("_row", pd.Series(dtype="int64")).astype("int64")
     table.frame = frame[[*columns, *flags, "_first_text", "_kind", *LOCATION_COLUMNS]]
     return table
+
+
+def fill_blank(values: pd.Series) -> pd.Series:
+    """Return a column with its missing cells as '' (a categorical gains '' as a category first)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and "" not in values.cat.categories:
+        values = values.cat.add_categories([""])
+    return values.fillna("")
 
 
 def _as_category(values: pd.Series) -> pd.Series:
