@@ -3,10 +3,12 @@ by the whole run (tests/fixtures/shared.py); how the tests are spread over the x
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from ikuanalysis import paths
 from ikuanalysis.config import load_settings
@@ -14,6 +16,17 @@ from tests.fixtures.shared import build_once
 from tests.fixtures.tiny_year import write_tiny_year
 
 SAMPLE_YEARS = (2025, 2022)  # 2025: four components; 2022: x4 had no cases, three
+
+# Hypothesis profiles (docs/development.md). The everyday run keeps the profile hypothesis loaded
+# itself ("default", or "ci" where it detects a CI); HYPOTHESIS_PROFILE=thorough runs more examples:
+# 1000 for a property without its own count, and the thorough count of each property of
+# tests/property (its ``profile(everyday, thorough)``).
+THOROUGH_PROFILE = "thorough"
+hypothesis_settings.register_profile(
+    THOROUGH_PROFILE, hypothesis_settings.get_profile(hypothesis_settings.get_current_profile_name()),
+    max_examples=1000)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(scope="session")

@@ -47,8 +47,10 @@ its cell (``unknown_kecamatan``).
 
 The bugs this suite found have minimal reproducers at the end (``test_regression_*``).
 
-Run more examples locally with ``IKU_PROPERTY_SCALE=10`` (and shrink failures with
-``IKU_PROPERTY_SHRINK=1``).
+Each property runs a few examples in the everyday run (hypothesis profile ``default``) and four
+times as many as it ran before issue 12 with ``HYPOTHESIS_PROFILE=thorough`` (profiles registered
+in tests/conftest.py; docs/development.md). ``IKU_PROPERTY_SCALE=10`` multiplies either count, and
+``IKU_PROPERTY_SHRINK=1`` shrinks a failure.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ from ikuanalysis.config import GateThreshold, QualityGates, load_settings
 from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.store import read_summary, write_processed
 from ikuanalysis.ingest.year import clean_year
+from tests.conftest import THOROUGH_PROFILE
 from tests.fixtures.registers import ErrorCell, register_bytes, write_register
 from tests.fixtures.registers import Sheet as RegisterSheet
 
@@ -95,8 +98,13 @@ REQUIRED = ("nama", "jenis", "kecamatan", "status")
 _SCALE = float(os.environ.get("IKU_PROPERTY_SCALE", "1"))
 
 
-def profile(examples: int) -> hsettings:
-    """Hypothesis settings of this suite: reproducible (derandomize, no database), no deadline."""
+def profile(everyday: int, thorough: int) -> hsettings:
+    """Hypothesis settings of this suite: reproducible (derandomize, no database), no deadline.
+
+    ``everyday`` examples in the default profile, ``thorough`` with ``HYPOTHESIS_PROFILE=thorough``
+    (tests/conftest.py); both times ``IKU_PROPERTY_SCALE``.
+    """
+    examples = thorough if hsettings.get_current_profile_name() == THOROUGH_PROFILE else everyday
     return hsettings(
         max_examples=max(1, int(examples * _SCALE)),
         deadline=None,
@@ -1246,7 +1254,7 @@ def describe(case: Case) -> None:
 
 # --- properties ---------------------------------------------------------------------------------------
 
-@profile(25)
+@profile(10, 100)
 @given(folder=valid_folders())
 def test_valid_registers_give_the_counts_known_by_construction(folder):
     describe(Case(folder, folder, [], None))
@@ -1257,7 +1265,7 @@ def test_valid_registers_give_the_counts_known_by_construction(folder):
         assert_success(result, folder)
 
 
-@profile(35)
+@profile(15, 140)
 @given(case=corrupted_folders())
 def test_a_corrupted_register_fails_with_located_errors_or_keeps_the_counts(case):
     describe(case)
@@ -1273,7 +1281,7 @@ def test_a_corrupted_register_fails_with_located_errors_or_keeps_the_counts(case
             assert_errors(errors, case.errors)
 
 
-@profile(15)
+@profile(6, 60)
 @given(case=corrupted_folders(count=2, only=("excel_error",)))
 def test_an_error_cell_in_a_used_column_is_always_an_error_at_that_cell(case):
     """#N/A, #VALUE!, … in any used column of any format (xlsx, xlsm, ods: formula error cells;
@@ -1289,7 +1297,7 @@ def test_an_error_cell_in_a_used_column_is_always_an_error_at_that_cell(case):
         assert_errors(errors, case.errors)
 
 
-@profile(10)
+@profile(4, 40)
 @given(case=corrupted_folders(count=2, only=("named_as_another_type",)))
 def test_registers_named_as_another_type_are_read_by_their_content_and_keep_the_counts(case):
     """A workbook named .csv/.txt/.xls/.xlsb or a csv named .xlsx/.xls/.xlsb, in one or two components:
@@ -1306,7 +1314,7 @@ def test_registers_named_as_another_type_are_read_by_their_content_and_keep_the_
 
 
 @pytest.mark.parametrize("kind", ["nik_number_ending_in_0", "bare_year"])
-@profile(8)
+@profile(3, 32)
 @given(data=st.data())
 def test_a_number_cell_nik_ending_in_0_or_a_bare_year_only_warns_and_keeps_the_counts(kind, data):
     """A NIK that may have lost its 16th digit identifies nobody (the case is found by name); a bare
@@ -1320,7 +1328,7 @@ def test_a_number_cell_nik_ending_in_0_or_a_bare_year_only_warns_and_keeps_the_c
         assert_success(result, case.folder)
 
 
-@profile(10)
+@profile(4, 40)
 @given(case=corrupted_folders(errors_only=True, count=2))
 def test_two_corrupted_registers_are_both_reported_in_one_run(case):
     describe(case)
@@ -1332,7 +1340,7 @@ def test_two_corrupted_registers_are_both_reported_in_one_run(case):
         assert_errors(errors, case.errors)
 
 
-@profile(10)
+@profile(4, 40)
 @given(case=corrupted_folders())
 def test_validate_command_exit_status_and_it_writes_nothing(case):
     """``ikuanalysis validate``: 1 and every problem file on stderr, or 0 and the counts; no file written."""
@@ -1362,7 +1370,7 @@ def test_validate_command_exit_status_and_it_writes_nothing(case):
                 assert any(f"[{code}]" in errs.getvalue() for code in e.codes)
 
 
-@profile(6)
+@profile(2, 24)
 @given(case=corrupted_folders(errors_only=True))
 def test_processed_data_is_written_only_when_the_registers_pass(case):
     """notebooks/01_clean.ipynb: clean_year, then write_processed; a failed year leaves data/processed as it was."""
