@@ -104,6 +104,17 @@ def test_the_preload_runs_while_the_kernel_boots_and_binds_no_name(notebook_dir,
 
 
 @pytest.mark.e2e
+def test_the_notebook_runs_with_the_garbage_collector_on_after_a_preload_that_failed_or_not(notebook_dir, tmp_path):
+    # The preload imports with the collector off; a failing import stops it before it turns it on again.
+    write_notebook(notebook_dir, "probe", "import gc\ngc.isenabled()")
+    for preload in ("def _p():\n    import colorsys\n_p()\ndel _p\n", "import no_such_module_here\n"):
+        with NotebookRunner(preload=preload) as runner:
+            runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
+        executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
+        assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "True"
+
+
+@pytest.mark.e2e
 def test_side_work_waits_until_the_kernel_answers_then_runs_once(notebook_dir, tmp_path):
     calls = []
     with NotebookRunner(preload="") as runner:
