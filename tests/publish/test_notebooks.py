@@ -92,26 +92,32 @@ def test_a_kernel_that_dies_while_it_preloads_is_reported_as_a_dead_kernel(noteb
     assert str(caught.value).startswith("Kernel Python berhenti mendadak saat menjalankan notebook tiny")
 
 
+# A preload as pipeline_imports writes it: the import inside a function that is then deleted.
+IMPORTS_COLORSYS = "def _p():\n    import colorsys\n_p()\ndel _p\n"
+
+
 @pytest.mark.e2e
 def test_the_preload_runs_while_the_kernel_boots_and_binds_no_name(notebook_dir, tmp_path):
     # colorsys is not loaded by a bare kernel: here the preload loaded it before the notebook ran.
     write_notebook(notebook_dir, "probe", "import sys\n['colorsys' in sys.modules, '_p' in dir()]")
-    for preload, expected in (("def _p():\n    import colorsys\n_p()\ndel _p\n", "[True, False]"), ("", "[False, False]")):
-        with NotebookRunner(preload=preload) as runner:
-            runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
-        executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
-        assert executed.cells[-1].outputs[0]["data"]["text/plain"] == expected
+    for preload, expected in ((IMPORTS_COLORSYS, "[True, False]"), ("", "[False, False]")):
+        assert run_probe(tmp_path, preload) == expected
 
 
 @pytest.mark.e2e
 def test_the_notebook_runs_with_the_garbage_collector_on_after_a_preload_that_failed_or_not(notebook_dir, tmp_path):
     # The preload imports with the collector off; a failing import stops it before it turns it on again.
     write_notebook(notebook_dir, "probe", "import gc\ngc.isenabled()")
-    for preload in ("def _p():\n    import colorsys\n_p()\ndel _p\n", "import no_such_module_here\n"):
-        with NotebookRunner(preload=preload) as runner:
-            runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
-        executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
-        assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "True"
+    for preload in (IMPORTS_COLORSYS, "import no_such_module_here\n"):
+        assert run_probe(tmp_path, preload) == "True"
+
+
+def run_probe(tmp_path, preload: str) -> str:
+    """Run the notebook ``probe`` in a kernel that preloaded ``preload``; return its last output."""
+    with NotebookRunner(preload=preload) as runner:
+        runner.run("probe", tmp_path / "probe.ipynb", {"year": 2025})
+    executed = nbformat.read(str(tmp_path / "probe.ipynb"), as_version=4)
+    return executed.cells[-1].outputs[0]["data"]["text/plain"]
 
 
 @pytest.mark.e2e
