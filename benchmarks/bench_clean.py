@@ -66,6 +66,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # the shared register writer is test tooling (tests/fixtures), not in the package
 from tests.fixtures.registers import Sheet, write_register  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from benchlib import status_kib  # noqa: E402
+
 DATA_DIR = HERE / "data"
 DOCS_FILE = REPO / "docs" / "performance.md"
 SECTION_HEADING = "## Cleaning stage"
@@ -384,11 +387,11 @@ def _peak_mib() -> float:
     just generated a million-row register made every case look 800 MiB large).
     """
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        hwm = status_kib(Path("/proc/self/status").read_text(), "VmHWM:")
     except OSError:
-        pass
+        hwm = 0
+    if hwm:
+        return hwm / 1024
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -396,7 +396,8 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _kib(text: str, key: str) -> int:
+def status_kib(text: str, key: str) -> int:
+    """Return the KiB figure of ``key`` (``"VmHWM:"``, ``"Pss:"``, ...) in a /proc status text, 0 if absent."""
     for line in text.splitlines():
         if line.startswith(key):
             return int(line.split()[1])
@@ -453,14 +454,14 @@ def wrap(cmd: list[str], interval: float, log: Path) -> dict:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
                     continue
-                rss_kib = _kib(status, "VmRSS:")
+                rss_kib = status_kib(status, "VmRSS:")
                 rss += rss_kib
                 try:
-                    pss += _kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
+                    pss += status_kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
                 except OSError:
                     pss += rss_kib
                 kind = kinds.get(pid) or kinds.setdefault(pid, _kind(pid))
-                hwm = _kib(status, "VmHWM:")
+                hwm = status_kib(status, "VmHWM:")
                 if hwm and kind != "?":  # "?": ended meanwhile (a zombie has no memory)
                     by_kind[kind] = max(by_kind.get(kind, 0), hwm)
             peaks["pss"], peaks["rss"] = max(peaks["pss"], pss), max(peaks["rss"], rss)

@@ -172,7 +172,7 @@ class NotebookRunner:
         million cleaned rows) are freed before the next one reads its own. The survivors of the
         collection are frozen (``gc.freeze``, as the preload's modules are): the next collection
         does not walk them again (it took ≈0,1 s per notebook with pandas and matplotlib loaded).
-        The collector is turned on first: a preload that failed halfway left it off.
+        The collector is turned on first: the preload imports with it off (:func:`_preload_arguments`).
         """
         code = ("get_ipython().run_line_magic('reset', '-f')\n"
                 "__import__('gc').enable()\n__import__('gc').collect()\n__import__('gc').freeze()\n")
@@ -364,9 +364,10 @@ def _preload_arguments(preload: str) -> list[str]:
         return []
     # Ends with a call, never with a bracket or a quote: traitlets reads the value as text.
     # No collection while importing (≈0,07 s of the ≈0,7 s): imports make objects, not cycles.
-    # A preload that fails leaves the collector off; the first notebook turns it on again.
+    # The collector stays off until each notebook's _clear_namespace turns it on (a preload that
+    # fails halfway changes nothing there).
     return ["--IPKernelApp.exec_lines=__import__('gc').disable()\n"
-            f"{preload.rstrip()}\n__import__('gc').enable()\n__import__('gc').freeze()\n"]
+            f"{preload.rstrip()}\n__import__('gc').freeze()\n"]
 
 
 def kernel_client(kernel: LaunchedKernel):
