@@ -401,3 +401,23 @@ def test_register_names_drop_every_kind_of_whitespace_as_python_does():
     spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     names = pd.Series([f"Siti{spaces}Aminah", "A\u200bB"], dtype="str")  # U+200B is not whitespace
     assert RegisterNames.of(names).keys == frozenset({"sitiaminah", "a\u200bb"})
+
+
+def test_the_names_of_several_registers_make_one_set():
+    import pandas as pd
+
+    from ikuanalysis.disclosure import RegisterNames
+
+    names = RegisterNames.of_columns([pd.Series(["Ani", "Badu", None], dtype="str"),
+                                      pd.Series(["ANI", "", "Citra Dewi"], dtype=object)])
+    assert names.keys == frozenset({"ani", "badu", "citradewi"})
+    assert "citra  dewi" in names and "dewi" not in names
+
+
+def test_joining_names_keeps_every_name_of_both():
+    from ikuanalysis.disclosure import RegisterNames
+
+    big, small, empty = RegisterNames(frozenset({"ani", "badu"})), RegisterNames(frozenset({"citra"})), RegisterNames()
+    assert (big | small).keys == (small | big).keys == frozenset({"ani", "badu", "citra"})
+    assert (big | empty) is big and (empty | big) is big
+    assert (big | RegisterNames(frozenset({"ani"}))) is big  # nothing new: the same set, not a copy

@@ -52,6 +52,7 @@ kecamatan's, published anyway) is reported in ``SuppressedTable.unprotected``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from collections.abc import Hashable, Iterable, Sequence
@@ -134,13 +135,26 @@ class RegisterNames:
         import pandas as pd
 
         if isinstance(names, pd.Series):
-            # Distinct cells first (a register repeats names), then the same key as name_key:
-            # str.split and casefold per distinct name beat a regex pass over every row.
-            distinct = names.dropna().astype("str").unique().tolist()
-            return cls(frozenset(filter(None, ("".join(text.split()).casefold() for text in distinct))))
+            return cls.of_columns([names])
         return cls(frozenset(k for k in (name_key(n) for n in names if n is not None) if k))
 
+    @classmethod
+    def of_columns(cls, columns: Sequence[pd.Series]) -> RegisterNames:
+        """Return the names of several ``nama`` columns (blanks ignored), as one set.
+
+        One set for all of them: joining the sets of a million names one register at a time
+        copied the large one each time.
+        """
+        # Distinct cells first (a register repeats names), then the same key as name_key:
+        # str.split and casefold per distinct name beat a regex pass over every row.
+        distinct = itertools.chain.from_iterable(column.dropna().astype("str").unique().tolist() for column in columns)
+        return cls(frozenset(filter(None, ("".join(text.split()).casefold() for text in distinct))))
+
     def __or__(self, other: RegisterNames) -> RegisterNames:
+        if not other.keys or other.keys <= self.keys:  # nothing new: no copy of a large set
+            return self
+        if not self.keys:
+            return other
         return RegisterNames(self.keys | other.keys)
 
     def __contains__(self, value: object) -> bool:

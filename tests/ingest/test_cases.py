@@ -346,3 +346,35 @@ def test_unknown_non_latin_kelurahan_keep_namesakes_apart(settings):
     rows = [person(1, nik="", nama="Ani", kelurahan="大街"), person(2, nik="", nama="Ani", kelurahan="小街")]
     _, stats, _ = clean(rows, settings)
     assert stats.cases == 2
+
+
+# --- Case identities as codes (CaseKeys) ---------------------------------------------------
+
+NIK_LEADING_ZERO = "0271010101900011"  # no real NIK starts with 0, but the digits must survive as written
+NIK_OTHER = "6271010101900012"
+
+
+def test_nik_identities_are_numbered_as_integers_and_given_back_as_the_same_digits():
+    import numpy as np
+
+    from ikuanalysis.ingest.cases import CaseKeys, factorize_digits
+
+    niks = pd.Series([NIK_LEADING_ZERO, NIK_OTHER, NIK_LEADING_ZERO], dtype="str")
+    codes, numbers = factorize_digits(niks)
+    assert codes.tolist() == [0, 1, 0] and numbers.dtype == np.int64
+    keys = CaseKeys.of(4, [("N:", pd.Series([True, True, True, False]), niks),
+                           ("P:", pd.Series([False, False, False, True]), pd.Series(["ani|langkai"], dtype="str"))])
+    assert keys.codes.tolist() == [0, 1, 0, 2]
+    assert keys.strings(np.array([2, 0, 1])) == ["P:ani|langkai", f"N:{NIK_LEADING_ZERO}", f"N:{NIK_OTHER}"]
+
+
+@pytest.mark.parametrize("cell", ["+271010101900011", "627101010190001", "62710101019000111", "627101010190001A", ""])
+def test_identities_that_are_not_16_digits_are_numbered_as_texts(cell):
+    import numpy as np
+
+    from ikuanalysis.ingest.cases import CaseKeys, factorize_digits
+
+    values = pd.Series([cell, NIK_OTHER], dtype="str")
+    assert factorize_digits(values) is None
+    keys = CaseKeys.of(2, [("N:", pd.Series([True, True]), values)])
+    assert keys.strings(np.array([0, 1])) == [f"N:{cell}", f"N:{NIK_OTHER}"]

@@ -420,3 +420,17 @@ def test_two_csv_registers_of_a_component_one_without_dates_keep_their_counts(tm
     result = clean_year(folder, settings, 2025, key=b"k")
     x3 = next(s for s in result.stats if s.component == "x3")
     assert (x3.handled, x3.cases, x3.blank_date) == (X3[0] + 1, X3[1] + 1, 0)
+
+
+@pytest.mark.parametrize(("content", "has_quote"), [
+    (b"", False),
+    (b"NO|NAMA\n1|Ani\n", False),
+    (b'NO|NAMA\n1|"Ani\nAminah"\n', True),
+    ('NO;NAMA\n1;"Ani"\n'.encode("utf-16"), True),
+])
+def test_a_file_may_hold_quoted_line_breaks_only_when_it_holds_a_quote(tmp_path, content, has_quote):
+    from ikuanalysis.ingest.read import has_quote_character
+
+    path = tmp_path / "x3.csv"
+    path.write_bytes(content)
+    assert has_quote_character(path) is has_quote

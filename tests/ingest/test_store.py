@@ -39,6 +39,17 @@ def test_written_tables_read_back_equal(cleaned, tmp_path, settings):
     assert store.read_budget_table(year_dir) is None
 
 
+def test_the_report_reads_only_the_case_columns_it_uses(cleaned, tmp_path, settings):
+    from ikuanalysis.indicator.analysis import CASE_COLUMNS
+
+    year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
+    cases = store.read_cases(year_dir, columns=CASE_COLUMNS)
+    assert list(cases.columns) == list(CASE_COLUMNS)
+    full = store.read_cases(year_dir)
+    pd.testing.assert_frame_equal(cases, full[list(CASE_COLUMNS)])
+    assert str(cases["tanggal"].dtype) == "datetime64[ns]"
+
+
 def test_register_text_that_looks_like_a_formula_is_written_as_text(cleaned, tmp_path, settings):
     year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
     # The fixture's formula is an unknown kelurahan of one case: "lainnya" in the cases, quoted in the log.

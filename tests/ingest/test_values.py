@@ -114,6 +114,19 @@ def test_csv_niks_are_never_number_cells():
     assert not from_number.any()
 
 
+def test_text_niks_lose_spaces_dots_dashes_and_apostrophes_only():
+    column = pd.Series(["6271 0101.0101-9000", "'6271010101900012", "6271010101900013", "", None, "abc-1", "６２７１"],
+                       dtype="str")
+    digits, _ = nik_cells(column)
+    assert digits.tolist() == ["6271010101019000", "6271010101900012", "6271010101900013", "", "", "abc1", "６２７１"]
+    assert str(digits.dtype) == "str"
+
+
+def test_clean_text_niks_are_returned_as_they_are():
+    column = pd.Series([str(NIK_EXACT), "", str(NIK_LOST_DIGIT)], dtype="str")
+    assert nik_cells(column)[0].tolist() == [str(NIK_EXACT), "", str(NIK_LOST_DIGIT)]
+
+
 # --- [v2] spreadsheet error values (contract §1.3) ---
 
 CONTRACT_ERRORS = ["#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]

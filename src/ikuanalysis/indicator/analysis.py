@@ -21,6 +21,8 @@ from ikuanalysis.indicator.compute import (
 )
 
 POLICIES = ("exclude", "full", "zero")  # the no-case policies, in the order the report lists them
+# The columns of the cleaned cases the report's analyses read (breakdown_cases, quarterly_progress).
+CASE_COLUMNS = ("component", "kecamatan", "kelurahan", "tanggal", "is_handled")
 
 
 def _with_percent(table: pd.DataFrame) -> pd.DataFrame:

@@ -121,16 +121,22 @@ def clean_register(
     rows["tanggal"] = values.dates
     rows["is_handled"] = values.status.fillna(False).astype(bool)
 
-    keep = ~values.other_year
-    rows = rows[keep]
-    duplicated, identities = group_duplicates(rows, identity.of_rows(keep), problems, household=component.is_household)
-    identities = identities.with_households(no_kk[keep])
+    is_kept = ~values.other_year
+    every_row_kept = bool(is_kept.all())
+
+    def keep(values):  # an all-true mask would copy a million rows for nothing (the usual year)
+        return values if every_row_kept else values[is_kept]
+
+    rows = keep(rows)
+    identity = identity if every_row_kept else identity.of_rows(is_kept)
+    duplicated, identities = group_duplicates(rows, identity, problems, household=component.is_household)
+    identities = identities.with_households(keep(no_kk))
     k = settings.iku.policies.disclosure_k
-    rows, withheld, rare = generalize_as_written(rows, "jenis", values.unknown_jenis[keep], identities.codes, k, log.names)
+    rows, withheld, rare = generalize_as_written(rows, "jenis", keep(values.unknown_jenis), identities.codes, k, log.names)
     problems.add_rows("jenis_generalized", rows[withheld], "jenis", variant="withheld")
     problems.add_rows("jenis_generalized", rows[rare], "jenis", k=k)
     rows, withheld, rare = generalize_as_written(
-        rows, "kelurahan", values.unknown_kelurahan[keep], identities.codes, k, log.names
+        rows, "kelurahan", keep(values.unknown_kelurahan), identities.codes, k, log.names
     )
     problems.add_rows("kelurahan_generalized", rows[withheld], "kelurahan", variant="withheld")
     problems.add_rows("kelurahan_generalized", rows[rare], "kelurahan", k=k)
@@ -461,6 +467,36 @@ def _row_place(rows: pd.DataFrame) -> pd.Series:
     return rows["_file"].astype("str") + "|" + rows["_sheet"].astype("str") + "|" + rows["_row"].astype("str")
 
 
+# The identities whose values are 16 ASCII digits (the callers keep only such NIKs and No. KK).
+DIGIT_PREFIXES = frozenset({"N:", HOUSEHOLD_PREFIX})
+NIK_DIGITS = 16
+
+
+def factorize_digits(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return ``(codes, distinct numbers)`` of a column of 16-digit texts, in first-seen order.
+
+    Sixteen digits fit in an int64: hashing a million integers costs a third of hashing as many
+    strings. None when a cell is not digits only (the caller factorizes the texts).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array(values.astype("str").array)
+    if not pc.all(pc.and_(pc.equal(pc.binary_length(texts), NIK_DIGITS), pc.ascii_is_decimal(texts))).as_py():
+        return None
+    numbers = pc.cast(texts, pa.int64())
+    codes, uniques = pd.factorize(np.asarray(numbers), sort=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=np.int64)
+
+
+def digit_texts(numbers: np.ndarray) -> list[str]:
+    """Return the 16-digit texts of numbers from :func:`factorize_digits` (leading zeros kept)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), NIK_DIGITS, "0").to_pylist()
+
+
 @dataclass(frozen=True)
 class CaseKeys:
     """Each row's case identity, as a code into the distinct identities of its kind.
@@ -490,7 +526,8 @@ class CaseKeys:
             where = mask.to_numpy(dtype=bool)
             if not where.any():
                 continue
-            part_codes, uniques = factorize_values(values, as_arrow=True)
+            digits = factorize_digits(values) if prefix in DIGIT_PREFIXES else None
+            part_codes, uniques = digits if digits is not None else factorize_values(values, as_arrow=True)
             codes[where] = part_codes + start
             found.append((prefix, start, uniques))
             start += len(uniques)
@@ -516,7 +553,12 @@ class CaseKeys:
             if not inside.any():
                 continue
             local = numbers[inside] - start
-            values = uniques.take(pa.array(local)).to_pylist() if isinstance(uniques, pa.Array) else uniques[local].tolist()
+            if isinstance(uniques, pa.Array):
+                values = uniques.take(pa.array(local)).to_pylist()
+            elif uniques.dtype == np.int64:  # NIK or No. KK as numbers (factorize_digits)
+                values = digit_texts(uniques[local])
+            else:
+                values = uniques[local].tolist()
             strings[inside] = [prefix + value for value in values]
         return strings.tolist()
 
@@ -614,13 +656,20 @@ def group_duplicates(
 
 def iter_texts(values, chunk: int = 1 << 16) -> Iterator[str]:
     """Yield the values of an Arrow array (or any sequence) as Python strings, a chunk at a time."""
+    for start in range(0, len(values), chunk):
+        yield from slice_texts(values, start, start + chunk)
+
+
+def slice_texts(values, start: int, stop: int) -> list[str]:
+    """Return values ``start`` to ``stop`` of distinct texts as Python strings: an Arrow array, the
+    numbers of :func:`factorize_digits` (as their 16 digits) or any sequence."""
     import pyarrow as pa
 
-    if not isinstance(values, pa.Array):
-        yield from values
-        return
-    for start in range(0, len(values), chunk):
-        yield from values.slice(start, chunk).to_pylist()
+    if isinstance(values, pa.Array):
+        return values.slice(start, max(stop - start, 0)).to_pylist()
+    if isinstance(values, np.ndarray) and values.dtype == np.int64:
+        return digit_texts(values[start:stop])
+    return list(values[start:stop])
 
 
 @dataclass(frozen=True)
@@ -663,16 +712,21 @@ class Identities:
     @cached_property
     def household_codes(self) -> tuple[np.ndarray, Sequence[str]]:
         """``(codes, distinct No. KK)``: for each case, the number of its No. KK in the distinct
-        ones (-1 when it has none), each distinct No. KK once (the members of a family share one)."""
+        ones (-1 when it has none), each distinct No. KK once (the members of a family share one;
+        as numbers from :func:`factorize_digits`, or texts: read them with :func:`slice_texts`)."""
         codes = np.full(self.count, -1, dtype=np.int64)
         if self.no_kk is None:
             return codes, []
         given = np.flatnonzero((self.no_kk != "").to_numpy(dtype=bool))
         if not len(given):
             return codes, []
-        # Each case's first row with a No. KK: a stable sort by case keeps the rows' order within a case.
-        cases, first = np.unique(self.codes[given], return_index=True)
-        kk_codes, distinct = factorize_values(self.no_kk.iloc[given[first]], as_arrow=True)
+        # Each case's first row with a No. KK (the lowest of its rows' positions): no sort needed.
+        first = np.full(self.count, len(given), dtype=np.int64)
+        np.minimum.at(first, self.codes[given], np.arange(len(given)))
+        cases = np.flatnonzero(first < len(given))
+        no_kk = self.no_kk.iloc[given[first[cases]]]
+        digits = factorize_digits(no_kk)  # valid No. KK are 16 digits (usable_no_kk)
+        kk_codes, distinct = digits if digits is not None else factorize_values(no_kk, as_arrow=True)
         codes[cases] = kk_codes
         return codes, distinct
 
@@ -753,8 +807,8 @@ def merge_cases(
             "tanggal": first["tanggal"].to_numpy().astype("datetime64[s]"),
             "is_handled": identities.any_per_case(rows["is_handled"]),
             "row_count": np.bincount(identities.codes, minlength=count).astype("int64"),
-            "source_file": _text_column(map_unique(first["_file"], redact_message)),
-            "source_sheet": _text_column(map_unique(first["_sheet"], redact_message)),
+            "source_file": _redacted_column(first["_file"]),
+            "source_sheet": _redacted_column(first["_sheet"]),
             "source_row": first["_row"].to_numpy().astype("int64"),
         },
         columns=CASE_COLUMNS,
@@ -764,6 +818,16 @@ def merge_cases(
 def _text_column(values: pd.Series) -> pd.Series:
     """Return a column of the cases table as ``str`` on a fresh 0..n index."""
     return values.astype("str").reset_index(drop=True)
+
+
+def _redacted_column(values: pd.Series) -> pd.Series:
+    """Return a file or sheet column as the cases table keeps it (:func:`redact_message` of each
+    distinct value, taken by Arrow: no Python string per case), on a fresh 0..n index."""
+    import pyarrow as pa
+
+    codes, uniques = factorize_values(values)
+    texts = pa.array([str(redact_message(value)) for value in uniques], type=pa.string())
+    return pd.Series(pd.array(texts.take(pa.array(codes)), dtype="str"))
 
 
 AGGREGATE_COLUMNS = ["component", "kecamatan", "jenis", "source", "numerator", "denominator"]

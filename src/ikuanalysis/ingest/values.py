@@ -174,17 +174,35 @@ def nik_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         (workbooks only: a CSV holds text).
     """
     if is_text_dtype(values):
-        values = values.fillna("")
-        dirty = match_regex(values, _NIK_DROP.pattern)  # most NIKs are clean: fix only the others
-        if dirty.any():
-            values = values.copy()
-            values[dirty] = values[dirty].str.replace(_NIK_DROP.pattern, "", regex=True)
-        return values, pd.Series(False, index=values.index)
+        return _text_nik_digits(values.fillna("")), pd.Series(False, index=values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     digits = np.array([normalize_nik(u) for u in uniques], dtype=object)
     numbers = np.array([_is_number(u) for u in uniques], dtype=bool)
     return (pd.Series(digits[codes], index=values.index, dtype="str"),
             pd.Series(numbers[codes], index=values.index))
+
+
+def _text_nik_digits(values: pd.Series) -> pd.Series:
+    """Return a text column of NIKs without spaces, dots, dashes and apostrophes (Arrow kernels).
+
+    Most NIKs are clean: a cell of ASCII digits only is kept as it is, and the regex runs over
+    the other cells alone (a tenth of the cost of running it over every cell).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(_as_text(values).array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    maybe_dirty = pc.invert(pc.ascii_is_decimal(array)).fill_null(False)
+    if not len(array) or not pc.any(maybe_dirty).as_py():
+        return values
+    others = array.filter(maybe_dirty)
+    cleaned = pc.replace_substring_regex(others, _NIK_DROP.pattern, "")
+    if cleaned.equals(others):
+        return values
+    digits = pc.replace_with_mask(array, maybe_dirty, cleaned)
+    return pd.Series(pd.array(digits, dtype=values.dtype), index=values.index)
 
 
 def nik_column(values: pd.Series) -> pd.Series:
