@@ -105,3 +105,23 @@ def test_a_raw_file_changed_during_the_run_stops_publication(where):
 def test_a_stage_without_notebook_other_than_export_is_refused(tmp_path):
     with pytest.raises(build.ReportError, match="tahap 'lain' tanpa notebook tidak dikenal"):
         build.run_export_stage(Stage(id="lain", title="lain"), tmp_path / "03_report.ipynb", tmp_path, 2025, Limits())
+
+
+class RecordingPrinter:
+    """A printer that records when it is started (no browser)."""
+
+    def __init__(self, events):
+        self.events = events
+
+    def start(self):
+        self.events.append("browser")
+        return self
+
+
+def test_the_browser_starts_once_the_cleaning_stage_is_done(where):
+    events = []
+    runner = FakeRunner()
+    runner.during = lambda: events.append(f"stage {len(runner.calls)}")
+    build.build_report(2025, where, progress=lambda _line: None, runner=runner, printer=RecordingPrinter(events))
+    # Not beside the cleaning, the run's memory peak; in time for the export (it boots meanwhile).
+    assert events == ["stage 1", "browser", "stage 2"]

@@ -112,6 +112,27 @@ def test_the_notebook_runs_with_the_garbage_collector_on_after_a_preload_that_fa
         assert run_probe(tmp_path, preload) == "True"
 
 
+FRAGMENTED_MIB = 200  # freed by the first notebook, with a few small blocks kept among the freed ones
+RSS_PROBE = "int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024"
+
+
+@pytest.mark.e2e
+def test_the_memory_a_notebook_freed_goes_back_to_the_system_before_the_next_one(notebook_dir, tmp_path):
+    # malloc keeps freed blocks between live ones mapped: without the release the kernel stays
+    # FRAGMENTED_MIB larger while the browser and pandoc run beside it.
+    write_notebook(notebook_dir, "allocate", (
+        f"import sys\nbefore = {RSS_PROBE}\n"
+        f"blocks = [bytes(1000) + str(i).encode() for i in range({FRAGMENTED_MIB} * 1000)]\n"
+        "sys.modules['kept_blocks'] = (before, blocks[::50])  # survives the namespace reset\n"
+        "del blocks\n"))
+    write_notebook(notebook_dir, "measure", f"import sys\n{RSS_PROBE} - sys.modules['kept_blocks'][0]")
+    with NotebookRunner(preload="") as runner:
+        runner.run("allocate", tmp_path / "allocate.ipynb", {"year": 2025})
+        runner.run("measure", tmp_path / "measure.ipynb", {"year": 2025})
+    executed = nbformat.read(str(tmp_path / "measure.ipynb"), as_version=4)
+    assert int(executed.cells[-1].outputs[0]["data"]["text/plain"]) < FRAGMENTED_MIB // 4
+
+
 def run_probe(tmp_path, preload: str) -> str:
     """Run the notebook ``probe`` in a kernel that preloaded ``preload``; return its last output."""
     with NotebookRunner(preload=preload) as runner:

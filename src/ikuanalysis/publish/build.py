@@ -143,11 +143,10 @@ def _build_with_runner(year: int, where: ReportPaths, progress, as_of, active: N
     import nbclient  # noqa: F401
 
     def start_side_work() -> None:
-        # Load nbconvert (and convert a tiny notebook) and start the browser while the notebooks
-        # run, not while the kernel boots: the export then starts at once.
+        # Load nbconvert (and convert a tiny notebook) while the notebooks run, not while the
+        # kernel boots: the export then starts at once. The browser starts after the first
+        # stage (run_year_stages).
         threading.Thread(target=_quietly(warm_exporter), daemon=True, name="warm-exporter").start()
-        if printer is not None:
-            printer.start()
 
     active.when_ready(start_side_work)
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -220,6 +219,11 @@ def run_year_stages(runner: NotebookRunner, year: int, stage: Path, parameters: 
         else:
             run_export_stage(step, executed, stage, year, limits or Limits(),
                              Path(parameters["raw_root"]) / str(year), printer)
+        if printer is not None and index == 1:
+            # The browser starts once the first stage, the cleaning, is done: it boots while the
+            # later notebooks run, and its ≈230 MiB never add to the cleaning's peak (≈0,9 GiB at
+            # 10^6 rows). A browser kept from an earlier year is left as it is.
+            printer.start()
         say(f"[{year}]     selesai dalam {format_number(time.perf_counter() - started, 1)} detik")
 
 
