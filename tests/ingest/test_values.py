@@ -277,3 +277,14 @@ def test_a_nik_is_shaped_when_it_is_exactly_16_ascii_digits(cell, shaped):
     from ikuanalysis.ingest.values import is_nik_shaped
 
     assert is_nik_shaped(pd.Series([cell], dtype="str")).tolist() == [shaped]
+
+
+def test_places_not_recognised_are_kept_as_written_and_flagged():
+    from ikuanalysis.ingest.values import place_resolver, resolve_or_keep
+
+    resolve = place_resolver(["Langkai", "Panarung"], {"langkay": "Langkai"}, ("kel", "kelurahan"))
+    cells = pd.Series(pd.Categorical(["Kel. Langkai", "LANGKAY", "Kampung Baru", "", None, "panarung"]))
+    text, is_known = resolve_or_keep(cells, resolve)
+    assert text.tolist() == ["Langkai", "Langkai", "Kampung Baru", "", "", "Panarung"]
+    assert is_known.tolist() == [True, True, False, False, False, True]
+    assert str(text.dtype) == "str" and text.index.equals(cells.index)

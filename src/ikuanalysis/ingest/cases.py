@@ -34,7 +34,9 @@ from ikuanalysis.ingest.values import (
     nik_may_have_lost_digit,
     parse_dates,
     status_masks,
-    resolve_jenis,
+    jenis_resolver,
+    place_resolver,
+    resolve_or_keep,
     resolve_places,
     summary_pattern,
     text_cells,
@@ -283,7 +285,7 @@ class InterpretedValues:
     status: pd.Series  # True/False, NA when not recognised
     blank_status: pd.Series  # over all rows of the register
     kecamatan: pd.Series  # canonical name, NA when not recognised
-    kelurahan: pd.Series  # canonical name, or as written when not recognised
+    kelurahan: pd.Series  # canonical name, or as written when not recognised ('' when blank)
     unknown_kelurahan: pd.Series
     jenis: pd.Series  # from the reference list, or as written
     unknown_jenis: pd.Series
@@ -307,14 +309,17 @@ def interpret_values(
     problems.add_rows(
         "unknown_kecamatan", rows[kecamatan.isna()], "kecamatan", text["kecamatan"], known=geo.kecamatan_listing
     )
-    kel_text = text["kelurahan"][data]
-    kelurahan = resolve_places(kel_text, list(geo.kelurahan), geo.aliases["kelurahan"], vocab.place_prefixes["kelurahan"])
-    unknown_kel = kelurahan.isna() & (kel_text != "")
+    # Kelurahan and jenis not recognised are kept as written (and logged).
+    kelurahan, is_known_kel = resolve_or_keep(
+        text["kelurahan"][data], place_resolver(list(geo.kelurahan), geo.aliases["kelurahan"], vocab.place_prefixes["kelurahan"])
+    )
+    unknown_kel = ~is_known_kel & (kelurahan != "")
     problems.add_rows("unknown_kelurahan", rows[unknown_kel], "kelurahan", text["kelurahan"])
 
-    jenis_text = text["jenis"][data]
-    jenis = resolve_jenis(jenis_text, settings.jenis.lists[component.jenis_list], settings.jenis.aliases)
-    unknown_jenis = jenis.isna()
+    jenis, is_known_jenis = resolve_or_keep(
+        text["jenis"][data], jenis_resolver(settings.jenis.lists[component.jenis_list], settings.jenis.aliases)
+    )
+    unknown_jenis = ~is_known_jenis
     problems.add_rows(
         "unknown_jenis", rows[unknown_jenis], "jenis", text["jenis"],
         jenis_list=component.jenis_list.upper(), component=component.id,
@@ -324,8 +329,7 @@ def interpret_values(
     )
     return InterpretedValues(
         status=status, blank_status=blank_status,
-        kecamatan=kecamatan, kelurahan=kelurahan.where(~unknown_kel, kel_text).fillna(""),
-        unknown_kelurahan=unknown_kel, jenis=jenis.where(~unknown_jenis, jenis_text), unknown_jenis=unknown_jenis,
+        kecamatan=kecamatan, kelurahan=kelurahan, unknown_kelurahan=unknown_kel, jenis=jenis, unknown_jenis=unknown_jenis,
         dates=dates, blank_date=blank_date, other_year=other_year,
     )
 

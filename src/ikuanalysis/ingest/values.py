@@ -304,13 +304,19 @@ def resolve_places(
             ``62.71.01``). A code matches with or without its dots (``627101``), since its digits
             identify it; any other number (a code of another region, a BPS code) does not match.
     """
+    return map_unique(values, place_resolver(canonical, aliases, prefixes, codes))
+
+
+def place_resolver(canonical: list[str], aliases: dict[str, str], prefixes: tuple[str, ...],
+                   codes: dict[str, str] | None = None) -> Callable[[object], object]:
+    """Return the function that resolves one place name or code (see :func:`resolve_places`)."""
     lookup = _place_lookup(canonical, aliases, codes)
 
     def resolve(text: object) -> object:
         key = normalize_key(_strip_prefix(str(text).strip(), prefixes))
         return lookup.get(key, pd.NA)
 
-    return map_unique(values, resolve)
+    return resolve
 
 
 def _jenis_key(text: str) -> str:
@@ -320,9 +326,35 @@ def _jenis_key(text: str) -> str:
 
 def resolve_jenis(values: pd.Series, reference: tuple[str, ...], aliases: dict[str, str]) -> pd.Series:
     """Resolve jenis against a reference list; unknown (or blank) values become NA."""
+    return map_unique(values, jenis_resolver(reference, aliases))
+
+
+def jenis_resolver(reference: tuple[str, ...], aliases: dict[str, str]) -> Callable[[object], object]:
+    """Return the function that resolves one jenis (see :func:`resolve_jenis`)."""
     lookup = {_jenis_key(name): name for name in reference}
     lookup.update({_jenis_key(a): t for a, t in aliases.items() if t in reference})
-    return map_unique(values, lambda v: lookup.get(_jenis_key(str(v)), pd.NA))
+    return lambda value: lookup.get(_jenis_key(str(value)), pd.NA)
+
+
+def resolve_or_keep(values: pd.Series, resolve: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
+    """Return each cell as ``resolve`` spells it, or as written where it resolves to NA, and where it resolved.
+
+    Decided once per distinct cell; the column is made by one Arrow take (``str``, '' for a blank
+    cell): no Python object per row. On a million rows the object column, its ``where`` and its
+    conversion to text took ≈0,4 s.
+
+    Returns:
+        ``(text, is_known)``, both aligned with ``values``.
+    """
+    import pyarrow as pa
+
+    codes, uniques = factorize_values(values)
+    resolved = [resolve(u) for u in uniques]
+    is_known = np.array([r is not pd.NA and r is not None for r in resolved], dtype=bool)
+    shown = pa.array([str(r) if known else cell_to_text(u) for r, known, u in zip(resolved, is_known, uniques)],
+                     type=pa.string())
+    text = pd.Series(pd.array(shown.take(pa.array(codes, type=pa.int64())), dtype="str"), index=values.index)
+    return text, pd.Series(is_known[codes] if len(codes) else np.zeros(0, dtype=bool), index=values.index)
 
 
 def parse_status(values: pd.Series, lookup: dict[str, bool]) -> pd.Series:
