@@ -421,3 +421,31 @@ def test_joining_names_keeps_every_name_of_both():
     assert (big | small).keys == (small | big).keys == frozenset({"ani", "badu", "citra"})
     assert (big | empty) is big and (empty | big) is big
     assert (big | RegisterNames(frozenset({"ani"}))) is big  # nothing new: the same set, not a copy
+
+
+# --- quotable_texts: quotable, vectorised (the problem log's values) ---
+
+QUOTABLE_ALPHABET = st.sampled_from(
+    list("aAbZ09 -.|") + ["\u00a0", "\t", "\x1c", "\u3000", "\u0663", "\uff11", "ß", "İ", "Σ", "ς", "\u200b", "é"])
+QUOTABLE_TEXTS = st.text(QUOTABLE_ALPHABET, max_size=45)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.one_of(QUOTABLE_TEXTS, st.just("6271 0101 0190 0012"), st.just("x" * 41)), max_size=12),
+       names=st.lists(QUOTABLE_TEXTS, max_size=4))
+def test_quotable_texts_is_quotable_of_every_cell(texts, names):
+    from ikuanalysis.disclosure import RegisterNames, quotable, quotable_texts
+
+    register = RegisterNames.of(names + texts[:2])  # some cells are names
+    column = pd.Series(texts, dtype="str")
+    assert quotable_texts(column, register).tolist() == [quotable(text, "", register) for text in texts]
+
+
+def test_quotable_texts_hides_long_values_digit_runs_and_names_but_not_blanks():
+    from ikuanalysis.disclosure import RegisterNames, quotable_texts
+
+    names = RegisterNames.of(pd.Series(["Siti Aminah", "Ṣàlí"], dtype="str"))
+    column = pd.Series(["Pahandut", "", None, "SITI  AMINAH", "ṣàlí", "baris 62710101 (x3.csv)", "a" * 41, "baris 7",
+                        "٦٢٧١٠١٠١", "６２７１ ０１０１"],
+                       dtype="str")
+    assert quotable_texts(column, names).tolist() == ["Pahandut", "", "", None, None, None, None, "baris 7", None, None]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ikuanalysis import paths
-from ikuanalysis.disclosure import HIDDEN_VALUE, PERSONAL_COLUMNS, RegisterNames, quotable, redact_message
+from ikuanalysis.disclosure import HIDDEN_VALUE, PERSONAL_COLUMNS, RegisterNames, quotable, quotable_texts, redact_message
 from ikuanalysis.config import (
     ProblemCatalogue,
     ProblemEntry,
@@ -199,7 +199,7 @@ class ProblemLog:
             shown = HIDDEN_VALUE if column in PERSONAL_COLUMNS else ""
             value_col = pd.Series(shown, index=rows.index, dtype="str")
         else:
-            value_col = _map_unique(values.loc[rows.index].astype("str"), lambda v: self._shown(v, column))
+            value_col = quotable_texts(values.loc[rows.index], self.names).fillna(HIDDEN_VALUE)
         header = rows.get(f"_header_{column}") if column else None
         frame = pd.DataFrame(
             {
