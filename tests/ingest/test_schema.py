@@ -53,3 +53,20 @@ def test_an_aggregate_that_does_not_add_up_to_the_cases_is_refused(settings):
         check_processed(cases(), aggregate(numerator=1, denominator=2), settings)
     with pytest.raises(ValueError, match="does not reconcile"):
         check_processed(cases(is_handled=False), aggregate(), settings)
+
+
+@pytest.mark.parametrize("case_id", ["0" * 32, "not a hash"])
+def test_a_case_twice_in_a_component_is_refused_and_located(settings, case_id):
+    twice = pd.concat([cases(case_id=case_id), cases(case_id=case_id), cases(case_id="f" * 32),
+                       cases(case_id=case_id, component="x1")], ignore_index=True)
+    with pytest.raises(pandera.errors.SchemaErrors, match=r"\(component, case_id\) unique") as caught:
+        cases_schema(settings).validate(twice, lazy=True)
+    failures = caught.value.failure_cases
+    twice_rows = failures[failures["check"] == "(component, case_id) unique"]["index"]
+    assert sorted(twice_rows.dropna().astype(int).unique().tolist()) == [0, 1]
+
+
+def test_the_same_case_id_in_two_components_is_two_cases(settings):
+    two = pd.concat([cases(case_id="a" * 32), cases(case_id="a" * 32, component="x1"), cases(case_id="b" * 32)],
+                    ignore_index=True)
+    cases_schema(settings).validate(two, lazy=True)
