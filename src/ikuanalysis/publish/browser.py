@@ -1,8 +1,8 @@
 """Print PDFs with one headless Chromium per run, driven over the DevTools protocol.
 
 Starting Chromium is about half of a one-off ``chromium --print-to-pdf``. A run therefore
-starts the browser at its beginning, without waiting for it (:meth:`PdfPrinter.start`), while
-the notebooks run; the export stage then only opens a tab, loads the page and asks for the PDF
+starts the browser once its cleaning stage is done, without waiting for it
+(:meth:`PdfPrinter.start`), while the later notebooks run; the export stage then only opens a tab, loads the page and asks for the PDF
 (``Page.printToPDF`` with the same settings as the command line's print, so the bytes are the
 same). ``report --all`` keeps one browser per worker for all its years.
 

@@ -69,7 +69,7 @@ def build_report(
             clear_after_killed_runs(where)
         owned = PdfPrinter() if printer is None and has_export_stage() else None
         try:
-            # The browser starts once the kernel answers (_build_with_runner), while the notebooks run.
+            # The browser starts after the cleaning stage (run_year_stages), while the notebooks run.
             return _build_locked(year, where, progress, as_of, runner, limits, printer or owned)
         finally:
             if owned is not None:
