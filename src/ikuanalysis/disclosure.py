@@ -239,13 +239,13 @@ def quotable_texts(values: pd.Series, names: RegisterNames = RegisterNames()) ->
     hidden = pc.or_(pc.greater(pc.utf8_length(array), MAX_QUOTED_LENGTH),
                     pc.match_substring_regex(array, _DIGIT_RUN_RE2))
     hidden = np.asarray(hidden, dtype=bool).copy()
+    texts = array.to_pylist()
     if names.keys:
         is_ascii = np.asarray(pc.string_is_ascii(array), dtype=bool)
         keys = pc.replace_substring_regex(pc.ascii_lower(array), _ASCII_WHITESPACE_RE2, "").to_pylist()
-        texts = array.to_pylist()
         hidden |= np.fromiter(((key if ascii_only else name_key(text)) in names.keys  # a blank key is never a name
                                for key, ascii_only, text in zip(keys, is_ascii, texts)), dtype=bool, count=len(texts))
-    shown = np.asarray(array.to_pylist(), dtype=object)
+    shown = np.asarray(texts, dtype=object)
     shown[hidden & (shown != "")] = None
     return pd.Series(shown, index=values.index, dtype=object)
 

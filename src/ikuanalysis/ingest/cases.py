@@ -541,29 +541,14 @@ class CaseKeys:
         """Return the keys of the rows under ``mask`` only."""
         return CaseKeys(self.codes[mask.to_numpy(dtype=bool)], self.parts)
 
-    def iter_strings(self, numbers: np.ndarray, chunk: int = 1 << 16) -> Iterator[str]:
-        """Yield the identity strings of the given identity numbers, in their order, a chunk at a
-        time (a million of them are never held at once)."""
-        for start in range(0, len(numbers), chunk):
-            yield from self.strings(numbers[start:start + chunk])
-
     def strings(self, numbers: np.ndarray) -> list[str]:
         """Return the identity strings of the given identity numbers, in their order."""
-        import pyarrow as pa
-
         strings = np.empty(len(numbers), dtype=object)
         for prefix, start, uniques in self.parts:
             inside = (numbers >= start) & (numbers < start + len(uniques))
             if not inside.any():
                 continue
-            local = numbers[inside] - start
-            if isinstance(uniques, pa.Array):
-                values = uniques.take(pa.array(local)).to_pylist()
-            elif uniques.dtype == np.int64:  # NIK or No. KK as numbers (factorize_digits)
-                values = digit_texts(uniques[local])
-            else:
-                values = uniques[local].tolist()
-            strings[inside] = [prefix + value for value in values]
+            strings[inside] = [prefix + value for value in take_texts(uniques, numbers[inside] - start)]
         return strings.tolist()
 
 
@@ -665,15 +650,20 @@ def iter_texts(values, chunk: int = 1 << 16) -> Iterator[str]:
 
 
 def slice_texts(values, start: int, stop: int) -> list[str]:
-    """Return values ``start`` to ``stop`` of distinct texts as Python strings: an Arrow array, the
-    numbers of :func:`factorize_digits` (as their 16 digits) or any sequence."""
+    """Return values ``start`` to ``stop`` of distinct texts as Python strings (see :func:`take_texts`)."""
+    return take_texts(values, np.arange(start, min(stop, len(values))))
+
+
+def take_texts(values, positions: np.ndarray) -> list[str]:
+    """Return the distinct texts at ``positions`` as Python strings: of an Arrow array, of the
+    numbers of :func:`factorize_digits` (as their 16 digits) or of any sequence."""
     import pyarrow as pa
 
     if isinstance(values, pa.Array):
-        return values.slice(start, max(stop - start, 0)).to_pylist()
+        return values.take(pa.array(positions, type=pa.int64())).to_pylist()
     if isinstance(values, np.ndarray) and values.dtype == np.int64:
-        return digit_texts(values[start:stop])
-    return list(values[start:stop])
+        return digit_texts(values[positions])
+    return np.asarray(values, dtype=object)[positions].tolist() if len(positions) else []
 
 
 @dataclass(frozen=True)
@@ -701,10 +691,6 @@ class Identities:
     def distinct(self) -> list[str]:
         """The identity of each case (NIK or name + place, or ``K:<No. KK>``: personal, never written)."""
         return self.keys.strings(self.order)
-
-    def iter_distinct(self) -> Iterator[str]:
-        """Yield :attr:`distinct` one identity at a time (made a chunk at a time)."""
-        return self.keys.iter_strings(self.order)
 
     @property
     def households(self) -> list[str]:

@@ -14,7 +14,7 @@ import os
 import secrets
 import signal
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,40 +39,6 @@ def load_key(key_file: Path = KEY_FILE) -> bytes:
     return key.encode("utf-8")
 
 
-def hash_identity_column(identities: Iterable[str], key: bytes, count: int | None = None):
-    """Return a keyed BLAKE2b hash (16 bytes, hex) of each identity string, as an Arrow string column.
-
-    The digests are joined and hex-encoded once, and the column is built on that one buffer:
-    no Python string per hash. (The digests themselves, one C call each, are most of the cost:
-    about half a second per million identities.)
-
-    Args:
-        identities: The identity strings; any iterable (a generator keeps a million of them
-            from being held at once).
-        key: The hashing key.
-        count: The number of identities (needed when ``identities`` has no length).
-    """
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-
-    # BLAKE2b keys are at most 64 bytes. The keyed state is set up once and copied per identity.
-    copy = hashlib.blake2b(key=key[:64], digest_size=16).copy
-
-    def digest(identity: str) -> bytes:
-        state = copy()
-        state.update(identity.encode("utf-8"))
-        return state.digest()
-
-    count = len(identities) if count is None else count
-    text = b"".join(map(digest, identities)).hex().encode("ascii")
-    if len(text) != 32 * count:
-        raise ValueError(f"{len(text) // 32} identities hashed, {count} expected")
-    offsets = np.arange(0, 32 * count + 1, 32, dtype=np.int32)
-    array = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(text))
-    return pd.Series(pd.arrays.ArrowStringArray(array), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-
-
 DIGEST_BYTES = 16
 # Below this many identities one process hashes them all: forking a large process costs a few
 # hundredths of a second, about what 100.000 digests take.
@@ -90,8 +56,8 @@ class IdentityBatch:
 
 
 def hash_identity_batches(batches: Sequence[IdentityBatch], key: bytes) -> list:
-    """Return the keyed hashes of several batches of identities, one column per batch (see
-    :func:`hash_identity_column`).
+    """Return the keyed BLAKE2b hashes (16 bytes, hex) of several batches of identities, one
+    Arrow string column per batch, built on one hex buffer (no Python string per hash).
 
     Half of a large job is hashed by a forked copy of this process on the other core, writing
     its digests into shared memory: one digest is one C call but a million of them are a second
@@ -112,6 +78,7 @@ def hash_identity_batches(batches: Sequence[IdentityBatch], key: bytes) -> list:
 
 def _digest_range(batches: Sequence[IdentityBatch], start: int, stop: int, key: bytes) -> bytes:
     """Return the digests of identities ``start`` to ``stop`` of the batches taken end to end."""
+    # BLAKE2b keys are at most 64 bytes. The keyed state is set up once and copied per identity.
     copy = hashlib.blake2b(key=key[:64], digest_size=DIGEST_BYTES).copy
 
     def digest(identity: str) -> bytes:
@@ -203,5 +170,6 @@ def _hex_columns(digests: bytes, counts: list[int]) -> list:
 
 
 def hash_identities(identities: list[str], key: bytes) -> list[str]:
-    """Return a keyed BLAKE2b hash (16 bytes, hex) of each identity string (see :func:`hash_identity_column`)."""
-    return hash_identity_column(identities, key).tolist()
+    """Return a keyed BLAKE2b hash (16 bytes, hex) of each identity string (see :func:`hash_identity_batches`)."""
+    batch = IdentityBatch(len(identities), lambda start, stop: identities[start:stop])
+    return hash_identity_batches([batch], key)[0].tolist()

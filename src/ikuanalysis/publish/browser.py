@@ -2,9 +2,9 @@
 
 Starting Chromium is about half of a one-off ``chromium --print-to-pdf``. A run therefore
 starts the browser once its cleaning stage is done, without waiting for it
-(:meth:`PdfPrinter.start`), while the later notebooks run; the export stage then only opens a tab, loads the page and asks for the PDF
-(``Page.printToPDF`` with the same settings as the command line's print, so the bytes are the
-same). ``report --all`` keeps one browser per worker for all its years.
+(:meth:`PdfPrinter.start`), while the later notebooks run; the export stage then only opens a
+tab, loads the page and asks for the PDF (``Page.printToPDF`` with the same settings as the
+command line's print, so the bytes are the same). ``report --all`` keeps one browser per worker for all its years.
 
 The protocol goes over ``--remote-debugging-pipe`` (file descriptors 3 and 4 of the browser,
 messages of JSON ending in a NUL byte): no port is opened, nobody else can attach, and no
