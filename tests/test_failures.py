@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import signal
+import time
 
 import pytest
 
@@ -49,3 +51,68 @@ def test_a_signal_inside_the_deferred_block_is_raised_when_it_ends():
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture
+def signal_handlers():
+    """The command's SIGTERM/SIGINT handlers, for one test."""
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    failures.install_signal_handlers()
+    yield
+    signal.signal(signal.SIGTERM, previous[0])
+    signal.signal(signal.SIGINT, previous[1])
+
+
+LONG_WAIT_SECONDS = 30
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_inside_a_loop_callback_ends_the_wait(signal_handlers, number):
+    # Raised inside a callback, asyncio logs the exception and goes on waiting: the run hung.
+    loop = asyncio.new_event_loop()
+    cleaned = []
+
+    async def wait_for_the_kernel():
+        loop.call_soon(signal.raise_signal, number)  # the handler runs inside this callback
+        try:
+            await asyncio.sleep(LONG_WAIT_SECONDS)
+        finally:
+            cleaned.append("finally ran")
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(failures.RunInterrupted) as caught:
+            failures.run_interruptible(loop, wait_for_the_kernel())
+    finally:
+        loop.close()
+    assert caught.value.signal_number == number
+    assert cleaned == ["finally ran"]
+    assert time.monotonic() - started < LONG_WAIT_SECONDS / 2
+
+
+def test_a_signal_as_the_loop_task_ends_is_still_raised(signal_handlers):
+    loop = asyncio.new_event_loop()
+
+    async def finish_at_the_signal():
+        signal.raise_signal(signal.SIGTERM)  # the task is running: cancelling it comes too late
+        return "done"
+
+    try:
+        with pytest.raises(failures.RunInterrupted):
+            failures.run_interruptible(loop, finish_at_the_signal())
+        assert failures.run_interruptible(loop, asyncio.sleep(0, result="next")) == "next"  # no signal left over
+    finally:
+        loop.close()
+
+
+def test_a_cancellation_without_a_signal_stays_a_cancellation(signal_handlers):
+    loop = asyncio.new_event_loop()
+
+    async def cancelled():
+        raise asyncio.CancelledError
+
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            failures.run_interruptible(loop, cancelled())
+    finally:
+        loop.close()

@@ -8,11 +8,15 @@ Signals: :func:`install_signal_handlers` turns SIGTERM (and SIGINT) into
 :class:`RunInterrupted`, an exception that ``finally`` blocks see, so staging folders and
 kernels are cleaned up on the way out. Inside :func:`interrupts_deferred` (the publish step,
 a few renames) a signal waits until the block ends, so that processed data and outputs are
-never left half-published by Ctrl+C.
+never left half-published by Ctrl+C. While an asyncio loop runs (:func:`run_interruptible`: the
+notebook runner's waits on the kernel), a signal cancels the loop's task instead of raising where
+it lands: raised inside one of the loop's callbacks, asyncio would log the exception and go on
+waiting, and the run would not end.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import re
@@ -112,17 +116,51 @@ _state = threading.local()
 _pending: list[int] = []
 
 
-def _raise_interrupted(signal_number: int, _frame) -> None:
+def raise_interrupted(signal_number: int, _frame=None) -> None:
+    """The handler of SIGTERM/SIGINT: raise :class:`RunInterrupted`, hold it, or cancel the loop's task.
+
+    Inside :func:`interrupts_deferred` the signal waits for the block's end; inside
+    :func:`run_interruptible` it cancels the task the loop runs (which then raises it).
+    """
     if getattr(_state, "deferred", 0):
         _pending.append(signal_number)
         return
+    task = getattr(_state, "loop_task", None)
+    if task is not None and not task.done():
+        # Not raised here: inside a loop callback asyncio would catch it, log it and go on.
+        _state.loop_signal = signal_number
+        task.get_loop().call_soon_threadsafe(task.cancel)
+        return
     raise RunInterrupted(signal_number)
+
+
+def run_interruptible(loop: asyncio.AbstractEventLoop, coroutine):
+    """Run ``coroutine`` in ``loop`` to its end and return its result; a signal meanwhile raises RunInterrupted.
+
+    The signal cancels the coroutine's task (:func:`raise_interrupted`), so its ``finally``
+    blocks and cancellation handlers run before :class:`RunInterrupted` leaves this function.
+    """
+    task = loop.create_task(coroutine)
+    outer = getattr(_state, "loop_task", None), getattr(_state, "loop_signal", None)
+    _state.loop_task, _state.loop_signal = task, None
+    try:
+        result = loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        if _state.loop_signal is None:
+            raise
+        raise RunInterrupted(_state.loop_signal) from None
+    finally:
+        number = _state.loop_signal
+        _state.loop_task, _state.loop_signal = outer
+    if number is not None:  # arrived as the task ended, too late to cancel it
+        raise RunInterrupted(number)
+    return result
 
 
 def install_signal_handlers() -> None:
     """Make SIGTERM and SIGINT raise :class:`RunInterrupted` in the main thread."""
     for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, _raise_interrupted)
+        signal.signal(number, raise_interrupted)
 
 
 @contextlib.contextmanager

@@ -122,6 +122,19 @@ class Project:
                       for p in root.iterdir() if p.name.startswith((".staging-", ".tmp-", ".old-", ".publish-")))
 
 
+def communicate_within(process: subprocess.Popen, seconds: float) -> tuple[str, str]:
+    """Wait for ``process`` to end within ``seconds``; else kill it and fail, with what it printed.
+
+    Killed, a run that did not end does not hold the folders' lock for the tests after it.
+    """
+    try:
+        return process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"the run did not end within {seconds} s; it printed: {err[-2000:]}") from None
+
+
 def kill_quietly(pid: int) -> None:
     """Kill ``pid``; with its process group when it leads one (the run's browser, the kernel)."""
     try:

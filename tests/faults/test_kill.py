@@ -13,7 +13,13 @@ import time
 import pytest
 
 from ikuanalysis.publish.lock import LOCK_FILE
-from tests.faults.conftest import LIMITS, KERNEL_DEATH_BOUND_SECONDS, SIGNAL_BOUND_SECONDS, kill_quietly
+from tests.faults.conftest import (
+    KERNEL_DEATH_BOUND_SECONDS,
+    LIMITS,
+    SIGNAL_BOUND_SECONDS,
+    communicate_within,
+    kill_quietly,
+)
 
 pytestmark = pytest.mark.e2e
 STAGES = ("01_clean", "02_indicator", "03_report", "export")
@@ -54,7 +60,7 @@ def test_sigterm_or_sigint_at_each_stage_ends_cleanly_with_130(project, stage, n
     process, holder = hold_at(project, stage)
     sent = time.monotonic()
     process.send_signal(number)
-    _, err = process.communicate(timeout=SIGNAL_BOUND_SECONDS)
+    _, err = communicate_within(process, SIGNAL_BOUND_SECONDS)
     waited = time.monotonic() - sent
     kill_quietly(holder)
     assert process.returncode == 130, err
@@ -70,7 +76,7 @@ def test_a_kernel_killed_mid_cell_ends_the_run_with_exit_3_at_once(project):
     process, kernel = hold_at(project, "02_indicator")
     killed = time.monotonic()
     kill_quietly(kernel)
-    _, err = process.communicate(timeout=KERNEL_DEATH_BOUND_SECONDS * 3)
+    _, err = communicate_within(process, KERNEL_DEATH_BOUND_SECONDS * 3)
     waited = time.monotonic() - killed
     assert process.returncode == 3, err
     assert "Kernel Python berhenti mendadak saat menjalankan notebook 02_indicator" in err
@@ -108,7 +114,7 @@ def test_an_interrupted_report_all_stops_its_workers_cleanly_with_130(project, n
                                stderr=subprocess.PIPE, text=True)
     kernel = project.wait_reached(process)
     process.send_signal(number)
-    _, err = process.communicate(timeout=SIGNAL_BOUND_SECONDS)
+    _, err = communicate_within(process, SIGNAL_BOUND_SECONDS)
     kill_quietly(kernel)
     assert process.returncode == 130, err
     assert "Proses dihentikan" in err and "Traceback" not in err

@@ -125,3 +125,24 @@ def test_the_browser_starts_once_the_cleaning_stage_is_done(where):
     build.build_report(2025, where, progress=lambda _line: None, runner=runner, printer=RecordingPrinter(events))
     # Not beside the cleaning, the run's memory peak; in time for the export (it boots meanwhile).
     assert events == ["stage 1", "browser", "stage 2"]
+
+
+def test_a_zombie_or_a_reaped_process_is_not_running():
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert build.is_process_running(child.pid)
+        child.kill()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the killed child did not become a zombie"
+            time.sleep(0.01)
+        assert Path(f"/proc/{child.pid}").exists()  # not collected yet: a zombie
+        assert not build.is_process_running(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    assert not build.is_process_running(child.pid)

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ikuanalysis import paths
 from ikuanalysis.disclosure import redact_message
-from ikuanalysis.failures import EXIT_INTERRUPTED, RunFailure, RunInterrupted, failure_from_os_error
+from ikuanalysis.failures import EXIT_INTERRUPTED, RunFailure, failure_from_os_error, raise_interrupted
 from ikuanalysis.publish.manifest import decide, results_digest, shared_fingerprint
 
 STATUS_FILE = "build_status.json"
@@ -117,7 +117,8 @@ def _worker_signal(signal_number: int, _frame) -> None:
     """Worker: a signal while building unwinds the build (staging removed, kernel killed);
     an idle worker just ends, quietly."""
     if _IS_BUILDING:
-        raise RunInterrupted(signal_number)
+        raise_interrupted(signal_number)  # raised, or the kernel wait cancelled (it raises then)
+        return
     if _WORKER_PRINTER is not None:  # os._exit skips the finalizers
         _WORKER_PRINTER.close()
     os._exit(EXIT_INTERRUPTED)

@@ -109,9 +109,20 @@ def end_orphan_kernels(output_root: Path) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(int(text), signal.SIGKILL)
         for _ in range(50):  # at most 5 s
-            if not command.exists():
+            if not is_process_running(int(text)):
                 break
             time.sleep(0.1)
+
+
+def is_process_running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended: a zombie (ended, its parent has not yet
+    collected its status; an orphan waits for init to do it) runs no code and writes nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    state = stat.rpartition(")")[2].split()[:1]  # the name in brackets may hold spaces
+    return state not in (["Z"], ["X"])
 
 
 def clear_after_killed_runs(where: ReportPaths) -> None:

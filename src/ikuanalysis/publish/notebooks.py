@@ -8,8 +8,9 @@ run needs to never hang (data contract §4):
 * a per-cell timeout (nbclient's own) and a per-notebook deadline, from ``config/limits.yml``;
 * a watchdog that notices a dead kernel (killed, out of memory, native abort) within a
   quarter of a second, instead of waiting on the kernel's messages forever;
-* no signal handlers of nbclient's own: SIGTERM/SIGINT reach the caller as
-  :class:`ikuanalysis.failures.RunInterrupted`, and the kernel is killed on the way out.
+* no signal handlers of nbclient's own: SIGTERM/SIGINT cancel the loop's task
+  (:func:`ikuanalysis.failures.run_interruptible`) and reach the caller as
+  :class:`ikuanalysis.failures.RunInterrupted`; the kernel is killed on the way out.
 
 The executed notebook is written without timing metadata, so a rerun gives the same bytes.
 """
@@ -35,6 +36,7 @@ from ikuanalysis.failures import (
     RunInterrupted,
     UsageFailure,
     failure_from_error_text,
+    run_interruptible,
 )
 
 _WATCH_SECONDS = 0.25
@@ -111,7 +113,7 @@ class NotebookRunner:
             for callback in callbacks:
                 callback()
         try:
-            self._loop.run_until_complete(self._execute(notebook, name))
+            run_interruptible(self._loop, self._execute(notebook, name))
         except BaseException:
             self._cancel_pending()
             if not self._kernel_process_alive():
@@ -152,9 +154,8 @@ class NotebookRunner:
         """
         self.launch()
         try:
-            self._loop.run_until_complete(
-                asyncio.wait_for(self._connect_async(), self.limits.kernel_start_timeout_seconds)
-            )
+            run_interruptible(self._loop, asyncio.wait_for(self._connect_async(),
+                                                           self.limits.kernel_start_timeout_seconds))
         except (asyncio.TimeoutError, RuntimeError) as exc:
             has_died = not self._kernel_process_alive()
             self._stop()
@@ -234,7 +235,7 @@ class NotebookRunner:
             task.cancel()
         if pending:
             with contextlib.suppress(BaseException):
-                self._loop.run_until_complete(asyncio.wait(pending, timeout=2))
+                run_interruptible(self._loop, asyncio.wait(pending, timeout=2))
         for task in pending:  # retrieved, so asyncio does not log "exception was never retrieved"
             if task.done() and not task.cancelled():
                 task.exception()
