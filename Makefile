@@ -14,12 +14,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The package's bytecode is compiled once here: pip does not compile an editable install, and
+# where PYTHONDONTWRITEBYTECODE is set every command (and its kernel) compiled the sources again.
 $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q src >/dev/null
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m compileall -q src >/dev/null
 	touch $@ $(VENV)/.installed-runtime
 
 install: $(VENV)/.installed-runtime ## Create .venv (if missing) and install the package

@@ -16,7 +16,6 @@ waiting, and the run would not end.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import errno
 import re
@@ -134,12 +133,14 @@ def raise_interrupted(signal_number: int, _frame=None) -> None:
     raise RunInterrupted(signal_number)
 
 
-def run_interruptible(loop: asyncio.AbstractEventLoop, coroutine):
+def run_interruptible(loop: "asyncio.AbstractEventLoop", coroutine):
     """Run ``coroutine`` in ``loop`` to its end and return its result; a signal meanwhile raises RunInterrupted.
 
     The signal cancels the coroutine's task (:func:`raise_interrupted`), so its ``finally``
     blocks and cancellation handlers run before :class:`RunInterrupted` leaves this function.
     """
+    import asyncio  # here: the commands that run no notebook (report --all, unchanged) do not load it
+
     task = loop.create_task(coroutine)
     outer = getattr(_state, "loop_task", None), getattr(_state, "loop_signal", None)
     _state.loop_task, _state.loop_signal = task, None

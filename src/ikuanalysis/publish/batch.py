@@ -84,7 +84,7 @@ def _worker_runner():
     if _WORKER_RUNNER is None:
         from multiprocessing import util
 
-        from ikuanalysis.publish.build import NotebookRunner
+        from ikuanalysis.publish.notebooks import NotebookRunner
 
         _WORKER_RUNNER = NotebookRunner().__enter__()
         util.Finalize(None, _WORKER_RUNNER.__exit__, args=(None, None, None), exitpriority=10)

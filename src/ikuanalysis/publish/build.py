@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ikuanalysis import paths
 from ikuanalysis.config import ConfigError, Limits, load_limits
@@ -27,9 +28,11 @@ from ikuanalysis.formatting import format_number
 from ikuanalysis.paths import ReportPaths
 from ikuanalysis.pipeline import Stage, load_pipeline
 from ikuanalysis.publish import commit, manifest
-from ikuanalysis.publish.browser import PdfPrinter
 from ikuanalysis.publish.lock import hold_run_locks
-from ikuanalysis.publish.notebooks import NotebookRunner
+
+if TYPE_CHECKING:  # imported where used: report --all with nothing to build loads neither (nor asyncio)
+    from ikuanalysis.publish.browser import PdfPrinter
+    from ikuanalysis.publish.notebooks import NotebookRunner
 
 
 class ReportError(DataFailure):
@@ -67,6 +70,8 @@ def build_report(
     with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
         if not is_locked_by_caller:
             clear_after_killed_runs(where)
+        from ikuanalysis.publish.browser import PdfPrinter
+
         owned = PdfPrinter() if printer is None and has_export_stage() else None
         try:
             # The browser starts after the cleaning stage (run_year_stages), while the notebooks run.
@@ -139,6 +144,8 @@ def clear_after_killed_runs(where: ReportPaths) -> None:
 def _build_locked(year: int, where: ReportPaths, progress, as_of, runner, limits, printer=None) -> Path:
     # The kernel is launched first (a subprocess, no import): it boots on the other core while
     # this process imports the notebook machinery and prepares the staging folders.
+    from ikuanalysis.publish.notebooks import NotebookRunner
+
     with contextlib.nullcontext(runner) if runner else NotebookRunner(limits) as active:
         return _build_with_runner(year, where, progress, as_of, active, limits, printer)
 

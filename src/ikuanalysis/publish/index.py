@@ -143,7 +143,7 @@ def build_index(where, runner=None) -> Path:
 
     Each file is written to a staging folder first and moved into place with an atomic rename.
     """
-    from ikuanalysis.publish.build import NotebookRunner
+    from ikuanalysis.publish.notebooks import NotebookRunner
     from ikuanalysis.publish.export import export_html
 
     notebook = load_pipeline().index_stage.notebook
