@@ -82,7 +82,8 @@ class Project:
     outputs: Path
 
     def env(self, **extra: str) -> dict:
-        return {**os.environ, "IKUANALYSIS_HOME": str(self.home), "IKUANALYSIS_NIK_KEY": "fault-suite",
+        return {**os.environ, "PYTHONFAULTHANDLER": "1",  # a run that hangs shows where (communicate_within)
+                "IKUANALYSIS_HOME": str(self.home), "IKUANALYSIS_NIK_KEY": "fault-suite",
                 "IKU_FAULT_REACHED": str(self.home / "reached"), **extra}
 
     def argv(self, *extra: str) -> list[str]:
@@ -130,9 +131,13 @@ def communicate_within(process: subprocess.Popen, seconds: float) -> tuple[str, 
     try:
         return process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"the run did not end within {seconds} s; it printed: {err[-2000:]}") from None
+        process.send_signal(signal.SIGABRT)  # faulthandler (PYTHONFAULTHANDLER, Project.env) prints every thread's stack
+        try:
+            _, err = process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, err = process.communicate()
+        raise AssertionError(f"the run did not end within {seconds} s; it printed: {err[-6000:]}") from None
 
 
 def kill_quietly(pid: int) -> None:

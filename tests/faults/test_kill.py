@@ -129,3 +129,15 @@ def test_after_the_faults_the_next_run_succeeds_and_leaves_no_staging(project):
     assert project.leftovers() == []
     assert published(project) == before  # the same inputs: the same bytes
     assert not (project.outputs / LOCK_FILE).exists() and not (project.processed / LOCK_FILE).exists()
+
+
+def test_a_run_that_does_not_end_is_killed_and_shows_where_it_waited(project):
+    # The bound's own check: a hung run must not hold the lock for the tests after it.
+    import sys
+
+    hung = subprocess.Popen([sys.executable, "-c", "import time\ndef wait_forever():\n    time.sleep(600)\nwait_forever()"],
+                            env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with pytest.raises(AssertionError, match="did not end within 0.5 s") as caught:
+        communicate_within(hung, 0.5)
+    assert hung.returncode is not None
+    assert "wait_forever" in str(caught.value)  # the stack faulthandler printed
