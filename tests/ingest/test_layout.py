@@ -200,9 +200,8 @@ def test_search_rows_limits_where_the_header_may_start():
     assert find_header(rows, LOOKUP).index == 2
 
 
-@pytest.mark.xfail(strict=True, reason="not supported (contract §1.2): the lower row of a stacked header may not "
-                   "hold more cells than the upper one, so group titles over most columns are not a stacked header")
 def test_a_stacked_header_whose_lower_row_is_fuller_than_the_upper_one():
+    """Group titles merged over columns (the value sits in the first cell): read together, the rows name status."""
     upper = ["Identitas", "", "Alamat", "", "Status"]
     lower = ["NIK", "Nama", "Kecamatan", "Kelurahan", ""]
     found = find_header([upper, lower, ["6271", "Ani", "Pahandut", "", "Ya"]], LOOKUP)
@@ -239,3 +238,21 @@ def test_a_categorical_column_is_filled_where_its_text_is():
     as_category = _filled(pd.Series(pd.Categorical(cells)))
     assert as_text.tolist() == [True, False, False, False, True, False]
     assert as_category.tolist() == as_text.tolist()
+
+
+def test_a_title_row_above_a_fuller_complete_header_is_not_a_second_header_row():
+    title = ["DAFTAR PENERIMA BANSOS TAHUN 2025", "", "", "", ""]
+    header = ["NIK", "Nama", "Kecamatan", "Kelurahan", "Status"]
+    assert not continues_header(title, header, LOOKUP)
+    found = find_header([title, header, ["6271", "Ani", "Pahandut", "", "Ya"]], LOOKUP)
+    assert found.upper is None and found.index == 1
+
+
+def test_group_titles_over_a_fuller_lower_row_join_their_words():
+    """``Status`` above ``Kinerja`` is the status column; ``Lokasi`` merged over two columns adds nothing."""
+    upper = ["Identitas", "", "Lokasi", "", "Status"]
+    lower = ["NIK", "Nama", "Kecamatan", "Desa", "Kinerja"]
+    found = find_header([upper, lower, ["6271", "Ani", "Pahandut", "", "Ya"]], LOOKUP)
+    assert found.upper == 0 and found.index == 1 and found.data_start == 2
+    assert found.columns == {0: "nik", 1: "nama", 2: "kecamatan", 4: "status"}
+    assert found.texts[4] == "Status Kinerja"  # the joined text matched its alias

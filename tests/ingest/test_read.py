@@ -63,6 +63,22 @@ def test_a_stacked_header_is_logged_at_its_upper_row_naming_both_rows(tmp_path):
     assert "(baris 2 dan 3)" in stacked["message"].iloc[0]
 
 
+def test_group_titles_merged_over_a_fuller_header_row_are_read_with_it(tmp_path):
+    """``Identitas`` merged over NIK and Nama, ``Tepat`` above ``Sasaran``, a column-number row below."""
+    upper = ["Identitas", None, "Jenis", "Lokasi", None, "Tanggal", "Tepat"]
+    lower = ["NIK", "Nama Penerima", "PPKS", "Kecamatan", "Kelurahan", "Penyaluran", "Sasaran"]
+    rows = [["DAFTAR PENERIMA BANSOS"], upper, lower, list(range(1, 8)),
+            ["6271000000000001", "Ani", "Fakir Miskin", "Pahandut", "Langkai", "05/03/2025", "Ya"],
+            ["6271000000000002", "Badu", "Fakir Miskin", "Sebangau", "Sabaru", "6 Maret 2025", "Tidak"]]
+    write_register(tmp_path / "x3_bansos.xlsx", Sheet("Data", rows, ranges=[(1, 0, 1, 1), (1, 3, 1, 4)]))
+    table, log = read_one(tmp_path)
+    assert table.frame["_row"].tolist() == [5, 6]
+    assert table.frame["status"].tolist() == ["Ya", "Tidak"]
+    assert table.frame["jenis"].tolist() == ["Fakir Miskin"] * 2
+    assert log.loc[log["code"] == "stacked_header", "row"].tolist() == [2]
+    assert log.loc[log["code"] == "column_number_row", "row"].tolist() == [4]
+
+
 def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
     write_xlsx(tmp_path / "x3_bansos.xlsx", [None, ["TAHUN 2025"], None, HEADER, ROW_A, ROW_B],
                extra_sheets=["Petunjuk"], merge_title="DAFTAR PENERIMA BANSOS")

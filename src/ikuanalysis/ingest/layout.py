@@ -181,14 +181,17 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
     the upper row, and changes the reading of at least one column: a group title above
     ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis). A lower cell
     that alone names an ignored column (``Keterangan :``, a footer right below the header of
-    an empty table) changes nothing.
+    an empty table) changes nothing. A lower row fuller than the upper one (group titles merged
+    over several columns: ``Identitas`` over ``NIK`` and ``Nama``, ``Tepat`` above ``Sasaran``)
+    continues it only when read together they name more fields than the lower row alone: a
+    title row above a complete header adds none.
     """
     filled = [c for c in lower if _is_filled(c)]
     if not filled or not all(_is_text(c) for c in filled):
         return False
-    if len(filled) > sum(_is_filled(c) for c in upper):
-        return False
     single, stacked = _read_row(upper, lookup), _read_stacked(upper, lower, lookup)
+    if len(filled) > sum(_is_filled(c) for c in upper):
+        return len(_named_fields(stacked)) > len(_named_fields(_read_row(lower, lookup)))
     for col, cell in enumerate(lower):
         if _is_filled(cell) and col in stacked:
             alias, text = stacked[col]
@@ -197,6 +200,11 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
             if col not in single or single[col][0].field != alias.field:
                 return True
     return False
+
+
+def _named_fields(found: dict[int, tuple[Alias, str]]) -> set[str]:
+    """The distinct fields (not the ignored columns) a reading of header cells names."""
+    return {alias.field for alias, _ in found.values() if alias.field != IGNORED}
 
 
 def is_column_number_row(row: Sequence[object]) -> bool:
