@@ -141,8 +141,7 @@ def run_interruptible(loop: "asyncio.AbstractEventLoop", coroutine):
     """
     import asyncio  # here: the commands that run no notebook (report --all, unchanged) do not load it
 
-    task = loop.create_task(coroutine)
-    outer = getattr(_state, "loop_task", None), getattr(_state, "loop_signal", None)
+    task = loop.create_task(coroutine)  # one loop runs at a time: nothing to save and restore
     _state.loop_task, _state.loop_signal = task, None
     try:
         result = loop.run_until_complete(task)
@@ -152,7 +151,7 @@ def run_interruptible(loop: "asyncio.AbstractEventLoop", coroutine):
         raise RunInterrupted(_state.loop_signal) from None
     finally:
         number = _state.loop_signal
-        _state.loop_task, _state.loop_signal = outer
+        _state.loop_task, _state.loop_signal = None, None
     if number is not None:  # arrived as the task ended, too late to cancel it
         raise RunInterrupted(number)
     return result

@@ -189,9 +189,10 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
     filled = [c for c in lower if _is_filled(c)]
     if not filled or not all(_is_text(c) for c in filled):
         return False
-    single, stacked = _read_row(upper, lookup), _read_stacked(upper, lower, lookup)
+    stacked = _read_stacked(upper, lower, lookup)
     if len(filled) > sum(_is_filled(c) for c in upper):
         return len(_named_fields(stacked)) > len(_named_fields(_read_row(lower, lookup)))
+    single = _read_row(upper, lookup)
     for col, cell in enumerate(lower):
         if _is_filled(cell) and col in stacked:
             alias, text = stacked[col]
