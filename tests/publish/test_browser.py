@@ -122,6 +122,17 @@ def test_two_pages_are_printed_by_the_same_browser(tmp_path, no_command_line):
         (True, False), (False, True)]
 
 
+def test_the_browser_runs_no_page_but_the_print(tmp_path, no_command_line):
+    # Chromium preloads its address bar's popup (a WebUI page, ≈1 CPU-second per browser start)
+    # unless export.BROWSER_FEATURES_OFF turns it off: after a print only pages are left (the
+    # printed tab may still be closing).
+    with PdfPrinter() as printer:
+        printer.print_pdf(write_page(tmp_path, 1), tmp_path / "uji.pdf", timeout=60, document_date=DATE)
+        targets = printer._browser.call("Target.getTargets", deadline=time.monotonic() + 30)["targetInfos"]
+    assert {t["type"] for t in targets} == {"page"}
+    assert [t["url"] for t in targets if not t["url"].startswith(("about:blank", "file:"))] == []
+
+
 def test_the_devtools_print_has_the_bytes_of_the_command_line_print(tmp_path):
     page = write_page(tmp_path, pages=2)
     export.print_pdf_cli(page, tmp_path / "cli.pdf", timeout=60, document_date=DATE)
