@@ -139,6 +139,16 @@ def test_comparison_states_trend_best_worst_component_changes_and_first_kategori
     assert "tidak sepenuhnya sebanding" not in html
 
 
+def test_the_change_cell_may_wrap_so_that_the_table_fits_the_printed_page(settings):
+    # The "Perubahan" cell holds words ("komponen berbeda; pada komponen yang sama …"): as a
+    # nowrap number cell it made the table wider than A4 and cut its "Catatan" column in the PDF.
+    earlier = [YearOutcome(2022, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0)), settings.iku, 2022))]
+    result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5)), settings.iku, 2023)
+    html = sections.comparison_section(result, earlier, settings)
+    assert "<td>+10,00 poin (komponen berbeda; pada komponen yang sama +3,33 poin)</td>" in html
+    assert '<th class="num">Capaian</th><th>Kategori</th><th>Perubahan</th>' in html
+
+
 def test_comparison_when_a_component_had_no_cases_gives_the_figure_on_common_components(settings):
     earlier = [YearOutcome(2022, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0)), settings.iku, 2022))]
     result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5)), settings.iku, 2023)
