@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -133,8 +134,6 @@ def test_after_the_faults_the_next_run_succeeds_and_leaves_no_staging(project):
 
 def test_a_run_that_does_not_end_is_killed_and_shows_where_it_waited(project):
     # The bound's own check: a hung run must not hold the lock for the tests after it.
-    import sys
-
     hung = subprocess.Popen([sys.executable, "-c", "import time\ndef wait_forever():\n    time.sleep(600)\nwait_forever()"],
                             env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with pytest.raises(AssertionError, match="did not end within 0.5 s") as caught:
