@@ -97,6 +97,22 @@ def test_unknown_kecamatan_is_an_error(settings):
         "Jekan Raya (62.71.03), Sabangau (62.71.04), Rakumpit (62.71.05).")
 
 
+KNOWN_KECAMATAN = ("Pahandut (62.71.01), Bukit Batu (62.71.02), Jekan Raya (62.71.03), Sabangau (62.71.04), "
+                   "Rakumpit (62.71.05)")
+
+
+def test_a_blank_kecamatan_is_said_to_be_blank_with_a_hint_for_a_row_that_is_not_data(settings):
+    """A signature typed under the table in the NIK column is a data row (contract §1.4): its blank
+    kecamatan must not read as a misspelling."""
+    rows = [person(1), person(2, kecamatan=""), {"nik": "Kepala Dinas Sosial"}, person(3, kecamatan="Kapuas")]
+    _, _, log = clean(rows, settings)
+    errors = log[(log["level"] == "error") & (log["code"] == "unknown_kecamatan")]
+    assert errors[["row", "column"]].values.tolist() == [[3, "Kecamatan"], [4, "Kecamatan"], [5, "Kecamatan"]]
+    blank = (f"Kecamatan kosong. Isi dengan salah satu dari: {KNOWN_KECAMATAN}. Bila baris ini bukan data (mis. "
+             "tanda tangan atau catatan di bawah tabel), hapus barisnya atau tulis ### pada baris sesudah data terakhir.")
+    assert errors["message"].tolist() == [blank, blank, f"Kecamatan tidak dikenali. Tulis salah satu dari: {KNOWN_KECAMATAN}."]
+    assert "Kepala" not in log.to_string()  # the NIK column's text is never quoted
+
 def test_kecamatan_codes_resolve_and_an_unknown_code_is_an_error_quoting_it(settings):
     rows = [person(1, kecamatan="62.71.03"), person(2, kecamatan="627104"), person(3, kecamatan="62.72.01")]
     kept, _, log = clean(rows, settings)

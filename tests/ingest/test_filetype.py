@@ -218,9 +218,26 @@ def test_the_html_error_says_how_to_re_save(tmp_path):
         "dari aplikasi web. Buka di Excel lalu Simpan Sebagai .xlsx (Buku Kerja Excel), lalu hapus berkas lamanya.")
 
 
-@pytest.mark.parametrize("content, named", [(b"", "xls"), (b"", "xlsb"), (bytes(range(256)) * 4, "xls"),
+EMPTY_FILE_MESSAGE = (
+    "Berkas {suffix} ini kosong (0 byte): tidak ada isinya sama sekali, biasanya salinan atau unduhan yang "
+    "terputus. Mintalah berkasnya lagi dari bidang pengirim dan salin ulang ke folder ini, atau hapus berkas ini "
+    "bila memang tidak dipakai.")
+
+
+@pytest.mark.parametrize("named", ["xlsx", "xls", "xlsb", "ods", "csv", "txt"])
+def test_an_empty_file_is_said_to_be_empty_not_a_reader_error_or_a_missing_header(tmp_path, named):
+    """A 0-byte workbook once gave "(ZipError)", a 0-byte CSV "header not found": neither says what to do."""
+    name = f"x3_bansos.{named}"
+    (tmp_path / name).write_bytes(b"")
+    raw, log = read_one(tmp_path)
+    assert problems(log) == [["error", "unreadable_file", name]]
+    assert log["message"].tolist() == [EMPTY_FILE_MESSAGE.format(suffix=f".{named}")]
+    assert raw.frame.empty
+
+
+@pytest.mark.parametrize("content, named", [(bytes(range(256)) * 4, "xls"),
                                             (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "xlsx")])
-def test_an_empty_damaged_or_unknown_workbook_is_unreadable_as_before(tmp_path, content, named):
+def test_a_damaged_or_unknown_workbook_is_unreadable_as_before(tmp_path, content, named):
     name = f"x3_bansos.{named}"
     (tmp_path / name).write_bytes(content)
     _, log = read_one(tmp_path)
@@ -236,9 +253,11 @@ def test_read_type_returns_what_the_reader_uses(tmp_path):
     write_xls(tmp_path / "b.xlsx", [("Data", ROWS)])
     (tmp_path / "c.xls").write_text(HTML_PAGE, encoding="utf-8")
     (tmp_path / "d.xlsx").write_bytes(b"")
-    assert [read_type(tmp_path / n, log) for n in ("a.tsv", "b.xlsx", "c.xls", "d.xlsx")] == ["text", "xls", None,
-                                                                                              "xlsx"]
+    (tmp_path / "e.xlsx").write_bytes(bytes(range(256)) * 4)  # unknown content: the reader says why it fails
+    assert [read_type(tmp_path / n, log) for n in ("a.tsv", "b.xlsx", "c.xls", "d.xlsx", "e.xlsx")] == [
+        "text", "xls", None, None, "xlsx"]
     assert log.to_frame()[["code", "file"]].values.tolist() == [["unreadable_file", "c.xls"],
+                                                                ["unreadable_file", "d.xlsx"],
                                                                 ["file_real_type", "b.xlsx"]]
 
 

@@ -306,9 +306,14 @@ def interpret_values(
         text["kecamatan"][data], list(geo.kecamatan), geo.aliases["kecamatan"], vocab.place_prefixes["kecamatan"],
         geo.kecamatan_codes,
     )
-    problems.add_rows(
-        "unknown_kecamatan", rows[kecamatan.isna()], "kecamatan", text["kecamatan"], known=geo.kecamatan_listing
-    )
+    # A blank cell gets its own words: "not recognised" sends the evaluator looking for a misspelling,
+    # and such a row is often not data at all (a signature under the table, typed in the NIK column).
+    is_unknown = kecamatan.isna().to_numpy(dtype=bool)
+    is_blank = (text["kecamatan"][data] == "").to_numpy(dtype=bool)
+    problems.add_rows("unknown_kecamatan", rows[is_unknown & is_blank], "kecamatan", text["kecamatan"],
+                      variant="blank", known=geo.kecamatan_listing)
+    problems.add_rows("unknown_kecamatan", rows[is_unknown & ~is_blank], "kecamatan", text["kecamatan"],
+                      known=geo.kecamatan_listing)
     # Kelurahan and jenis not recognised are kept as written (and logged).
     kelurahan, is_known_kel = resolve_or_keep(
         text["kelurahan"][data], place_resolver(list(geo.kelurahan), geo.aliases["kelurahan"], vocab.place_prefixes["kelurahan"])

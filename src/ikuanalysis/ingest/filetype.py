@@ -216,16 +216,19 @@ def read_type(path: Path, log: ProblemLog) -> str | None:
 
     Returns:
         ``"text"`` or one of :data:`SPREADSHEET_TYPES`; None when the file is not read.
-        An empty file, or one whose content is unknown, is read as its extension says (the
-        reader then reports why it fails), except that non-text bytes named as text are the
-        ``not_text`` error.
+        An empty (0-byte) file is the ``empty`` error. One whose content is unknown is read as
+        its extension says (the reader then reports why it fails), except that non-text bytes
+        named as text are the ``not_text`` error.
     """
     suffix = path.suffix.lower()
     declared = SUFFIX_TYPES[suffix]
     real = detect_real_type(path)
     file = path.name
-    if real in ("empty", "other"):
-        if real == "other" and declared == TEXT:
+    if real == "empty":  # a copy or download that broke off: no reader can say more than this
+        log.add("unreadable_file", variant="empty", suffix=suffix, file=file)
+        return None
+    if real == "other":
+        if declared == TEXT:
             log.add("unreadable_file", variant="not_text", suffix=suffix, file=file)
             return None
         return declared
