@@ -8,17 +8,29 @@ project's sample data. Charts are left out of the comparison: in all three they 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+
+from ikuanalysis.publish import export
+from ikuanalysis.publish.browser import DevToolsBrowser
 
 pytestmark = pytest.mark.e2e
 # A number as the report writes it: 1.225 · 93,06 · 93,06% · +3,30 · Rp1.850.000.000
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+")
 # What only the printed page adds: its margin boxes (running header, page numbers).
 PAGE_FURNITURE = re.compile(r"Halaman \d+ dari \d+|standar · TA \d{4}")
+# The printed page of report.css: A4 with 14 mm side margins, the text at 10.5 pt.
+REPORT_CSS = Path(export.__file__).parent / "templates" / "ikureport" / "report.css"
+PRINT_BODY_PT = 10.5
+# Every table too wide for the page's content (CSS px at 96 per inch), by caption or first row.
+TOO_WIDE_TABLES = """[...document.querySelectorAll('table')]
+  .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .map(t => (t.caption || t.rows[0]).textContent.trim())"""
 # What the Word chapter leaves to Word: the table of contents, and the formulas as equations.
 WORD_LEAVES_OUT = ("nav", "math")
 
@@ -92,3 +104,56 @@ def test_html_pdf_and_docx_carry_the_same_sections_and_numbers(built, year):
     assert [heading for heading in html_headings if heading not in printed] == []
     assert numbers(printed) == numbers(html)
     assert numbers(word) == numbers(html_text(folder / f"iku_{year}.html", WORD_LEAVES_OUT)[0])
+
+
+def page_content_width_px() -> int:
+    """The width of the printed page's content box in CSS px, from the @page rule of report.css."""
+    margins = re.search(r"@page\s*\{\s*size:\s*A4;\s*margin:\s*([\d.]+mm(?:\s+[\d.]+mm){0,3})", REPORT_CSS.read_text())
+    sides = [float(m.removesuffix("mm")) for m in margins.group(1).split()]
+    left_right = sides[1] if len(sides) > 1 else sides[0]
+    return round((210 - 2 * left_right) / 25.4 * 96)
+
+
+def tables_wider_than_the_page(html_path: Path) -> list[str]:
+    """The tables that overflow the printed page's width, laid out as Chromium prints (print media)."""
+    browser = DevToolsBrowser(export.find_browser())
+    deadline = time.monotonic() + 60
+    try:
+        target = browser.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                               deadline=deadline)["sessionId"]
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session, deadline=deadline)
+        browser.call("Emulation.setScrollbarsHidden", {"hidden": True}, session=session, deadline=deadline)
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": page_content_width_px(), "height": 1000,
+                     "deviceScaleFactor": 1, "mobile": False}, session=session, deadline=deadline)
+        browser.call("Page.enable", session=session, deadline=deadline)
+        browser.call("Page.navigate", {"url": html_path.resolve().as_uri()}, session=session, deadline=deadline)
+        browser.wait_event(lambda event: event.get("method") == "Page.loadEventFired", deadline=deadline)
+        found = browser.call("Runtime.evaluate", {"expression": TOO_WIDE_TABLES, "returnByValue": True},
+                             session=session, deadline=deadline)
+        return found["result"]["value"]
+    finally:
+        browser.kill()
+
+
+def printed_text_size_pt(pdf_path: Path, page: int = 0) -> float:
+    """The size, in points on paper, of most of a PDF page's text (the body text)."""
+    import pypdf
+
+    sizes = Counter()
+
+    def count(text, cm, tm, font, size):
+        if text.strip():  # the text matrix scaled by the page's transform: the size on paper
+            sizes[round(size * abs(cm[0] * tm[0] + cm[2] * tm[1]), 2)] += len(text)
+
+    pypdf.PdfReader(pdf_path).pages[page].extract_text(visitor_text=count)
+    return sizes.most_common(1)[0][0]
+
+
+@pytest.mark.parametrize("year", [2025, 2022])
+def test_every_table_fits_the_printed_page_so_the_text_is_printed_at_its_size(built, year):
+    # Chromium prints a document wider than the page shrunk as a whole: one wide table (a nowrap
+    # header, words in a number cell) once set the whole chapter at 7 pt instead of 10.5 pt.
+    folder = built / str(year)
+    assert tables_wider_than_the_page(folder / f"iku_{year}.html") == []
+    assert printed_text_size_pt(folder / f"iku_{year}.pdf") == PRINT_BODY_PT
