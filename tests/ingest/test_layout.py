@@ -256,3 +256,18 @@ def test_group_titles_over_a_fuller_lower_row_join_their_words():
     assert found.upper == 0 and found.index == 1 and found.data_start == 2
     assert found.columns == {0: "nik", 1: "nama", 2: "kecamatan", 4: "status"}
     assert found.texts[4] == "Status Kinerja"  # the joined text matched its alias
+
+
+def test_a_first_data_row_of_text_with_one_header_word_is_data_not_a_second_header_row():
+    """Found by a probe: an x1 register (lembaga: no number, no date) whose first row has "Aktif" in
+    its Keterangan column was read as the header's lower row, and its case was lost."""
+    header = ["Nama", "Jenis", "Kecamatan", "Status", "Alamat"]
+    first = ["Karang Taruna Maju", "Karang Taruna", "Pahandut", "Tidak", "Aktif"]
+    assert not continues_header(header, first, LOOKUP)
+    found = find_header([header, first, ["LKS B", "LKS", "Pahandut", "Ya", ""]], LOOKUP)
+    assert (found.upper, found.index, found.data_start) == (None, 0, 1)
+    # Naming a field a second time is not a header either, even with no value left under a header.
+    assert not continues_header(["Nama", "", "Status", "Alamat"], ["", "", "", "Aktif"], LOOKUP)
+    # A real lower row still stacks when it changes as many columns as it leaves: units under one
+    # header, a joined name under another.
+    assert continues_header(["Nama", "Jenis", "Status"], ["(lengkap)", "Kelamin", ""], LOOKUP)

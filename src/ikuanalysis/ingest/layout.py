@@ -12,6 +12,7 @@ interpreted later (:mod:`ikuanalysis.ingest.values`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -179,7 +180,10 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
 
     It is when it holds only text (no numbers or dates: not a data row), no more cells than
     the upper row, and changes the reading of at least one column: a group title above
-    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis). A lower cell
+    ``Nama``, or ``Jenis`` above ``Kelamin`` (which is Jenis Kelamin, not jenis); but not when
+    it leaves more columns of fields as they are, with text under them, than it changes, nor
+    when it names a field a second time (a data row of text with ``Aktif`` in its Keterangan
+    column is data). A lower cell
     that alone names an ignored column (``Keterangan :``, a footer right below the header of
     an empty table) changes nothing. A lower row fuller than the upper one (group titles merged
     over several columns: ``Identitas`` over ``NIK`` and ``Nama``, ``Tepat`` above ``Sasaran``)
@@ -193,14 +197,30 @@ def continues_header(upper: Sequence[object], lower: Sequence[object], lookup: H
     if len(filled) > sum(_is_filled(c) for c in upper):
         return len(_named_fields(stacked)) > len(_named_fields(_read_row(lower, lookup)))
     single = _read_row(upper, lookup)
+    changed = kept = 0
     for col, cell in enumerate(lower):
-        if _is_filled(cell) and col in stacked:
-            alias, text = stacked[col]
-            if alias.field == IGNORED and text == str(cell).strip():
-                continue  # a lower cell naming only an unused column (a "Keterangan :" footer) changes nothing
-            if col not in single or single[col][0].field != alias.field:
-                return True
-    return False
+        if not _is_filled(cell):
+            continue
+        alias, text = stacked.get(col, (None, ""))
+        if alias is not None and alias.field == IGNORED and text == str(cell).strip():
+            continue  # a lower cell naming only an unused column (a "Keterangan :" footer) changes nothing
+        if alias is not None and (col not in single or single[col][0].field != alias.field):
+            changed += 1
+        elif col in single and single[col][0].field != IGNORED:
+            kept += 1  # text under a field's header that leaves it as it is: a value, not a header
+    # A data row of text (an x1 register of lembaga has no number) may hold one word that is also a
+    # header ("Aktif" under Keterangan): it changes one column and leaves the others' values under
+    # their headers, or names a field a second time. Read as a header row, its case would be lost.
+    return changed > 0 and changed >= kept and not _names_a_field_again(stacked, single)
+
+
+def _names_a_field_again(stacked: dict[int, tuple[Alias, str]], single: dict[int, tuple[Alias, str]]) -> bool:
+    """Whether the stacked reading names some field in more columns than the upper row alone does."""
+    def columns_per_field(found):
+        return Counter(alias.field for alias, _ in found.values() if alias.field != IGNORED)
+
+    alone = columns_per_field(single)
+    return any(count > max(alone[field], 1) for field, count in columns_per_field(stacked).items())
 
 
 def _named_fields(found: dict[int, tuple[Alias, str]]) -> set[str]:
