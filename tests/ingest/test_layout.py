@@ -3,6 +3,8 @@ column-number rows, alias precedence, rows below the data, jenis from names (con
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -170,12 +172,23 @@ def test_rows_below_the_data():
         ["Badu", "", ""],  # a nama alone stays data (an error later)
         ["Sumber : Dinas Sosial", "", ""],  # in the nama column, but a footer by its colon
         ["", "", "Catatan"],
-        ["", "", "5"],  # one number: not a group title (a numbered empty template row)
+        ["", "", "5"],  # one cell, not nama or nik: a lone count under Status is not data either
         ["###", "", ""],
         ["Cici", "Jekan Raya", "Ya"],
         ["", "", ""],
     ]
-    assert _kinds(rows, COLS) == ["", "group", "", "footer", "footer", "", "end", "after_end", "blank"]
+    assert _kinds(rows, COLS) == ["", "group", "", "footer", "footer", "group", "end", "after_end", "blank"]
+
+
+def test_a_lone_number_or_date_in_a_used_column_is_a_group_row_and_in_an_unused_one_a_blank_row():
+    """Contract §1.4: one filled cell, not nama or nik, is not data. Found by a probe: a lone count
+    under Status (an unlabelled COUNTIF) or a lone date was read as a data row (errors: kecamatan
+    kosong). A lone number in a column the tool does not read (the No of a pre-numbered empty
+    template row, a 0 in XFD1048576) holds nothing the tool reads: blank."""
+    columns = {1: "nama", 2: "kecamatan", 3: "status", 4: "tanggal"}
+    rows = [[1, "Ani", "Pahandut", "Ya", ""], ["", "", "", 12, ""], ["", "", "", "", dt.date(2025, 3, 1)],
+            [2, "", "", "", ""], ["", "Badu", "", "", ""], [3, "Cici", "Pahandut", "Ya", ""]]
+    assert _kinds(rows, columns) == ["", "group", "group", "blank", "", ""]
 
 
 def test_a_name_starting_with_a_footer_word_is_data():

@@ -401,6 +401,33 @@ def test_a_sparse_sheet_counts_the_blank_rows_between_its_data_rows(tmp_path):
     assert counts == [(5, 0), (2, 3)]  # densely 5 rows (3 blank); sparsely 2 rows and 3 blank ones not read
 
 
+@pytest.mark.parametrize("far_value", ["x", 0])
+def test_a_far_cell_with_content_counts_as_one_skipped_note_not_a_million_blank_rows(tmp_path, settings, far_value):
+    """Found by a probe: an "x" in XFD1048576 counted 1.048.573 blank rows ("Baris kosong dilewati")
+    and as many rows in the files. Blank rows below the last data row are formatting (contract §1.4)."""
+    import xlsxwriter
+
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    stats = []
+    for far in (False, True):
+        folder = write_tiny_year(tmp_path / str(far))
+        for name in folder.glob("X3*"):
+            name.unlink()
+        workbook = xlsxwriter.Workbook(str(folder / "x3_bansos.xlsx"))
+        sheet = workbook.add_worksheet("Data")
+        for r, row in enumerate([HEADER, ROW_A, [], ROW_B, [], []]):
+            sheet.write_row(r, 0, row)
+        if far:
+            sheet.write(1_048_575, 16_383, far_value)
+        workbook.close()
+        x3 = next(s for s in clean_year(folder, settings, 2025, key=b"k").stats if s.component == "x3")
+        stats.append((x3.rows_in_files, x3.blank_rows, x3.group_rows, x3.cases))
+    # The "x" is one more row, a note (logged); the 0, in a column the tool does not read, is a
+    # blank row below the data: nothing. The blank row between the data rows counts in both.
+    assert stats == [(3, 1, 0, 2), (4, 1, 1, 2) if far_value == "x" else (3, 1, 0, 2)]
+
+
 def test_the_csv_reader_gives_the_columns_of_few_distinct_values_as_categoricals(tmp_path):
     import pandas as pd
 

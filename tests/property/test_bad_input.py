@@ -433,12 +433,20 @@ STAT_FIELDS = ("rows_in_files", "blank_rows", "summary_rows", "rows_read", "excl
                "unknown_jenis", "unknown_kelurahan")
 
 
+def counted_rows(body: list) -> list:
+    """The rows of a sheet's body that count: not the blank ones below its last row holding more
+    than a note (a group row), nor the trailing blank rows (contract §1.4: formatting, a stray
+    cell far away, count nothing)."""
+    last = max((i for i, (kind, _) in enumerate(body) if kind not in ("blank", "group")), default=-1)
+    return [entry for i, entry in enumerate(body) if i <= last or entry[0] != "blank"]
+
+
 def expected_stats(folder: Folder) -> dict[str, dict[str, int]]:
     """The counts each component must have, read off the spec (every file assumed readable)."""
     out = {}
     for cid in COMPONENTS:
         sheets = [s for f in folder.files if f.component == cid for s in f.sheets if s.read]
-        body = [entry for s in sheets for entry in [*s.body, *[("blank", None)] * s.trailing_blank]]
+        body = [entry for s in sheets for entry in counted_rows(s.body)]
         records = [item for kind, item in body if kind == "data"]
         kept = [r for r in records if not r.other_year]
         cases = {r.case for r in kept}

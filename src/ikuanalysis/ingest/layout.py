@@ -375,8 +375,9 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
     """Return the kind of each data row (contract §1.4): data (''), ``blank`` (no cell filled),
     ``end`` (a row holding only ``###``), ``after_end`` (every filled row below it), ``footer`` (a
     row whose first text cell starts with Sumber, Catatan, Keterangan or Petunjuk and holds a
-    colon or nothing else), ``group`` (a row with one text cell, not in the nama or nik column:
-    ``KECAMATAN PAHANDUT``).
+    colon or nothing else), ``group`` (a row with one filled cell, not in the nama or nik column,
+    holding text or in a used column: ``KECAMATAN PAHANDUT``, a lone count under Status). A row
+    whose one cell is a number in an unused column (a pre-numbered empty template row) is blank.
 
     Args:
         block: The rows below the header, one column per spreadsheet column.
@@ -400,19 +401,26 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
     if len(single):
         text = np.full(len(single), "", dtype=object)
         is_personal = np.zeros(len(single), dtype=bool)
+        is_used = np.zeros(len(single), dtype=bool)  # in a column the header maps to a field or a flag
         for col, filled in filled_by_column:
             here = filled[single]
             if here.any():
                 text[here] = [_cell_text(v) for v in block[col].iloc[single[here]].to_numpy(dtype=object)]
                 is_personal[here] = columns.get(col) in ("nama", "nik")
+                is_used[here] = col in columns
         is_end = text == END_MARKER
         if is_end.any():
             end = int(single[np.argmax(is_end)])
             kind[end] = _END
             kind[end + 1:][count[end + 1:] > 0] = _AFTER_END
         has_letter = np.array([any(ch.isalpha() for ch in t) for t in text], dtype=bool)
-        group = single[has_letter & ~is_personal]
+        # One cell, not a nama or nik: a title or a note (contract §1.4), also a lone count or date
+        # in a used column. A lone number in an unused column (the No of a pre-numbered empty
+        # template row, a 0 far away) holds nothing the tool reads: a blank row.
+        group = single[(has_letter | is_used) & ~is_personal]
         kind[group[kind[group] == _DATA]] = _GROUP
+        unread = single[~has_letter & ~is_used]
+        kind[unread[kind[unread] == _DATA]] = _BLANK
     candidates = np.flatnonzero(first_text.to_numpy(dtype=object) != "")
     if len(candidates):
         texts = first_text.iloc[candidates]

@@ -35,6 +35,7 @@ from ikuanalysis.ingest.layout import (
     FLAG_PREFIX,
     HEADER_SEARCH_ROWS,
     ROW_BLANK,
+    ROW_GROUP,
     Header,
     HeaderLookup,
     classify_rows,
@@ -70,7 +71,8 @@ class RawTable:
         header_rows: For each (file, sheet), the spreadsheet row of its header (the upper row
             of a stacked header), where a problem of a whole column is reported.
         unread_blank_rows: Blank rows among the data of sheets read over their occupied rows only
-            (a stray cell far away): not in ``frame``, but counted as a dense reading counts them.
+            (up to each sheet's last data row): not in ``frame``, but counted as a dense reading
+            counts them.
     """
 
     frame: pd.DataFrame
@@ -186,7 +188,42 @@ def _frame_from_block(
     frame["_file"] = _constant_category(file, len(frame))
     frame["_sheet"] = _constant_category(sheet, len(frame))
     frame["_row"] = range(first_row_number, first_row_number + len(frame)) if row_numbers is None else row_numbers
-    return frame.reset_index(drop=True)
+    return drop_trailing_blank_rows(frame.reset_index(drop=True))
+
+
+def _holds_more_than_a_note(frame: pd.DataFrame) -> np.ndarray:
+    """The rows that are neither blank nor a lone title or note (a group row, unless its text
+    may start a summary row: a lone "Jumlah" is a total, counted as the data's end)."""
+    is_note = frame["_kind"].isin([ROW_BLANK, ROW_GROUP]).to_numpy(dtype=bool)
+    return ~is_note | (frame["_first_text"] != "").to_numpy(dtype=bool)
+
+
+def drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The sheet's rows without the blank ones below its last row that holds more than a note.
+
+    Contract §1.4: a stray cell far below the table (an "x" in XFD1048576, a signature line)
+    must not count a million blank rows; the blank rows among the data, and above a footer or
+    the ``###`` end, still count.
+    """
+    substantive = np.flatnonzero(_holds_more_than_a_note(frame))
+    last = int(substantive[-1]) if len(substantive) else -1
+    is_trailing_blank = (frame["_kind"] == ROW_BLANK).to_numpy(dtype=bool) & (np.arange(len(frame)) > last)
+    return frame[~is_trailing_blank].reset_index(drop=True) if is_trailing_blank.any() else frame
+
+
+def unread_blank_rows(frame: pd.DataFrame, above_data: int) -> int:
+    """The blank rows that a sheet read over its occupied rows only did not read, counted as
+    :func:`drop_trailing_blank_rows` counts those of a dense reading.
+
+    Args:
+        frame: The sheet's rows as read (``_row``: spreadsheet row numbers, ``_kind``).
+        above_data: The spreadsheet row just above the data (the header's, or its number row's).
+    """
+    rows = frame.loc[_holds_more_than_a_note(frame), "_row"]
+    if rows.empty:
+        return 0
+    last = int(rows.max())
+    return last - above_data - int((frame["_row"] <= last).sum())
 
 
 def _constant_category(value: str, count: int) -> pd.Categorical:
@@ -430,9 +467,10 @@ def _read_workbook(
         table.headers[(path.name, sheet)] = placed.texts
         table.header_rows[(path.name, sheet)] = placed.row
         data_numbers = None if row_numbers is None else row_numbers[start:]
+        frame = _frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers)
         if data_numbers:  # the empty rows between the occupied ones, as a dense reading has them
-            table.unread_blank_rows += data_numbers[-1] - row_numbers[start - 1] - len(data_numbers)
-        frames.append(_frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers))
+            table.unread_blank_rows += unread_blank_rows(frame, row_numbers[start - 1])
+        frames.append(frame)
         table.sheets_read += 1
     errors_now = log.error_count()
     for sheet, rows, row_numbers, column_numbers in other_tables:
