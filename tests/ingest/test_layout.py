@@ -191,6 +191,21 @@ def test_a_lone_number_or_date_in_a_used_column_is_a_group_row_and_in_an_unused_
     assert _kinds(rows, columns) == ["", "group", "group", "blank", "", ""]
 
 
+def test_a_footers_word_alone_with_its_text_in_the_next_cells_is_a_footer():
+    """Found by a probe: Kemensos forms write ``Sumber | : | Dinas Sosial``; others ``Catatan | Data
+    sementara`` (no colon). Both were data rows (errors: kecamatan kosong); a name merely starting
+    with such a word stays data."""
+    columns = {0: "nama", 1: "kecamatan", 2: "status", 3: "jenis"}
+    rows = [["Ani", "Pahandut", "Ya", "Lansia"], ["Sumber", ":", "Dinas Sosial Kota Palangka Raya", ""],
+            ["Catatan", "Data sementara", "", ""], ["Keterangan.", "V = sudah ditangani", "", ""],
+            ["Sumber Rejeki", "Pahandut", "Ya", "LKS"], ["Catatan Sipil", "Data", "", ""]]
+    block = pd.DataFrame(rows, dtype="object").fillna("")
+    first_text = first_text_cells(block, summary_pattern(("Jumlah", "Sumber", "Catatan", "Keterangan", "Petunjuk")))
+    words = ("Sumber", "Catatan", "Keterangan", "Petunjuk")
+    kinds = classify_rows(block, columns, FOOTER, first_text, footer_pattern(words, alone=True)).tolist()
+    assert kinds == ["", "footer", "footer", "footer", "", ""]
+
+
 def test_a_name_starting_with_a_footer_word_is_data():
     rows = [["Sumber Rejeki", "Pahandut", "Ya"], ["Keterangan", "", ""], ["Catatan: dicek ulang", "Pahandut", ""]]
     assert _kinds(rows, COLS) == ["", "footer", "footer"]

@@ -371,11 +371,12 @@ def _cell_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else str(value)
 
 
-def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, first_text: pd.Series) -> pd.Series:
+def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, first_text: pd.Series,
+                  footer_alone: str = "") -> pd.Series:
     """Return the kind of each data row (contract §1.4): data (''), ``blank`` (no cell filled),
     ``end`` (a row holding only ``###``), ``after_end`` (every filled row below it), ``footer`` (a
     row whose first text cell starts with Sumber, Catatan, Keterangan or Petunjuk and holds a
-    colon or nothing else), ``group`` (a row with one filled cell, not in the nama or nik column,
+    colon or nothing else, or is that word alone: ``Sumber | : | Dinas Sosial``), ``group`` (a row with one filled cell, not in the nama or nik column,
     holding text or in a used column: ``KECAMATAN PAHANDUT``, a lone count under Status). A row
     whose one cell is a number in an unused column (a pre-numbered empty template row) is blank.
 
@@ -383,6 +384,7 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
         block: The rows below the header, one column per spreadsheet column.
         columns: Column index -> field, of the header.
         footer: Regex (RE2) of a footer's first text cell.
+        footer_alone: Regex (RE2) of a first text cell that is a footer's word alone ('': none).
         first_text: Each row's first text cell when it may start a summary or a footer ('' else).
 
     One vectorised pass per column counts the filled cells; only the rows with one filled cell
@@ -424,15 +426,20 @@ def classify_rows(block: pd.DataFrame, columns: Mapping[int, str], footer: str, 
     candidates = np.flatnonzero(first_text.to_numpy(dtype=object) != "")
     if len(candidates):
         texts = first_text.iloc[candidates]
-        is_footer = match_regex(texts, footer) & ((count[candidates] == 1) | texts.str.contains(":", regex=False).to_numpy(dtype=bool))
+        # A name may start with such a word ("Sumber Rejeki"): the word needs a colon, the row no
+        # other cell, or the cell no other word (a footer's text in the next cells, Kemensos forms).
+        is_footer = match_regex(texts, footer) & (
+            (count[candidates] == 1) | texts.str.contains(":", regex=False).to_numpy(dtype=bool)
+            | (match_regex(texts, footer_alone) if footer_alone else False))
         rows = candidates[is_footer]
         kind[rows[np.isin(kind[rows], (_DATA, _GROUP))]] = _FOOTER
     return pd.Series(pd.Categorical.from_codes(kind, categories=pd.Index(ROW_KINDS, dtype="str")), index=block.index)
 
 
-def footer_pattern(prefixes: Sequence[str]) -> str:
-    """The regex (RE2) of a footer's first text cell: one of ``prefixes`` as a word at the start."""
-    return summary_pattern(tuple(prefixes))
+def footer_pattern(prefixes: Sequence[str], alone: bool = False) -> str:
+    """The regex (RE2) of a footer's first text cell: one of ``prefixes`` as a word at the start,
+    or with ``alone`` the word alone (``Sumber``, ``Catatan :``), its text in the next cells."""
+    return summary_pattern(tuple(prefixes), alone)
 
 
 def _tokens(text: str) -> str:

@@ -132,6 +132,7 @@ class ReadPlan:
         summary_pattern: Regex of the first text cell of a summary row (Jumlah, Total, the
             city's name) or of a footer (Sumber, Catatan, ...): the cell the reader keeps.
         footer_pattern: Regex of a footer's first text (Sumber, Catatan, ...).
+        footer_alone_pattern: Regex of a first text cell that is a footer's word alone.
         sheets: The sheets to read (``sumber.yml`` ``lembar``); None: every sheet with a header.
         header_row: The header's spreadsheet row (``baris_judul``); None: found.
         jenis: Where a table without a jenis column takes it from: called with the sheet name
@@ -147,6 +148,7 @@ class ReadPlan:
     min_matches: int = 2
     summary_pattern: str = ""
     footer_pattern: str = ""
+    footer_alone_pattern: str = ""
     sheets: tuple[str, ...] | None = None
     header_row: int | None = None
     jenis: Callable[[str, list], tuple[str, str] | None] | None = None
@@ -180,7 +182,7 @@ def _frame_from_block(
     mapping = placed.columns
     frame = pd.DataFrame({name: block[col] for col, name in mapping.items() if col in block}, index=block.index)
     first_text = first_text_cells(block, plan.summary_pattern)
-    kind = classify_rows(block, mapping, plan.footer_pattern, first_text)
+    kind = classify_rows(block, mapping, plan.footer_pattern, first_text, plan.footer_alone_pattern)
     for name, value in placed.constants.items():  # not on blank rows: they stay blank
         frame[name] = np.where((kind == ROW_BLANK).to_numpy(dtype=bool), "", value)
     frame["_first_text"] = first_text
@@ -781,6 +783,7 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
     summary = summary_pattern((*vocabulary.summary_prefixes, settings.iku.organization.city,
                                *vocabulary.footer_prefixes))
     footer = footer_pattern(vocabulary.footer_prefixes)
+    footer_alone = footer_pattern(vocabulary.footer_prefixes, alone=True)
 
     def plan(source: SourceFile) -> ReadPlan:
         entry = source.entry
@@ -792,7 +795,7 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
         return ReadPlan(
             # A household component (counting_unit) also requires no_kk (data contract §1.4).
             lookup=lookup, required=component.required_columns(vocabulary.required), summary_pattern=summary,
-            footer_pattern=footer,
+            footer_pattern=footer, footer_alone_pattern=footer_alone,
             sheets=entry.lembar if entry is not None else None,
             header_row=entry.baris_judul if entry is not None else None,
             jenis=_jenis_from_context(source, component, settings, lookup), flags=declared,
@@ -832,6 +835,6 @@ def read_rekap(
     plan = ReadPlan(
         lookup=HeaderLookup.build({c: () for c in REKAP_COLUMNS}), required=("komponen", "sasaran", "realisasi"),
         min_matches=3, summary_pattern=summary_pattern((*summary_prefixes, *_FOOTER_WORDS)), anchor="komponen",
-        footer_pattern=footer_pattern(_FOOTER_WORDS),
+        footer_pattern=footer_pattern(_FOOTER_WORDS), footer_alone_pattern=footer_pattern(_FOOTER_WORDS, alone=True),
     )
     return read_tables(own, lambda source: plan, REKAP_COLUMNS, log, limits=limits)

@@ -509,11 +509,12 @@ def parse_count(value: object) -> object:
     return pd.NA if number is None or number > _MAX_COUNT else number
 
 
-def summary_pattern(prefixes: tuple[str, ...]) -> str:
-    """Return the regex of a cell that starts a summary row ("Jumlah", "Sub Total", ...)."""
+def summary_pattern(prefixes: tuple[str, ...], alone: bool = False) -> str:
+    """Return the regex of a cell that starts a summary row ("Jumlah", "Sub Total", ...), or with
+    ``alone`` of a cell holding nothing else than one of the words and a colon or a full stop."""
     words = "|".join("[\\s\u00a0]*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
     # RE2 (pyarrow) has no look-ahead, and its "\s" is ASCII only: the no-break space is explicit.
-    return "(?i)^[\\s\u00a0]*(?:" + words + ")(?:[^a-z]|$)"
+    return "(?i)^[\\s\u00a0]*(?:" + words + (")[\\s\u00a0:.]*$" if alone else ")(?:[^a-z]|$)")
 
 
 def match_regex(values: pd.Series, pattern: str) -> np.ndarray:
