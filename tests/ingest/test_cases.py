@@ -81,7 +81,10 @@ def test_a_status_2_is_an_error_with_the_hint_that_it_is_the_bps_code_for_tidak(
     "written, canonical",
     [("Pahandut", "Pahandut"), ("PAHANDUT", "Pahandut"), ("Sabangau ", "Sabangau"), ("Sebangau", "Sabangau"),
      ("Kec. Jekan Raya", "Jekan Raya"), ("Kecamatan Bukit Batu", "Bukit Batu"), ("rakumpit", "Rakumpit"),
-     ("  jekan  raya ", "Jekan Raya")],
+     ("  jekan  raya ", "Jekan Raya"),
+     # found by a probe: the leading word without its full stop, or with a colon or a dash
+     ("Kec Pahandut", "Pahandut"), ("KEC PAHANDUT", "Pahandut"), ("Kec: Pahandut", "Pahandut"),
+     ("Kec - Jekan Raya", "Jekan Raya"), ("Kec.Sabangau", "Sabangau"), ("Kecamatan: Rakumpit", "Rakumpit")],
 )
 def test_kecamatan_spellings_resolve(settings, written, canonical):
     kept, _, log = clean([person(1, kecamatan=written)], settings)
@@ -394,3 +397,19 @@ def test_identities_that_are_not_16_digits_are_numbered_as_texts(cell):
     assert factorize_digits(values) is None
     keys = CaseKeys.of(2, [("N:", pd.Series([True, True]), values)])
     assert keys.strings(np.array([0, 1])) == [f"N:{cell}", f"N:{NIK_OTHER}"]
+
+
+@pytest.mark.parametrize("written", ["Kel Langkai", "Kel. Langkai", "Kelurahan: Langkai", "Desa Langkai", "Langkai"])
+def test_a_kelurahan_with_its_leading_word_resolves_and_is_one_place_for_the_identity(settings, written):
+    # Without a NIK the identity is nama + kelurahan: "Kel Langkai" and "Langkai" must be one place.
+    kept, stats, log = clean([person(1, nik="", kelurahan=written), person(1, nik="", kelurahan="Langkai")], settings)
+    assert kept["kelurahan"].tolist() == ["Langkai", "Langkai"]
+    assert (stats.cases, stats.duplicates_merged) == (1, 1)
+    assert "unknown_kelurahan" not in set(log["code"])
+
+
+def test_a_kelurahan_whose_name_starts_like_a_leading_word_keeps_its_name(settings):
+    # "Kelampangan" (wilayah_alias.csv: Kalampangan) is not "Kel" + "ampangan".
+    kept, _, log = clean([person(1, kecamatan="Sabangau", kelurahan="Kelampangan")], settings)
+    assert kept["kelurahan"].tolist() == ["Kalampangan"]
+    assert "unknown_kelurahan" not in set(log["code"])

@@ -278,12 +278,19 @@ def _place_lookup(canonical: list[str], aliases: dict[str, str], codes: dict[str
     return lookup
 
 
-def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
-    lowered = text.lower()
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if lowered.startswith(prefix.lower()):
-            return text[len(prefix):]
-    return text
+def prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern | None:
+    """The leading word of a place (``Kec.``, ``Kecamatan``) as written: with or without its full
+    stop, then any colon, dash or spaces (``Kec Pahandut``, ``Kec: Pahandut``, ``KEC - Jekan Raya``).
+    A word must end there: ``Kel`` is not stripped from ``Kelampangan``."""
+    words = sorted({p.strip().rstrip(".:").strip() for p in prefixes if p.strip(" .:")}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"^\s*(?:{alternatives})(?:\.|\b)[\s.:\-\u2013\u2014]*", re.IGNORECASE)
+
+
+def _strip_prefix(text: str, prefix: re.Pattern | None) -> str:
+    return text if prefix is None else prefix.sub("", text, count=1)
 
 
 def resolve_places(
@@ -292,8 +299,8 @@ def resolve_places(
 ) -> pd.Series:
     """Resolve place names (or codes) to their canonical spelling; unresolved values become NA.
 
-    Case, spaces, punctuation, a leading "Kec."/"Kecamatan" (or "Kel."/"Kelurahan") and
-    the alternate spellings of ``config/wilayah_alias.csv`` do not matter.
+    Case, spaces, punctuation, a leading "Kec."/"Kec"/"Kecamatan" (or "Kel."/"Kelurahan"/"Desa",
+    see :func:`prefix_pattern`) and the alternate spellings of ``config/wilayah_alias.csv`` do not matter.
 
     Args:
         values: The cells as text.
@@ -311,10 +318,13 @@ def place_resolver(canonical: list[str], aliases: dict[str, str], prefixes: tupl
                    codes: dict[str, str] | None = None) -> Callable[[object], object]:
     """Return the function that resolves one place name or code (see :func:`resolve_places`)."""
     lookup = _place_lookup(canonical, aliases, codes)
+    prefix = prefix_pattern(prefixes)
 
     def resolve(text: object) -> object:
-        key = normalize_key(_strip_prefix(str(text).strip(), prefixes))
-        return lookup.get(key, pd.NA)
+        written = str(text).strip()
+        found = lookup.get(normalize_key(_strip_prefix(written, prefix)), pd.NA)
+        # A place whose own name starts with such a word is found as written.
+        return found if found is not pd.NA else lookup.get(normalize_key(written), pd.NA)
 
     return resolve
 
