@@ -60,6 +60,14 @@ class Organization(_Frozen):
     city: str
     full_name: str
 
+    @property
+    def city_names(self) -> tuple[str, ...]:
+        """The city as a total row may name it: ``Kota Palangka Raya`` and ``Palangka Raya``."""
+        words = self.city.split()
+        if len(words) > 1 and words[0].casefold() in ("kota", "kabupaten", "kab."):
+            return (self.city, " ".join(words[1:]))
+        return (self.city,)
+
 
 class Decree(_Frozen):
     issuer: str

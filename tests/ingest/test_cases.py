@@ -220,6 +220,19 @@ def test_blank_and_summary_rows_are_skipped(settings):
     assert log.loc[log["code"] == "summary_row", "row"].tolist() == [5, 6, 7]
 
 
+def test_totals_written_as_offices_write_them_are_summary_rows(settings):
+    """Found by a probe: "PALANGKA RAYA" (the city without "Kota") in the kecamatan column, a nama
+    "REKAPITULASI" or "Sub-Total" were data rows (errors); a name merely containing the city stays data."""
+    blank = {c: "" for c in HEADERS}
+    rows = [person(1), {**blank, "kecamatan": "PALANGKA RAYA", "status": 3.0}, {**blank, "nama": "REKAPITULASI"},
+            {**blank, "nama": "Sub-Total", "status": 1.0}, {**blank, "kecamatan": "Kota Palangka Raya :"},
+            person(2, nama="Palangka Raya Peduli"), person(3, nama="Rekapan Siti")]
+    kept, stats, log = clean(rows, settings)
+    assert (stats.summary_rows, stats.rows_read, stats.cases) == (4, 3, 3)
+    assert log.loc[log["code"] == "summary_row", "row"].tolist() == [3, 4, 5, 6]
+    assert (log["level"] != "error").all()
+
+
 def test_no_nik_or_name_reaches_the_kept_rows(settings):
     kept, _, _ = clean([person(1), person(2, nik="")], settings)
     text = kept.to_csv()

@@ -101,7 +101,8 @@ def clean_register(
     if withhold:
         log.withhold_names(text["nama"])  # this register's names: never quoted, never kept as written
     skipped = skip_blank_and_summary_rows(
-        frame, text, nik, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city), problems
+        frame, text, nik, (*settings.vocabulary.summary_prefixes, settings.iku.organization.city), problems,
+        settings.iku.organization.city_names,
     )
     data, is_blank, is_summary = skipped.data, skipped.is_blank, skipped.is_summary
     problems.add_error_cells(frame[data], text, nik)
@@ -228,6 +229,16 @@ def register_text(frame: pd.DataFrame) -> RegisterText:
                         kk_from_number)
 
 
+def is_city_total(kecamatan: pd.Series, city_names: tuple[str, ...]) -> np.ndarray:
+    """Where a kecamatan cell is the city's name alone (``PALANGKA RAYA``): the city's total row.
+
+    Only alone and only in this column: a lembaga named "Palangka Raya Peduli" is data.
+    """
+    if not city_names:
+        return np.zeros(len(kecamatan), dtype=bool)
+    return match_regex(kecamatan, summary_pattern(city_names, alone=True))
+
+
 class SkippedRows(NamedTuple):
     """Boolean masks over a register's rows: the data rows and why the others were skipped."""
 
@@ -240,7 +251,7 @@ class SkippedRows(NamedTuple):
 
 def skip_blank_and_summary_rows(
     frame: pd.DataFrame, text: dict[str, pd.Series], nik: pd.Series, summary_prefixes: tuple[str, ...],
-    problems: _RowProblems,
+    problems: _RowProblems, city_names: tuple[str, ...] = (),
 ) -> SkippedRows:
     """Find the data rows (contract §1.4): not fully blank, not a summary row (Jumlah, Total, the
     city's name ...), not a footer, an end marker or a group row found by the reader; logged.
@@ -248,6 +259,8 @@ def skip_blank_and_summary_rows(
     Args:
         summary_prefixes: Words that start a summary row in ``nama`` or ``kecamatan`` (the reader
             has checked the row's first text cell with the same words).
+        city_names: The city's names (``Kota Palangka Raya``, ``Palangka Raya``): a kecamatan
+            cell holding one of them and nothing else is the city's total.
     """
     columns = [values for col, values in text.items() if not col.startswith(FLAG_PREFIX)]
     all_blank = nik == ""
@@ -256,7 +269,7 @@ def skip_blank_and_summary_rows(
     pattern = summary_pattern(summary_prefixes)
     is_summary = pd.Series(
         match_regex(frame["_first_text"], pattern) | match_regex(text["nama"], pattern)
-        | match_regex(text["kecamatan"], pattern),
+        | match_regex(text["kecamatan"], pattern) | is_city_total(text["kecamatan"], city_names),
         index=frame.index,
     )
     kind = frame["_kind"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ikuanalysis.config import Settings
-from ikuanalysis.ingest.cases import _with_headers
+from ikuanalysis.ingest.cases import _with_headers, is_city_total
 from ikuanalysis.ingest.problems import ProblemLog
 from ikuanalysis.ingest.read import RawTable
 from ikuanalysis.ingest.values import (
@@ -25,8 +25,8 @@ def skip_layout_rows(frame: pd.DataFrame, texts: dict, settings: Settings, log: 
     rows (Jumlah, Total, the city's name in the first text cell or kecamatan), footers, ``###``
     and group rows found by the reader."""
     pattern = summary_pattern((*settings.vocabulary.summary_prefixes, settings.iku.organization.city))
-    summary = pd.Series(match_regex(frame["_first_text"], pattern) | match_regex(texts["kecamatan"], pattern),
-                        index=frame.index)
+    summary = pd.Series(match_regex(frame["_first_text"], pattern) | match_regex(texts["kecamatan"], pattern)
+                        | is_city_total(texts["kecamatan"], settings.iku.organization.city_names), index=frame.index)
     kind = frame["_kind"] if "_kind" in frame else pd.Series("", index=frame.index)
     summary &= ~kind.isin(["end", "after_end"])  # the data end at ###: a total below it is not read
     footer = kind.isin(["footer", "end", "after_end"]) & ~summary

@@ -522,7 +522,8 @@ def parse_count(value: object) -> object:
 def summary_pattern(prefixes: tuple[str, ...], alone: bool = False) -> str:
     """Return the regex of a cell that starts a summary row ("Jumlah", "Sub Total", ...), or with
     ``alone`` of a cell holding nothing else than one of the words and a colon or a full stop."""
-    words = "|".join("[\\s\u00a0]*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
+    # Between the words of a prefix, spaces, a hyphen or a full stop: Sub Total, Sub-Total, SubTotal.
+    words = "|".join("[\\s\u00a0.\\-]*".join(re.escape(w) for w in p.lower().split()) for p in prefixes)
     # RE2 (pyarrow) has no look-ahead, and its "\s" is ASCII only: the no-break space is explicit.
     return "(?i)^[\\s\u00a0]*(?:" + words + (")[\\s\u00a0:.]*$" if alone else ")(?:[^a-z]|$)")
 
