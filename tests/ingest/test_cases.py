@@ -368,10 +368,19 @@ def test_different_non_latin_names_are_different_cases(settings):
 
 
 def test_one_name_written_in_several_ways_is_one_case(settings):
-    rows = [person(1, nik="", nama="张伟"), person(2, nik="", nama=" 张 伟 "), person(3, nik="", nama="José Ramos"),
-            person(4, nik="", nama="JOSÉ-RAMOS"), person(5, nik="", nama="Ｊｏｓé Ramos")]
+    rows = [person(1, nik="", nama="张伟"), person(2, nik="", nama=" 张伟\u3000"), person(3, nik="", nama="José Ramos"),
+            person(4, nik="", nama="JOSÉ-RAMOS"), person(5, nik="", nama="Ｊｏｓé  Ramos")]
     _, stats, _ = clean(rows, settings)
     assert (stats.cases, stats.duplicates_merged) == (2, 3)
+
+
+def test_names_that_differ_by_a_space_are_two_cases(settings):
+    """Contract §1.4: whitespace is collapsed, never dropped. A probe found "Nur Aini" and "Nuraini"
+    (same kelurahan) merged into one case."""
+    rows = [person(1, nik="", nama="Nur Aini"), person(2, nik="", nama="Nuraini"), person(3, nik="", nama="张 伟"),
+            person(4, nik="", nama="张伟"), person(5, nik="", nama="NUR   AINI")]
+    _, stats, _ = clean(rows, settings)
+    assert (stats.cases, stats.duplicates_merged) == (4, 1)
 
 
 def test_unknown_non_latin_kelurahan_keep_namesakes_apart(settings):

@@ -152,12 +152,14 @@ def test_an_error_cell_is_read_as_its_code_or_as_value(raw, code):
 
 SAME_NAME = ["Siti Aminah", "SITI  AMINAH", "siti-aminah", "Siti\u00a0Aminah", "Ｓｉｔｉ Ａｍｉｎａｈ", " siti aminah\n"]
 DIFFERENT_NAMES = ["张伟", "李娜", "王芳", "محمد", "أحمد", "कमल", "कमला", "José", "Jose", "Straße", "Ани", "Аня",
-                   "Siti Aminah", "Siti Aminah 2"]
+                   "Siti Aminah", "Siti Aminah 2",
+                   # contract §1.4: whitespace collapsed, never dropped (a probe found these merged)
+                   "Nur Aini", "Nuraini", "Sitiaminah"]
 
 
 def test_spellings_of_one_name_share_a_key():
     keys = key_column(pd.Series(SAME_NAME, dtype="str"))
-    assert set(keys) == {"sitiaminah"}
+    assert set(keys) == {"siti aminah"}
 
 
 def test_different_names_in_any_script_never_share_a_key():
@@ -172,7 +174,8 @@ def test_the_vectorised_key_is_the_scalar_key():
     assert keys.tolist() == [identity_key(t) for t in texts]
     assert identity_key("STRASSE") == identity_key("Straße")  # case folded
     ascii_names = ["Budi Santoso", "Dedi-Saputra", "Yohana Itat 3", "O'Neil"]
-    assert key_column(pd.Series(ascii_names, dtype="str")).tolist() == [normalize_key(n) for n in ascii_names]
+    assert key_column(pd.Series(ascii_names, dtype="str")).tolist() == ["budi santoso", "dedi saputra", "yohana itat 3",
+                                                                         "o neil"]
 
 
 def test_keying_a_million_ascii_names_stays_vectorised():
@@ -180,7 +183,7 @@ def test_keying_a_million_ascii_names_stays_vectorised():
     started = time.process_time()
     keys = key_column(names)
     assert time.process_time() - started < 5  # one RE2 pass (about 0.5 s); Python per name would be far slower
-    assert keys.iloc[-1] == "sitiaminah199999"
+    assert keys.iloc[-1] == "siti aminah 199999"
 
 
 # --- Places by name or Kemendagri code (data contract §1.2) ---------------------------------------------

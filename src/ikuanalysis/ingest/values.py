@@ -133,21 +133,23 @@ def identity_key(text: object) -> str:
     """Return the identity key of a name or place (data contract §1.4).
 
     Unicode NFKC, case folded, and only the letters, digits and combining marks of every
-    script kept (spaces and punctuation dropped): ``"Siti  Aminah"``, ``"SITI-AMINAH"`` and
-    ``"siti aminah"`` give one key, ``"张伟"`` and ``"李娜"`` two. For ASCII text this is
-    :func:`ikuanalysis.config.normalize_key`.
+    script kept, each run of anything else (spaces, punctuation) one space between words:
+    ``"Siti  Aminah"``, ``"SITI-AMINAH"`` and ``"siti aminah"`` give one key; ``"Nur Aini"`` and
+    ``"Nuraini"``, or ``"张伟"`` and ``"李娜"``, two (whitespace collapsed, never dropped).
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", str(text)).casefold())
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM")
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in folded)
+    return " ".join(kept.split())
 
 
 def key_column(text: pd.Series) -> pd.Series:
     """Vectorised :func:`identity_key` of a text column (one RE2 pass; Python only for non-ASCII cells).
 
     ASCII cells (nearly all Indonesian names) are lower-cased by Arrow; only the others are NFKC
-    normalised and case folded by Python (``str.casefold``); then every cell loses what is not a letter
-    (``\\pL``), digit (``\\pN``) or combining mark (``\\pM``; vowel signs of Indic scripts) in
-    one RE2 pass: two different names never share a key.
+    normalised and case folded by Python (``str.casefold``); then in every cell each run of what is
+    not a letter (``\\pL``), digit (``\\pN``) or combining mark (``\\pM``; vowel signs of Indic
+    scripts) becomes one space, in one RE2 pass, and the ends are trimmed: two different names never
+    share a key.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -162,7 +164,7 @@ def key_column(text: pd.Series) -> pd.Series:
         folded = [unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", v).casefold())
                   for v in array.filter(other).to_pylist()]
         array = pc.replace_with_mask(array, other, pa.array(folded, type=array.type))
-    keys = pc.replace_substring_regex(array, _NOT_LETTER_OR_DIGIT, "")
+    keys = pc.utf8_trim(pc.replace_substring_regex(array, _NOT_LETTER_OR_DIGIT, " "), " ")
     return pd.Series(pd.array(keys, dtype="str"), index=text.index)
 
 
