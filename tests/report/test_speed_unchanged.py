@@ -14,6 +14,8 @@ methodology's "Setiap komponen dihitung per orang/unit: …" and "NIK, No. KK da
 line (the golden text was updated with exactly these lines). Since the sample's 2025
 registers are in real layouts (the Model B.1.1 PSM form, the Magetan lansia template, the DTKS pipe
 export with its sumber.yml), the text was re-captured from that data; the JSON did not change.
+The catalogue's meaning of ``group_row`` (quoted in the data-quality section) was widened with
+contract §1.4's lone counts and dates: that one line was updated.
 """
 
 from __future__ import annotations
