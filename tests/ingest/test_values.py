@@ -41,10 +41,17 @@ def test_dates_are_read_day_first(settings, cell, expected):
     "cell, digits",
     [(6271010101010001.0, "6271010101010001"), ("'6271010101010001", "6271010101010001"),
      ("6271 0101 0101 0001", "6271010101010001"), ("6271.0101.0101.0001", "6271010101010001"),
-     ("6271-0101-0101-0001", "6271010101010001")],
+     ("6271-0101-0101-0001", "6271010101010001"),
+     # found by a probe (typed in Word or on a phone): an en dash, a curly apostrophe, a zero-width
+     # space, a no-break space, the minus sign
+     ("6271\u20130101\u20130101\u20130001", "6271010101010001"), ("\u20186271010101010001", "6271010101010001"),
+     ("6271010101010001\u200b", "6271010101010001"), ("6271\u00a00101\u202f0101 0001", "6271010101010001"),
+     ("6271\u2212010101010001", "6271010101010001")],
 )
 def test_nik_cleaning(cell, digits):
     assert normalize_nik(cell) == digits
+    if isinstance(cell, str):  # the vectorised cleaning of a text column is the same
+        assert nik_cells(pd.Series([cell], dtype="str"))[0].tolist() == [digits]
 
 
 # --- [v2] dates: abbreviated months, Excel date serials, bare years (contract §1.3) ---

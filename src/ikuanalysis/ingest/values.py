@@ -17,7 +17,11 @@ import pandas as pd
 
 from ikuanalysis.config import normalize_key, normalize_value
 
-_NIK_DROP = re.compile("[\\s\u00a0.\\-']")
+# What a NIK's digits may be written with (contract §1.3: spaces, dots, dashes, a leading apostrophe),
+# as Word and phones type them too: no-break, thin and zero-width spaces, the BOM, en and em dashes,
+# the minus sign, curly apostrophes. One pattern for Python's re and Arrow's RE2.
+_NIK_DROP = re.compile("[\\s\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff.\u00b7\u2024\\-"
+                       "\u2010-\u2015\u2212'\u2018\u2019\u201b`\u00b4]")
 _NOT_LETTER_OR_DIGIT = r"[^\pL\pN\pM]+"  # RE2: any script's letters, digits and combining marks are kept
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
