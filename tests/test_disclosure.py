@@ -449,3 +449,17 @@ def test_quotable_texts_hides_long_values_digit_runs_and_names_but_not_blanks():
                         "٦٢٧١٠١٠١", "６２７１ ０１０１"],
                        dtype="str")
     assert quotable_texts(column, names).tolist() == ["Pahandut", "", "", None, None, None, None, "baris 7", None, None]
+
+
+def test_a_nik_in_a_file_name_is_never_published_and_every_file_keeps_its_own_name():
+    """Found by a probe: ``x4_6271011122334455_Theodora.csv`` was listed as written in the report's
+    input files, the manifest and summary.json (its log entries were already withheld)."""
+    from ikuanalysis.disclosure import published_file_names
+
+    names = ["x4_6271011122334456_b.csv", "x4_6271011122334455_b.csv", "x1_psks_2025.xlsx", "x2_6271 0111 2233.csv"]
+    assert published_file_names(names) == {
+        "x1_psks_2025.xlsx": "x1_psks_2025.xlsx",  # a year is 4 digits: shown
+        "x2_6271 0111 2233.csv": f"x2_{HIDDEN_VALUE}.csv",
+        "x4_6271011122334455_b.csv": f"x4_{HIDDEN_VALUE}_b.csv",
+        "x4_6271011122334456_b.csv": f"x4_{HIDDEN_VALUE}_b.csv (2)",  # told apart, in the order of the real names
+    }

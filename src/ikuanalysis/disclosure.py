@@ -261,6 +261,28 @@ def redact_message(text: object) -> str:
     return _DIGIT_RUN.sub(HIDDEN_VALUE, redacted)
 
 
+def published_file_names(names: Iterable[str]) -> dict[str, str]:
+    """Return each raw file's name as it may be published (contract §0, §1.5).
+
+    A file arrives under the name the bidang gave it, which may hold a NIK
+    (``x4_6271011122334455_Theodora.csv``): its runs of 8+ digits are withheld, as in every
+    message (:func:`redact_message`). Names that become alike are told apart by ``(2)``,
+    ``(3)`` … in the order of their real names, so that the processed summary, the manifest
+    and the report's list of input files still name each file once, the same way every run.
+    """
+    shown: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(names):
+        candidate = published = redact_message(name)
+        number = 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{published} ({number})"
+        shown[name] = candidate
+        taken.add(candidate)
+    return shown
+
+
 def is_rare(values: pd.Series, k: int, cases: Sequence[Hashable] | pd.Series | None = None) -> pd.Series:
     """Return which values are shared by fewer than ``k`` cases (blank values never are).
 

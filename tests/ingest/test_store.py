@@ -109,3 +109,18 @@ def test_a_table_of_mostly_distinct_values_is_written_without_a_dictionary_and_r
                  pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0).column(i).encodings for i in range(2)}
     assert "RLE_DICTIONARY" not in encodings["case_id"] and "RLE_DICTIONARY" in encodings["kecamatan"]
     pd.testing.assert_frame_equal(store.read_table(tmp_path / "t.parquet"), frame)
+
+
+def test_a_nik_in_a_raw_file_name_stays_in_data_raw_and_the_store_is_still_fresh(tmp_path, settings):
+    """Contract §0/§1.5: summary.json lists the input files by their published names."""
+    import shutil
+
+    from tests.fixtures.tiny_year import write_tiny_year
+
+    folder = write_tiny_year(tmp_path / "raw")
+    shutil.move(folder / "x4_bencana.xlsx", folder / "x4_6271011122334455_Theodora.xlsx")
+    year_dir = store.write_processed(clean_year(folder, settings, 2025, key=b"k"), tmp_path / "processed", settings)
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in year_dir.iterdir())
+    assert "6271011122334455" not in text
+    assert "x4_(disembunyikan)_Theodora.xlsx" in [f["file"] for f in store.read_summary(year_dir)["inputs"]]
+    assert store.is_processed_fresh(folder, year_dir)

@@ -102,3 +102,11 @@ def test_a_pool_with_nothing_to_build_starts_no_process():
         assert pool.build([], where=None, progress=None) == []
         assert not pool.is_started  # the unchanged rerun pays no interpreter start
     assert not pool.is_started
+
+
+def test_the_manifest_withholds_a_nik_in_a_raw_file_name(tmp_path):
+    from ikuanalysis.publish import manifest
+
+    (tmp_path / "x4_6271011122334455_b.csv").write_text("Nama\n", encoding="utf-8")
+    (tmp_path / "x1_psks.csv").write_text("Nama\n", encoding="utf-8")
+    assert sorted(manifest.raw_fingerprint(tmp_path)) == ["x1_psks.csv", "x4_(disembunyikan)_b.csv"]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ikuanalysis import __version__
 from ikuanalysis.config import ConfigError, Settings
+from ikuanalysis.disclosure import published_file_names
 from ikuanalysis.ingest.schema import check_processed
 from ikuanalysis.ingest.problems import RegisterError
 from ikuanalysis.ingest.year import CleanResult, clean_year
@@ -173,7 +174,9 @@ def is_processed_fresh(raw_dir: Path, processed_dir: Path) -> bool:
     if not (processed_dir / AGGREGATE_FILE).is_file() or not (processed_dir / SUMMARY_FILE).is_file():
         return False
     recorded = {f["file"]: f["sha256"] for f in read_summary(processed_dir)["inputs"]}
-    return recorded == hash_folder(raw_dir)
+    hashed = hash_folder(raw_dir)
+    shown = published_file_names(hashed)  # the summary holds the names as published
+    return recorded == {shown[name]: sha256 for name, sha256 in hashed.items()}
 
 
 def refresh_processed(raw_root: Path, processed_root: Path, settings: Settings, years: list[int]) -> dict[int, str]:

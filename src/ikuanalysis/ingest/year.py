@@ -16,7 +16,7 @@ import pandas as pd
 
 from ikuanalysis import paths
 from ikuanalysis.config import Settings
-from ikuanalysis.disclosure import RegisterNames
+from ikuanalysis.disclosure import RegisterNames, published_file_names
 from ikuanalysis.ingest import discover, identity, read
 from ikuanalysis.ingest.cases import (
     HOUSEHOLD_PREFIX,
@@ -87,9 +87,11 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
         hashes = pool.submit(paths.hash_folder, raw_dir)
         unreadable = {f.component for f in files if f.kind == "unsupported"}  # already reported
         registers = read.read_registers(files, settings, log)
+        hashed = hashes.result()
+        shown = published_file_names(hashed)  # a NIK in a file's name is never written (§1.5)
         inputs = [
-            {"file": name, "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
-            for name, sha256 in hashes.result().items()
+            {"file": shown[name], "sha256": sha256, "bytes": (raw_dir / name).stat().st_size}
+            for name, sha256 in hashed.items()
         ]
     # Every register's names are withheld everywhere (contract §1.5): one set for all of them.
     log.withhold_names(RegisterNames.of_columns([raw.frame["nama"] for raw in registers.values()]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ikuanalysis import __version__, paths
+from ikuanalysis.disclosure import published_file_names
 from ikuanalysis.pipeline import PIPELINE_FILE, load_pipeline
 
 MANIFEST_FILE = "manifest.json"
@@ -48,13 +49,14 @@ def shared_fingerprint(config_dir: Path) -> dict:
 
 
 def raw_fingerprint(raw_dir: Path) -> dict[str, list[int]]:
-    """Name → [size, mtime_ns] of the files of a year folder."""
+    """Name (as published: a NIK in a name is withheld) → [size, mtime_ns] of a year folder's files."""
     found = {}
     for file in sorted(Path(raw_dir).iterdir()):
         if file.is_file() and not file.name.startswith(("~$", ".")):
             stat = file.stat()
             found[file.name] = [stat.st_size, stat.st_mtime_ns]
-    return found
+    shown = published_file_names(found)
+    return {shown[name]: value for name, value in found.items()}
 
 
 def results_digest(output_root: Path, years: list[int]) -> str:
