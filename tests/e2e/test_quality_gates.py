@@ -41,10 +41,14 @@ def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(
     assert "GERBANG MUTU DITERIMA DENGAN ALASAN." in first_screen
     assert (f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun laporan (tidak dihitung); "
             "diterima evaluator di sumber.yml dengan alasan: “Register x3 2026 baru memuat penyaluran Desember 2025; "
-            "dikeluarkan sesuai aturan”.") in first_screen
+            "dikeluarkan sesuai aturan”. Baris-baris itu tetap tidak dihitung.") in first_screen
+    # Found by a probe: the banner once said the rows "tetap dihitung" (counted), against §1.8.
+    assert "tetap dihitung menurut" not in first_screen
     methodology = text.split("Metodologi dan asumsi")[-1]
     assert ("Catatan evaluator (sumber.yml) yang diterapkan: DAFTAR PENERIMA BANSOS 2026 FINAL.csv: Menurut sumber.yml "
             "(pola 'daftar penerima bansos*.csv'), berkas ini adalah register komponen x3.") in methodology
+    assert (f"Gerbang mutu yang diterima evaluator di sumber.yml (terima): komponen x2, {X2_ROWS} dari {X2_ROWS} baris "
+            "bertanggal di luar tahun laporan (tidak dihitung), dengan alasan") in methodology  # contract §1.6
     quality = text.split("Kualitas data")[-1]
     assert "Gerbang mutu yang dilanggar dan diterima" in quality and f"{X2_ROWS} dari {X2_ROWS} baris" in quality
     gates = json.loads((out / "iku_2026.json").read_text(encoding="utf-8"))["quality_gates"]

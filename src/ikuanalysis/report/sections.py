@@ -184,8 +184,8 @@ def disclosure_context(k: int) -> dict:
 def methodology_section(settings: Settings, year: int, history_years: list[int], summary: dict | None = None) -> Html:
     """Return the methods and assumptions behind every figure of the report.
 
-    ``summary`` (the cleaning summary) names the ``sumber.yml`` entries applied to the files and
-    how each component's cases were counted (``counting_units``; per person in a summary made
+    ``summary`` (the cleaning summary) names the ``sumber.yml`` entries applied to the files, the
+    quality-gate breaches accepted there (contract §1.6), and how each component's cases were counted (``counting_units``; per person in a summary made
     before counting units existed, config's ``counting_unit`` without a summary).
     """
     iku = settings.iku
@@ -200,7 +200,7 @@ def methodology_section(settings: Settings, year: int, history_years: list[int],
                    target=format_percent(target.value, 0), target_source=target.source,
                    renstra_source=iku.renstra.source, history_years=[str(y) for y in history_years],
                    rule=disclosure_context(iku.policies.disclosure_k),
-                   sumber_entries=(summary or {}).get("sumber_entries", []),
+                   sumber_entries=(summary or {}).get("sumber_entries", []), gates=gate_rows(summary or {}),
                    persons=[c.id for c in iku.components if units.get(c.id) != "household"],
                    households=[c.id for c in iku.components if units.get(c.id) == "household"])
 
