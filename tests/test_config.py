@@ -46,8 +46,13 @@ def test_invalid_policy_is_an_error(tmp_path):
 
 
 def test_missing_target_year_says_what_to_add(settings):
-    with pytest.raises(ConfigError, match=r"belum ada target tahun 2031.*tahunan.md"):
+    from ikuanalysis.disclosure import redact_message
+
+    with pytest.raises(ConfigError, match=r"belum ada target tahun 2031.*tahunan.md") as caught:
         settings.iku.target_for(2031)
+    # Found by a probe: the outgoing redaction withheld the quoted example, and with it what to do.
+    assert redact_message(str(caught.value)) == str(caught.value)
+    assert "2031: {value: 100, source: ...}" in str(caught.value)
 
 
 def test_alias_to_an_unknown_place_is_an_error(tmp_path):

@@ -303,9 +303,11 @@ class IkuConfig(_Frozen):
             return self.targets[int(year)]
         except KeyError:
             raise ConfigError(
-                f"config/iku.yml: belum ada target tahun {year} di bagian 'targets', sehingga capaian tahun itu "
-                f"tidak dapat dihitung. Tambahkan baris '  {year}: {{value: 100, source: \"...\"}}' (nilai target "
-                "dan dokumen yang menetapkannya) di bawah tahun terakhir bagian itu, lalu jalankan lagi "
+                # No quotes around the example: every outgoing message is redacted (disclosure.redact_message),
+                # and a long quoted stretch would be withheld with the instruction in it.
+                f"config/iku.yml: belum ada target tahun {year} di bagian targets, sehingga capaian tahun itu "
+                f"tidak dapat dihitung. Tambahkan di bawah tahun terakhir bagian itu baris  {year}: "
+                "{value: 100, source: ...}  (nilai target dan dokumen yang menetapkannya), lalu jalankan lagi "
                 "(lihat docs/panduan/tahunan.md, langkah 3)."
             ) from None
 
