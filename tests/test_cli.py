@@ -62,6 +62,7 @@ def test_the_translation_leaves_argparse_as_it_was():
 
 
 def test_all_and_year_together_exit_2_with_an_indonesian_message(capsys, tmp_path):
+    (tmp_path / "raw").mkdir()
     code, out, err = run(capsys, "report", "--all", "--year", "2025", "--raw-dir", str(tmp_path / "raw"),
                          "--output-dir", str(tmp_path / "out"), "--processed-dir", str(tmp_path / "p"))
     assert (code, out, err.strip()) == (2, "", "--all dan --year tidak dapat dipakai bersama.")
@@ -91,9 +92,35 @@ def test_validate_of_a_broken_year_exits_1_listing_the_located_errors(capsys, ti
     assert "Ringkasan: 1 kesalahan," in err and "Perbaiki kesalahan lalu jalankan lagi." in err
 
 
-def test_a_raw_root_without_year_folders_is_a_message(capsys, tmp_path):
-    with pytest.raises(SystemExit, match="Tidak ada folder tahun"):
-        cli.main(["validate", "--raw-dir", str(tmp_path)])
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_a_raw_root_without_year_folders_is_wrong_use_with_what_to_do(capsys, tmp_path, command):
+    # Contract §4: a bad path is exit 2 (it was exit 1, the data's, with no advice).
+    assert cli.main([command, "--raw-dir", str(tmp_path), "--processed-dir", str(tmp_path / "p"),
+                     "--output-dir", str(tmp_path / "o")][: 3 if command == "validate" else 7]) == 2
+    err = capsys.readouterr().err
+    assert f"Tidak ada folder tahun (mis. 2025) di {tmp_path}. Letakkan register setiap tahun" in err
+    assert "Traceback" not in err and not (tmp_path / "p").exists() and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_raw_dir_that_is_not_a_folder_is_wrong_use(capsys, tmp_path, command, kind):
+    raw = tmp_path / "data" / "raw"
+    if kind == "file":
+        raw.parent.mkdir()
+        raw.write_text("", encoding="utf-8")
+    assert cli.main([command, "--year", "2025", "--raw-dir", str(raw)]) == 2
+    what = "bukan folder" if kind == "file" else "tidak ditemukan"
+    assert f"Folder data mentah {raw} {what}. Beri --raw-dir folder induk" in capsys.readouterr().err
+
+
+def test_an_output_dir_that_is_a_file_is_wrong_use_and_nothing_is_written(capsys, tmp_path, tiny_raw_root):
+    target = tmp_path / "hasil.txt"
+    target.write_text("", encoding="utf-8")
+    assert cli.main(["report", "--year", "2025", "--raw-dir", str(tiny_raw_root), "--processed-dir",
+                     str(tmp_path / "p"), "--output-dir", str(target)]) == 2
+    assert f"--output-dir ({target}) adalah berkas, bukan folder" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists() and target.read_text(encoding="utf-8") == ""
 
 
 def test_a_template_is_never_written_into_the_raw_data(capsys):

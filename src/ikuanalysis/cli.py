@@ -21,6 +21,7 @@ from ikuanalysis.failures import (
     EXIT_USAGE,
     RunFailure,
     RunInterrupted,
+    UsageFailure,
     failure_from_os_error,
     install_signal_handlers,
 )
@@ -148,8 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
 def _latest_year(raw_dir: Path) -> int:
     years = paths.list_years(raw_dir)
     if not years:
-        raise SystemExit(f"Tidak ada folder tahun (mis. 2025) di {raw_dir}.")
+        raise UsageFailure(
+            f"Tidak ada folder tahun (mis. 2025) di {raw_dir}. Letakkan register setiap tahun di foldernya "
+            f"sendiri (mis. {Path(raw_dir) / '2025'}), atau beri --raw-dir folder induk yang berisi folder tahun itu."
+        )
     return years[-1]
+
+
+def check_raw_folder(args: argparse.Namespace) -> str | None:
+    """Return a message when ``--raw-dir`` is not a folder (a wrong path: exit 2, not a data error)."""
+    raw = paths.resolve(args.raw_dir, Path.cwd())
+    if raw.is_dir():
+        return None
+    what = "bukan folder" if raw.exists() else "tidak ditemukan"
+    return (f"Folder data mentah {raw} {what}. Beri --raw-dir folder induk data mentah, yang berisi satu folder "
+            "per tahun (mis. data/raw, dengan register tahun 2025 di data/raw/2025). Tidak ada yang ditulis.")
 
 
 def _report_paths(args: argparse.Namespace) -> paths.ReportPaths:
@@ -169,6 +183,10 @@ def check_folders(where: paths.ReportPaths) -> list[str]:
     """
     problems = []
     named = {"--raw-dir": where.raw_root, "--processed-dir": where.processed_root, "--output-dir": where.output_root}
+    for option in ("--processed-dir", "--output-dir"):
+        if Path(named[option]).exists() and not Path(named[option]).is_dir():
+            problems.append(f"{option} ({named[option]}) adalah berkas, bukan folder: beri folder (yang sudah ada "
+                            "atau akan dibuat) untuk menyimpan hasil. Tidak ada yang ditulis.")
     for first, second in (("--processed-dir", "--raw-dir"), ("--output-dir", "--raw-dir"),
                           ("--output-dir", "--processed-dir")):
         a, b = Path(named[first]).resolve(), Path(named[second]).resolve()
@@ -314,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("report", "validate"):
+        problem = check_raw_folder(args)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
     handlers = {"report": run_report, "validate": run_validate, "template": run_template}
     install_signal_handlers()
     try:
