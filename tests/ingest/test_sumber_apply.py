@@ -108,3 +108,20 @@ def test_a_sheet_named_in_lembar_that_is_missing_is_an_error(tmp_path, settings)
         clean_year(folder, settings, YEAR, key=b"k")
     log = caught.value.log.to_frame()
     assert log.loc[log["level"] == "error", "code"].tolist() == ["sheet_not_found"]
+
+
+def test_a_declared_jenis_is_not_said_to_apply_where_the_file_has_its_own_jenis_column(tmp_path, settings):
+    """Contract §1.3: the jenis of sumber.yml stands for a missing jenis column only. A probe found
+    "diterapkan juga: jenis …" listed for a file whose own column was used."""
+    folder = _year(tmp_path, SUMBER)
+    (folder / "DTKS_2025.csv").write_text("\n".join(
+        [DTKS_HEADER + ";Jenis PPKS", *(row + ";Pengemis" for row in DTKS_ROWS)]) + "\n", encoding="utf-8")
+    result = clean_year(folder, settings, YEAR, key=b"k")
+    x3 = result.cases[result.cases["component"] == "x3"]
+    assert set(x3["jenis"]) == {"Pengemis"}  # the file's own column
+    log = result.log.to_frame()
+    unused = log[log["code"] == "sumber_jenis_unused"]
+    assert unused[["level", "file", "row", "column"]].values.tolist() == [["warning", "DTKS_2025.csv", 1, "Jenis PPKS"]]
+    assert unused["message"].iloc[0].startswith("sumber.yml menetapkan jenis 'Fakir Miskin' untuk berkas ini, tetapi")
+    applied = log.loc[(log["code"] == "sumber_applied") & (log["file"] == "DTKS_2025.csv"), "message"].iloc[0]
+    assert "jenis Fakir Miskin (bila tanpa kolom jenis)" in applied

@@ -15,7 +15,8 @@ line (the golden text was updated with exactly these lines). Since the sample's 
 registers are in real layouts (the Model B.1.1 PSM form, the Magetan lansia template, the DTKS pipe
 export with its sumber.yml), the text was re-captured from that data; the JSON did not change.
 The catalogue's meaning of ``group_row`` (quoted in the data-quality section) was widened with
-contract §1.4's lone counts and dates: that one line was updated.
+contract §1.4's lone counts and dates: that one line was updated. A sumber.yml ``jenis`` is listed
+as applying "(bila tanpa kolom jenis)" (contract §1.3): the two lines naming it were updated.
 """
 
 from __future__ import annotations

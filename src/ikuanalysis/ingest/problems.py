@@ -33,7 +33,7 @@ LOG_COLUMNS = ["level", "code", "file", "sheet", "row", "column", "value", "mess
 # Message parameters that carry text from the raw files (quoted only when quotable); the
 # others are made by the program (configuration, counts). tests/ingest/test_catalogue.py checks
 # that every parameter of the catalogue is one or the other.
-RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail", "part", "pattern"})
+RAW_TEXT_PARAMS = frozenset({"suffix", "sheet_name", "name", "detail", "part", "pattern", "jenis"})
 PROGRAM_PARAMS = frozenset({
     "year", "components", "component", "label", "prefix", "jenis_list", "error_type", "other", "own",
     "letters", "missing", "header_row", "known", "ids", "field", "found", "expected", "k",

@@ -133,6 +133,7 @@ class ReadPlan:
             city's name) or of a footer (Sumber, Catatan, ...): the cell the reader keeps.
         footer_pattern: Regex of a footer's first text (Sumber, Catatan, ...).
         footer_alone_pattern: Regex of a first text cell that is a footer's word alone.
+        declared_jenis: The ``jenis`` of the file's ``sumber.yml`` entry (used only without a jenis column).
         sheets: The sheets to read (``sumber.yml`` ``lembar``); None: every sheet with a header.
         header_row: The header's spreadsheet row (``baris_judul``); None: found.
         jenis: Where a table without a jenis column takes it from: called with the sheet name
@@ -149,6 +150,7 @@ class ReadPlan:
     summary_pattern: str = ""
     footer_pattern: str = ""
     footer_alone_pattern: str = ""
+    declared_jenis: str | None = None
     sheets: tuple[str, ...] | None = None
     header_row: int | None = None
     jenis: Callable[[str, list], tuple[str, str] | None] | None = None
@@ -295,6 +297,10 @@ def place_table(
             texts["jenis"] = source
             log.add("jenis_from_context", source=source, file=file, sheet=sheet, row=row)
             fields |= {"jenis"}
+    elif "jenis" in fields and plan.declared_jenis:
+        header_of_jenis = next(header.texts[c] for c, n in columns.items() if n == "jenis")
+        log.add("sumber_jenis_unused", jenis=plan.declared_jenis, file=file, sheet=sheet, row=row,
+                column=header_of_jenis)
     missing = [c for c in plan.required if c not in fields]
     if missing:
         log.add("missing_column", missing=", ".join(missing), header_row=row, file=file, sheet=sheet, row=row)
@@ -799,6 +805,7 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
             sheets=entry.lembar if entry is not None else None,
             header_row=entry.baris_judul if entry is not None else None,
             jenis=_jenis_from_context(source, component, settings, lookup), flags=declared,
+            declared_jenis=entry.jenis if entry is not None else None,
         )
 
     return plan

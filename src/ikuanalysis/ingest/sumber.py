@@ -44,8 +44,8 @@ class FileEntry(_Entry):
     def applied_keys(self) -> str:
         """The reading keys of this entry as the evaluator wrote them, for the log ('' when none)."""
         parts = []
-        if self.jenis:
-            parts.append(f"jenis {self.jenis}")
+        if self.jenis:  # contract §1.3: only where the file has no jenis column (else sumber_jenis_unused)
+            parts.append(f"jenis {self.jenis} (bila tanpa kolom jenis)")
         if self.lembar:
             parts.append("lembar " + ", ".join(self.lembar))
         if self.baris_judul:
