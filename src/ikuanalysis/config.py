@@ -570,17 +570,54 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+# What pydantic's error types mean, in the words of the messages (pydantic's own text is English).
+_VALIDATION_WORDS = {
+    "int_parsing": "harus bilangan bulat", "int_type": "harus bilangan bulat", "int_from_float": "harus bilangan bulat",
+    "float_parsing": "harus angka", "float_type": "harus angka", "decimal_parsing": "harus angka",
+    "string_type": "harus teks", "bool_parsing": "harus true atau false", "bool_type": "harus true atau false",
+    "tuple_type": "harus daftar, mis. [A, B]", "list_type": "harus daftar, mis. [A, B]",
+    "set_type": "harus daftar, mis. [A, B]", "dict_type": "harus bagian berisi pasangan kunci: nilai",
+    "model_type": "harus bagian berisi pasangan kunci: nilai",
+    "model_attributes_type": "harus bagian berisi pasangan kunci: nilai",
+    "date_parsing": "harus tanggal YYYY-MM-DD", "date_type": "harus tanggal YYYY-MM-DD",
+    "date_from_datetime_parsing": "harus tanggal YYYY-MM-DD",
+    "greater_than_equal": "paling kecil {ge}", "greater_than": "harus lebih dari {gt}",
+    "less_than_equal": "paling besar {le}", "less_than": "harus kurang dari {lt}",
+    "string_too_short": "terlalu pendek (paling sedikit {min_length} huruf)",
+    "string_too_long": "terlalu panjang (paling banyak {max_length} huruf)",
+    "too_short": "isinya terlalu sedikit (paling sedikit {min_length})",
+    "too_long": "isinya terlalu banyak (paling banyak {max_length})",
+    "literal_error": "harus salah satu dari: {expected}", "enum": "harus salah satu dari: {expected}",
+    "extra_forbidden": "tidak dikenal (hapus, atau periksa ejaannya)", "missing": "wajib diisi",
+    "frozen_set_type": "harus daftar, mis. [A, B]", "none_required": "harus kosong",
+}
+
+
+def describe_validation_error(error: dict) -> str:
+    """Return what one pydantic validation error means, in Bahasa Indonesia (never pydantic's English).
+
+    A check of our own (``ValueError`` in a validator) keeps its message, written in Indonesian.
+    """
+    if error["type"] == "value_error":
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    words = _VALIDATION_WORDS.get(error["type"], "tidak sah")
+    try:
+        return words.format(**{k: v for k, v in (error.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        return words.split(" {")[0]
+
+
 def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"  - {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            f"  - {'.'.join(str(p) for p in err['loc']) or '(isi berkas)'}: {describe_validation_error(err)}"
             for err in exc.errors()
         ]
         raise ConfigError(
-            f"{path}: konfigurasi tidak sah. Perbaiki setiap bagian berikut (nama bagian, lalu rincian teknisnya "
-            "dalam bahasa Inggris), lalu jalankan lagi:\n" + "\n".join(lines)
+            f"{path}: konfigurasi tidak sah. Perbaiki setiap bagian berikut (nama bagian: apa yang salah), "
+            "lalu jalankan lagi:\n" + "\n".join(lines)
         ) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from ikuanalysis.config import GateThreshold
@@ -44,6 +45,22 @@ def _sumber(tmp_path, text):
     (tmp_path / "sumber.yml").write_text(text, encoding="utf-8")
     log = ProblemLog()
     return read_sumber(tmp_path, log, COMPONENTS), log.to_frame()
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ("berkas:\n  - pola: 'a*'\n    komponen: x2\n    status_dari: BPNT\n", 4,
+     "nilai berkas.0.status_dari tidak sah: harus daftar, mis. [A, B]"),
+    ("berkas:\n  - pola: 'a*'\n    komponen: x2\n    baris_judul: tiga\n", 4,
+     "nilai berkas.0.baris_judul tidak sah: harus bilangan bulat"),
+    ("berkas: 'x2_*.xlsx'\n", 1, "nilai berkas tidak sah: harus daftar, mis. [A, B]"),
+    ("- pola: 'a*'\n", None, "nilai (isi berkas) tidak sah: harus bagian berisi pasangan kunci: nilai"),
+])
+def test_a_value_of_the_wrong_type_is_said_in_indonesian(tmp_path, text, line, expected):
+    """Found by a probe: pydantic's English ("Input should be a valid tuple") reached the evaluator."""
+    _, log = _sumber(tmp_path, text)
+    (row,) = log[log["code"] == "sumber_invalid"].itertuples()
+    assert expected in row.message and "Input should" not in row.message
+    assert (None if pd.isna(row.row) else row.row) == line
 
 
 def test_an_unknown_key_is_an_error_at_its_line(tmp_path):

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ikuanalysis.config import CANONICAL_COLUMNS, load_yaml_text
+from ikuanalysis.config import CANONICAL_COLUMNS, describe_validation_error, load_yaml_text
 from ikuanalysis.ingest.problems import ProblemLog
 
 SUMBER_FILE = "sumber.yml"
@@ -155,7 +155,7 @@ def _locate(exc: ValidationError, root: yaml.Node | None) -> list[_Located]:
         elif error["type"] == "string_too_short" and where[-1] == "alasan":
             detail = f"{key}: tuliskan alasannya (paling sedikit 10 huruf)"
         else:
-            detail = f"nilai {key} tidak sah ({error['msg']})"
+            detail = f"nilai {key or '(isi berkas)'} tidak sah: {describe_validation_error(error)}"
         located.append(_Located(_line_of(root, where), detail))
     return located
 
