@@ -63,6 +63,19 @@ def test_a_value_of_the_wrong_type_is_said_in_indonesian(tmp_path, text, line, e
     assert (None if pd.isna(row.row) else row.row) == line
 
 
+def test_every_problem_of_sumber_yml_is_reported_in_one_run(tmp_path):
+    """Contract §1.9. Found by a probe: a type error hid the checks of the other entries (an unknown
+    field in kolom, an unknown component in terima), so the file took two rounds to fix."""
+    text = ("berkas:\n  - pola: 'a*'\n    komponen: x2\n    kolom: {KET: statusx}\n"
+            "  - pola: 'b*'\n    komponen: x2\n    baris_judul: 0\n"
+            "terima:\n  - aturan: status_kosong\n    komponen: x9\n    alasan: 'alasan yang cukup panjang'\n")
+    _, log = _sumber(tmp_path, text)
+    errors = log[log["code"] == "sumber_invalid"]
+    assert errors["row"].tolist() == [4, 7, 10]
+    assert ["'statusx' bukan nama kolom data" in errors["message"].iloc[0], "paling kecil 1" in errors["message"].iloc[1],
+            "komponen 'x9' tidak dikenal" in errors["message"].iloc[2]] == [True, True, True]
+
+
 def test_an_unknown_key_is_an_error_at_its_line(tmp_path):
     _, log = _sumber(tmp_path, "berkas:\n  - pola: 'DATA*.xlsx'\n    komponen: x2\n    komponan: x3\n")
     (row,) = log[log["code"] == "sumber_invalid"].itertuples()

@@ -109,19 +109,40 @@ def read_sumber(raw_dir: Path, log: ProblemLog, component_ids: tuple[str, ...]) 
     root = yaml.compose(text, Loader=yaml.SafeLoader)  # the node tree, for the lines of problems
     try:
         sumber = Sumber.model_validate(data if data is not None else {})
-        problems = _check_values(sumber, component_ids, root)
+        problems = _check_values(list(enumerate(sumber.berkas)), list(enumerate(sumber.terima)), component_ids, root)
     except ValidationError as exc:
-        sumber, problems = Sumber(), _locate(exc, root)
+        # Every problem in one run (contract §1.9): the entries of a valid shape are checked too.
+        files, acceptances = _valid_entries(data)
+        sumber, problems = Sumber(), _locate(exc, root) + _check_values(files, acceptances, component_ids, root)
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
     for problem in problems:
         log.add("sumber_invalid", file=SUMBER_FILE, row=problem.line, finding=problem.text)
     return Sumber() if problems else sumber
 
 
-def _check_values(sumber: Sumber, component_ids: tuple[str, ...], root: yaml.Node | None) -> list[_Located]:
-    """Return the problems a valid shape can still have: unknown components, keys not applied yet."""
+def _valid_entries(data: object) -> tuple[list[tuple[int, FileEntry]], list[tuple[int, Acceptance]]]:
+    """The ``berkas`` and ``terima`` entries of a file that failed validation which are valid
+    each on its own, with their positions (for the lines of their problems)."""
+    def valid(items: object, model: type[_Entry]) -> list:
+        found = []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                found.append((index, model.model_validate(item)))
+            except ValidationError:
+                continue  # its shape is already reported
+        return found
+
+    if not isinstance(data, dict):
+        return [], []
+    return valid(data.get("berkas"), FileEntry), valid(data.get("terima"), Acceptance)
+
+
+def _check_values(files: list[tuple[int, FileEntry]], acceptances: list[tuple[int, Acceptance]],
+                  component_ids: tuple[str, ...], root: yaml.Node | None) -> list[_Located]:
+    """Return the problems entries of a valid shape can still have: unknown components and fields."""
     problems = []
     known = ", ".join(component_ids)
-    for index, entry in enumerate(sumber.berkas):
+    for index, entry in files:
         if entry.komponen is not None and entry.komponen not in component_ids:
             problems.append(_Located(_line_of(root, ("berkas", index, "komponen")),
                                      f"komponen '{_short(entry.komponen)}' tidak dikenal (yang ada: {known})"))
@@ -133,7 +154,7 @@ def _check_values(sumber: Sumber, component_ids: tuple[str, ...], root: yaml.Nod
                 problems.append(_Located(_line_of(root, ("berkas", index, "kolom", header)),
                                          f"kolom '{_short(header)}': '{_short(name)}' bukan nama kolom data "
                                          f"(yang ada: {', '.join(KOLOM_FIELDS)})"))
-    for index, acceptance in enumerate(sumber.terima):
+    for index, acceptance in acceptances:
         if acceptance.komponen is not None and acceptance.komponen not in component_ids:
             problems.append(_Located(_line_of(root, ("terima", index, "komponen")),
                                      f"komponen '{_short(acceptance.komponen)}' tidak dikenal (yang ada: {known})"))
