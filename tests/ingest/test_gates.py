@@ -88,7 +88,8 @@ def test_wrong_values_are_errors_each_at_its_line(tmp_path):
             "terima:\n  - aturan: di_luar_tahun\n    alasan: singkat\n  - aturan: semua\n    alasan: alasan yang panjang\n")
     sumber, log = _sumber(tmp_path, text)
     errors = log[log["code"] == "sumber_invalid"]
-    assert sorted(errors["row"].tolist()) == [7, 8]  # shape errors first: the short reason, the unknown rule
+    # All in one run: the unknown component, the entry without komponen, the short reason, the unknown rule.
+    assert sorted(errors["row"].tolist()) == [3, 4, 7, 8]
     assert sumber.berkas == () and sumber.terima == ()  # an invalid file applies nothing
 
 
