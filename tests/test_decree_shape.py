@@ -86,11 +86,11 @@ def test_the_project_config_keeps_its_four_components(settings):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d.update(components=[]), "at least one component"),
-        (lambda d: d["components"].append(dict(d["components"][0])), "once"),
-        (lambda d: d["components"][0].update(id="y1"), "pattern"),
-        (lambda d: d["components"][0].update(id="x0"), "pattern"),
-        (lambda d: d["components"][1].update(file_prefix="X1"), "file prefixes"),
+        (lambda d: d.update(components=[]), "paling sedikit satu komponen"),
+        (lambda d: d["components"].append(dict(d["components"][0])), "hanya boleh muncul sekali"),
+        (lambda d: d["components"][0].update(id="y1"), "tidak sesuai bentuk yang diminta"),
+        (lambda d: d["components"][0].update(id="x0"), "tidak sesuai bentuk yang diminta"),
+        (lambda d: d["components"][1].update(file_prefix="X1"), "awalan nama berkas"),
         (lambda d: d["national_standard"].update(components=["x2", "x7"]), "national_standard"),
         (lambda d: d["components"][0].update(template={"headers": {"alamat": "Alamat"}}), "template"),
     ],

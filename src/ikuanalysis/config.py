@@ -203,7 +203,7 @@ class Efficiency(_Frozen):
     @model_validator(mode="after")
     def _check(self) -> "Efficiency":
         if self.balanced_min > self.balanced_max:
-            raise ValueError("efficiency: balanced_min must not be greater than balanced_max")
+            raise ValueError("efficiency: balanced_min tidak boleh lebih besar daripada balanced_max")
         return self
 
 
@@ -258,12 +258,12 @@ class IkuConfig(_Frozen):
     def _check_components(cls, components: tuple[Component, ...]) -> tuple[Component, ...]:
         ids = [c.id for c in components]
         if not ids:
-            raise ValueError("components: at least one component is required")
+            raise ValueError("components: paling sedikit satu komponen harus ada")
         if len(set(ids)) != len(ids):
-            raise ValueError(f"components: every id must appear once, got {ids}")
+            raise ValueError(f"components: setiap id hanya boleh muncul sekali (tertulis: {ids})")
         prefixes = [c.prefix.lower() for c in components]
         if len(set(prefixes)) != len(prefixes):
-            raise ValueError(f"components: file prefixes must be distinct, got {prefixes}")
+            raise ValueError(f"components: awalan nama berkas (file_prefix) harus berbeda-beda (tertulis: {prefixes})")
         return components
 
     @model_validator(mode="after")
@@ -271,7 +271,7 @@ class IkuConfig(_Frozen):
         unknown = [c for c in self.national_standard.components if c not in self.component_ids]
         if unknown:
             raise ValueError(
-                f"national_standard.components: {unknown} are not among the components {list(self.component_ids)}"
+                f"national_standard.components: {unknown} tidak ada di antara komponen {list(self.component_ids)}"
             )
         return self
 
@@ -280,9 +280,9 @@ class IkuConfig(_Frozen):
     def _check_bands(cls, bands: tuple[RatingBand, ...]) -> tuple[RatingBand, ...]:
         mins = [b.min for b in bands]
         if not bands or mins[-1] is not None or any(m is None for m in mins[:-1]):
-            raise ValueError("rating_bands: only the last (lowest) band may have min: null")
+            raise ValueError("rating_bands: hanya rentang terakhir (terendah) yang boleh min: null")
         if mins[:-1] != sorted(mins[:-1], reverse=True) or len(set(mins[:-1])) != len(mins) - 1:
-            raise ValueError("rating_bands must be listed highest first with distinct min values")
+            raise ValueError("rating_bands: urutkan dari yang tertinggi, dengan nilai min yang berbeda-beda")
         return bands
 
     @property
@@ -330,10 +330,10 @@ class Vocabulary(_Frozen):
             normalize_value(v) for v in self.status["not_handled"]
         }
         if overlap:
-            raise ValueError(f"status values listed as both handled and not_handled: {sorted(overlap)}")
+            raise ValueError(f"status: nilai ini tercantum di handled sekaligus not_handled: {sorted(overlap)}")
         unknown = set(self.required) - set(CANONICAL_COLUMNS)
         if unknown:
-            raise ValueError(f"required names unknown columns: {sorted(unknown)}")
+            raise ValueError(f"required: menyebut kolom yang tidak dikenal: {sorted(unknown)}")
         return self
 
     @cached_property
@@ -383,7 +383,7 @@ class JenisLists(_Frozen):
         known = {j for names in self.lists.values() for j in names}
         bad = sorted(t for t in self.aliases.values() if t not in known)
         if bad:
-            raise ValueError(f"aliases point to jenis not in any list: {bad}")
+            raise ValueError(f"aliases: menunjuk jenis yang tidak ada di daftar mana pun: {bad}")
         return self
 
 
@@ -590,6 +590,7 @@ _VALIDATION_WORDS = {
     "literal_error": "harus salah satu dari: {expected}", "enum": "harus salah satu dari: {expected}",
     "extra_forbidden": "tidak dikenal (hapus, atau periksa ejaannya)", "missing": "wajib diisi",
     "frozen_set_type": "harus daftar, mis. [A, B]", "none_required": "harus kosong",
+    "string_pattern_mismatch": "tidak sesuai bentuk yang diminta (pola {pattern})",
 }
 
 

@@ -56,3 +56,21 @@ def test_the_gate_stops_the_run_then_the_accepted_reason_is_on_the_first_screen(
         ("di_luar_tahun", "x2", X2_ROWS, True), ("di_luar_tahun", "x3", X3_ROWS, True)]
     assert [g["value"] for g in gates] == [1.0, 1.0]  # the share of rows breaching, unrounded
     assert gates[0]["threshold"] == {"majority_share": 0.5, "share": 0.10, "min_rows": 5}  # config/iku.yml
+
+
+def test_a_missing_target_and_failing_registers_are_both_printed_and_the_exit_is_2(tmp_path):
+    """Contract §4: when both kinds are found, every problem is printed and the exit is 2. Found by
+    a probe: the run stopped at the gate (exit 1) and named the missing target only in a later run."""
+    from ikuanalysis.failures import EXIT_USAGE, UsageFailure
+
+    write_tiny_year(tmp_path / "raw", 2026, dated=2025)  # config/iku.yml has no 2026 target
+    where = ReportPaths(raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
+                        output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
+    with pytest.raises(UsageFailure) as caught:
+        build_report(2026, where, progress=lambda _line: None, as_of=dt.date(2026, 12, 1))
+    message = str(caught.value)
+    assert caught.value.exit_code == EXIT_USAGE
+    assert message.startswith("config/iku.yml: belum ada target tahun 2026 di bagian targets")
+    assert "Selain itu, register tahun 2026 memuat kesalahan:" in message
+    assert f"Komponen x3: {X3_ROWS} dari {X3_ROWS} baris (100,0%) bertanggal di luar tahun 2026" in message
+    assert not (tmp_path / "outputs").exists() and not (tmp_path / "processed").exists()

@@ -66,6 +66,7 @@ def build_report(
         RunInterrupted: SIGTERM/SIGINT arrived; nothing was published.
     """
     limits = load_run_limits(where.config_dir)
+    check_target(year, where)
     roots = [Path(where.output_root), Path(where.processed_root)]
     with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
         if not is_locked_by_caller:
@@ -79,6 +80,38 @@ def build_report(
         finally:
             if owned is not None:
                 owned.close()
+
+
+def check_target(year: int, where: ReportPaths) -> None:
+    """Fail at once, as wrong configuration (exit 2), when ``config/iku.yml`` has no target for
+    ``year``, printing the registers' errors too (contract §4: when both kinds are found, every
+    problem is printed and the exit is 2). Without this the run cleaned the data first and
+    stopped there (exit 1) or only at the indicator stage, saying one kind of problem per run.
+
+    Raises:
+        UsageFailure: No target for the year.
+    """
+    from ikuanalysis.config import load_settings
+
+    try:
+        settings = load_settings(where.config_dir)
+    except ConfigError:
+        return  # an invalid configuration is reported by the stage that reads it, as before
+    try:
+        settings.iku.target_for(year)
+        return
+    except ConfigError as exc:
+        problem = str(exc)
+    raw_dir = Path(where.raw_root) / str(year)
+    if raw_dir.is_dir():
+        from ikuanalysis.ingest.problems import RegisterError
+        from ikuanalysis.ingest.year import clean_year
+
+        try:
+            clean_year(raw_dir, settings, year, key=b"check-only", check_only=True)
+        except RegisterError as data:
+            problem += f"\n\nSelain itu, register tahun {year} memuat kesalahan:\n\n{data}"
+    raise UsageFailure(problem)
 
 
 def has_export_stage() -> bool:
