@@ -80,7 +80,7 @@ def test_validate_of_the_tiny_year_exits_0_with_the_counts_and_writes_nothing(ca
         "  x3: 7 dari 8 kasus ditangani (8 baris dibaca, 0 duplikat digabung).",
         "  x4: 0 dari 0 kasus ditangani (0 baris dibaca, 0 duplikat digabung).",
     ]
-    assert out.startswith("Ditemukan 7 peringatan pada data tahun 2025:")
+    assert err.startswith("Ditemukan 7 peringatan pada data tahun 2025:") and "peringatan pada data" not in out
     assert sorted(p.relative_to(tiny_raw_root) for p in tiny_raw_root.rglob("*")) == before
 
 

@@ -269,8 +269,8 @@ def run_validate(args: argparse.Namespace) -> int:
         return EXIT_USAGE if exc.log.has_usage_errors() else EXIT_DATA
     log = result.log.to_frame()
     n_warn = int((log["level"] == "warning").sum())
-    if n_warn:
-        print(format_problems(log, year=year, level="warning"))
+    if n_warn:  # warnings are messages (contract §4: on stderr); the counts below are the result
+        print(format_problems(log, year=year, level="warning"), file=sys.stderr)
     print_file_notes(log)
     print(f"\nData {year} lolos pemeriksaan: 0 kesalahan, {n_warn} peringatan.")
     for stats in result.stats:
