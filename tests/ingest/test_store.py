@@ -74,6 +74,34 @@ def test_a_table_failing_its_schema_is_refused_and_the_previous_folder_stays(cle
     assert [p.name for p in root.iterdir()] == ["2025"]  # no staging folder left
 
 
+def test_the_files_are_staged_while_the_checks_run_and_removed_when_one_fails(cleaned, tmp_path, settings,
+                                                                             monkeypatch):
+    """The Parquet files are written beside the checks (not after them); a failing check, even
+    one that fails after every file was staged, leaves the year as it was and no staging folder."""
+    import threading
+    import time
+
+    root = tmp_path / "processed"
+    year_dir = store.write_processed(cleaned, root, settings)
+    before = {p.name: p.read_bytes() for p in year_dir.iterdir()}
+    staged_during_check = []
+
+    def check_waiting_for_the_writer(cases, aggregate, chosen):
+        assert threading.current_thread() is threading.main_thread()
+        deadline = time.monotonic() + 30
+        while not list(root.glob(".tmp-2025-*/summary.json")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the summary is the writer's last file
+        staged_during_check.extend(p.name for p in root.glob(".tmp-2025-*/*"))
+        raise ValueError("aggregate table does not reconcile with the cases")
+
+    monkeypatch.setattr(store, "check_processed", check_waiting_for_the_writer)
+    with pytest.raises(ValueError, match="reconcile"):
+        store.write_processed(cleaned, root, settings)
+    assert sorted(staged_during_check) == sorted(before)
+    assert {p.name: p.read_bytes() for p in year_dir.iterdir()} == before
+    assert [p.name for p in root.iterdir()] == ["2025"]
+
+
 def test_freshness_follows_the_raw_files(cleaned, tiny_raw_root, tmp_path, settings):
     year_dir = store.write_processed(cleaned, tmp_path / "processed", settings)
     raw_dir = tiny_raw_root / "2025"
