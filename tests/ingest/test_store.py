@@ -89,8 +89,8 @@ def test_the_files_are_staged_while_the_checks_run_and_removed_when_one_fails(cl
     def check_waiting_for_the_writer(cases, aggregate, chosen):
         assert threading.current_thread() is threading.main_thread()
         deadline = time.monotonic() + 30
-        while not list(root.glob(".tmp-2025-*/summary.json")) and time.monotonic() < deadline:
-            time.sleep(0.01)  # the summary is the writer's last file
+        while {p.name for p in root.glob(".tmp-2025-*/*")} != set(before) and time.monotonic() < deadline:
+            time.sleep(0.01)
         staged_during_check.extend(p.name for p in root.glob(".tmp-2025-*/*"))
         raise ValueError("aggregate table does not reconcile with the cases")
 

@@ -97,22 +97,27 @@ def write_processed(result: CleanResult, processed_root: Path, settings: Setting
     staging = processed_root / f".tmp-{result.year}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        writing = pool.submit(write_year_files, result, staging)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The cases (a million rows) and the rest (the log as Parquet and CSV, ...) side by side.
+        writing = [pool.submit(write_table, result.cases, staging / CASES_FILE),
+                   pool.submit(write_year_files, result, staging, with_cases=False)]
         try:
             check_processed(result.cases, result.aggregate, settings)
-            writing.result()
+            for future in writing:
+                future.result()
             replace_dir(staging, target)
         except BaseException:
-            wait([writing])  # the writer must be done before its folder goes
+            wait(writing)  # the writers must be done before their folder goes
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return target
 
 
-def write_year_files(result: CleanResult, folder: Path) -> None:
-    """Write every file of a cleaned year into ``folder`` (the tables, the log as CSV, the summary)."""
-    write_table(result.cases, folder / CASES_FILE)
+def write_year_files(result: CleanResult, folder: Path, *, with_cases: bool = True) -> None:
+    """Write every file of a cleaned year into ``folder`` (the tables, the log as CSV, the summary),
+    the cases table only when ``with_cases``."""
+    if with_cases:
+        write_table(result.cases, folder / CASES_FILE)
     write_table(result.aggregate, folder / AGGREGATE_FILE)
     log = result.log.to_frame()
     write_table(log, folder / LOG_FILE)
