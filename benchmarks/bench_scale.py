@@ -23,7 +23,8 @@ What it does:
    - ``dtks``: ``x3_dtks.csv``, a DTKS/SIKS-NG style export: ``|``-separated, no title rows,
      ``NO|ID_DTKS|NIK|NO_KK|NAMA|KODE_WILAYAH|KECAMATAN|KELURAHAN|JENIS_PPKS|PKH|BPNT|PBI_JK|TANGGAL``,
      one flag column per programme (``1``/``0``; a handled case has at least one ``1``, a case with
-     a blank status has blank flags), upper-case names and places, ISO dates; plus a ``sumber.yml``
+     a blank status has blank flags), families of 1-6 members sharing a ``NO_KK`` (3.5 on average),
+     upper-case names and places, ISO dates; plus a ``sumber.yml``
      that declares the flags (``status_dari``). For the reader that is coming (data contract v2).
 
 2. For each size, ``--repeat`` times (default 3; the sizes interleaved), runs in fresh processes:
@@ -72,7 +73,7 @@ YEAR = gen.YEAR
 SECTION = "## Scale"
 SCALE_DIR = bl.DATA_DIR / "scale"
 RESULTS_FILE = bl.DATA_DIR / "scale_results.json"
-SCALE_VERSION = 1  # bump when the layouts change (forces regeneration)
+SCALE_VERSION = 2  # bump when the layouts change (forces regeneration)
 SEED = gen.SEED + 7
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 GOAL_ROWS = 1_000_000
@@ -108,6 +109,24 @@ DTKS_HEADER = ["NO", "ID_DTKS", "NIK", "NO_KK", "NAMA", "KODE_WILAYAH", "KECAMAT
 DTKS_FLAGS = ["PKH", "BPNT", "PBI_JK"]
 
 
+FAMILY_SIZES = (1, 6)  # members per Kartu Keluarga, uniform: 3.5 on average, as in a DTKS export
+
+
+def family_numbers(kecamatan_codes, rng):
+    """Return a 16-digit No. KK per row, shared by the consecutive rows of one family (1-6 members).
+
+    A DTKS export lists the members of each family one per row under their family's No. KK;
+    the family's number starts with the Kemendagri code of its first member's kecamatan.
+    """
+    import numpy as np
+
+    rows = len(kecamatan_codes)
+    sizes = rng.integers(FAMILY_SIZES[0], FAMILY_SIZES[1] + 1, rows // FAMILY_SIZES[0] + 1)
+    family = np.repeat(np.arange(len(sizes)), sizes)[:rows]
+    first = np.searchsorted(family, family)  # the first row of each row's family
+    return (627100 + kecamatan_codes[first]) * 10**10 + family * 7919 % 10**10
+
+
 def write_dtks(folder: Path, rows: int, seed: int) -> list[Path]:
     """A DTKS/SIKS-NG style export: pipe-delimited, one flag column per programme, no title rows."""
     import numpy as np
@@ -137,7 +156,7 @@ def write_dtks(folder: Path, rows: int, seed: int) -> list[Path]:
         "NO": np.arange(1, rows + 1),
         "ID_DTKS": pd.Series(rng.integers(10**11, 10**12, rows)).map("{:012d}".format).radd("DTKS"),
         "NIK": columns["NIK"],
-        "NO_KK": (627100 + code.to_numpy()) * 10**10 + rng.integers(0, 10**10, rows),
+        "NO_KK": family_numbers(code.to_numpy(), rng),
         "NAMA": pd.Series(columns["Nama"], dtype=object).str.upper(),
         "KODE_WILAYAH": code.map(lambda c: f"62.71.0{c}"),
         "KECAMATAN": kecamatan.str.upper(),

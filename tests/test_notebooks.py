@@ -96,9 +96,38 @@ def test_a_notebook_whose_inputs_are_missing_says_which_notebook_to_run_first(tm
 def test_the_runner_preloads_the_notebooks_imports_without_binding_names():
     from ikuanalysis.publish.notebooks import pipeline_imports
 
+    import threading
+
     code = pipeline_imports()
-    assert "    from ikuanalysis.ingest.year import clean_year\n" in code
-    assert "    from ikuanalysis.report import charts, sections\n" in code
+    boot, later = code.split("def _ikuanalysis_preload_later():\n")
+    assert "    from ikuanalysis.ingest.year import clean_year\n" in boot  # 01_clean's, while the kernel boots
+    assert "        from ikuanalysis.report import charts, sections\n" in later  # 03_report's, in a thread
+    assert "clean_year" not in later
     namespace: dict = {}
     exec(code, namespace)  # noqa: S102 - the project's own import statements
     assert set(namespace) == {"__builtins__"}
+    for thread in threading.enumerate():
+        if thread.name == "ikuanalysis-preload":
+            thread.join(timeout=60)
+    import sys
+
+    assert "ikuanalysis.report.charts" in sys.modules
+
+
+def test_a_later_notebooks_import_that_fails_in_the_preload_thread_is_left_to_its_notebook(monkeypatch):
+    """The thread swallows the error: the notebook that makes the same import reports it, located."""
+    import threading
+
+    from ikuanalysis.publish import notebooks
+
+    monkeypatch.setattr(notebooks, "notebook_imports",
+                        lambda names: "import json" if names[:1] == ["01_clean"] else "import no_such_module_here")
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+    code = notebooks.pipeline_imports()
+    assert "        import no_such_module_here\n" in code
+    exec(code, {})  # noqa: S102
+    for thread in threading.enumerate():
+        if thread.name == "ikuanalysis-preload":
+            thread.join(timeout=60)
+    assert uncaught == []

@@ -396,17 +396,35 @@ def kernel_client(kernel: LaunchedKernel):
 
 
 def pipeline_imports() -> str:
-    """Return the code that imports what the pipeline's notebooks import, binding no name."""
+    """Return the code that imports what the pipeline's notebooks import, binding no name.
+
+    The first notebook's imports load while the kernel boots; the later notebooks' (charts,
+    matplotlib: ≈0,3 s) in a thread of the kernel beside the first notebook, whose cleaning
+    spends most of its time in Arrow and NumPy outside the interpreter's lock. A module that
+    notebook imports while the thread loads it waits for it (Python's per-module import lock).
+    """
     from ikuanalysis.pipeline import load_pipeline
 
     pipeline = load_pipeline()
     names = [stage.notebook for stage in [*pipeline.year_stages, pipeline.index_stage] if stage.notebook]
-    statements = notebook_imports(names)
-    if not statements:
-        return ""
-    # Inside a function: the modules load, but the notebooks' namespace stays empty.
-    body = "".join(f"    {line}\n" for line in statements.splitlines())
-    return f"def _ikuanalysis_preload():\n{body}\n_ikuanalysis_preload()\ndel _ikuanalysis_preload\n"
+    first = notebook_imports(names[:1])
+    later = "\n".join(line for line in notebook_imports(names[1:]).splitlines() if line not in first.splitlines())
+    code = ""
+    if first:
+        # Inside a function: the modules load, but the notebooks' namespace stays empty.
+        code += f"def _ikuanalysis_preload():\n{_indented(first)}\n_ikuanalysis_preload()\ndel _ikuanalysis_preload\n"
+    if later:
+        # An error here resurfaces, located, in the notebook cell that makes the same import.
+        code += (f"def _ikuanalysis_preload_later():\n    try:\n{_indented(later, 8)}\n"
+                 "    except BaseException:\n        pass\n"
+                 "__import__('threading').Thread(target=_ikuanalysis_preload_later, daemon=True,\n"
+                 "                               name='ikuanalysis-preload').start()\n"
+                 "del _ikuanalysis_preload_later\n")
+    return code
+
+
+def _indented(statements: str, width: int = 4) -> str:
+    return "".join(f"{' ' * width}{line}\n" for line in statements.splitlines())
 
 
 def notebook_imports(names: list[str]) -> str:
