@@ -6,7 +6,7 @@ Run by hand (never collected by pytest), with the project's virtual environment:
     .venv/bin/python benchmarks/bench_scale.py                         # 10^4, 10^5, 10^6 rows, 3 runs each
     .venv/bin/python benchmarks/bench_scale.py --sizes 1e4 1e5 --repeat 1   # quick look
     .venv/bin/python benchmarks/bench_scale.py --write-docs            # also update docs/performance.md
-    .venv/bin/python benchmarks/bench_scale.py --layout dtks --generate-only   # the coming DTKS layout
+    .venv/bin/python benchmarks/bench_scale.py --layout v1 --generate-only     # the v1 layout's data only
     .venv/bin/python benchmarks/bench_scale.py --from-results benchmarks/data/scale_results.json --write-docs
 
 What it does:
@@ -18,14 +18,14 @@ What it does:
    ``bench_clean.py`` (NIK variants, spelling variants, dates, duplicates, blanks). Layouts
    (``--layout``; pluggable: add one to ``LAYOUTS``):
 
-   - ``v1`` (default, what the reader accepts today): ``x3_bansos.csv``, ``;``-separated, title rows,
+   - ``v1``: ``x3_bansos.csv``, ``;``-separated, title rows,
      a header with a status column, a JUMLAH row (the ``csv_*`` cases of ``bench_clean.py``);
-   - ``dtks``: ``x3_dtks.csv``, a DTKS/SIKS-NG style export: ``|``-separated, no title rows,
+   - ``dtks`` (default): ``x3_dtks.csv``, a DTKS/SIKS-NG style export: ``|``-separated, no title rows,
      ``NO|ID_DTKS|NIK|NO_KK|NAMA|KODE_WILAYAH|KECAMATAN|KELURAHAN|JENIS_PPKS|PKH|BPNT|PBI_JK|TANGGAL``,
      one flag column per programme (``1``/``0``; a handled case has at least one ``1``, a case with
      a blank status has blank flags), families of 1-6 members sharing a ``NO_KK`` (3.5 on average),
      upper-case names and places, ISO dates; plus a ``sumber.yml``
-     that declares the flags (``status_dari``). For the reader that is coming (data contract v2).
+     that declares the flags (``status_dari``): the layout of issue 13's scale goals (data contract v2).
 
 2. For each size, ``--repeat`` times (default 3; the sizes interleaved), runs in fresh processes:
 
@@ -468,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=[str(s) for s in DEFAULT_SIZES],
                         help="x3 rows per size, e.g. 1e4 1e5 1e6 (default)")
-    parser.add_argument("--layout", choices=list(LAYOUTS), default="v1",
-                        help="layout of the large register (default v1, what the reader accepts today)")
+    parser.add_argument("--layout", choices=list(LAYOUTS), default="dtks",
+                        help="layout of the large register (default dtks, the DTKS export of issue 13's goals)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size and command (default 3; median shown)")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between memory samples of the tree")
     parser.add_argument("--validate-only", action="store_true", help="measure validate only")

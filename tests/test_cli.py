@@ -187,3 +187,26 @@ def test_an_invalid_sumber_yml_and_a_broken_register_are_both_printed_and_exit_2
     code, out, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tiny_raw_root))
     assert code == 2 and "lolos" not in out
     assert "[sumber_invalid]" in err and "[missing_column]" in err and "x1_psks.csv" in err
+
+
+ALLOCATOR_PROBE = (
+    "import sys\n"
+    "from ikuanalysis import cli\n"
+    "code = cli.main(['validate', '--raw-dir', sys.argv[1]])\n"
+    "import pyarrow\n"
+    "print(code, pyarrow.default_memory_pool().backend_name)\n"
+)
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_validate_allocates_with_malloc_unless_the_user_chose(tiny_raw_root, chosen, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run([sys.executable, "-c", ALLOCATOR_PROBE, str(tiny_raw_root)], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == f"0 {expected}"
