@@ -67,6 +67,33 @@ def test_a_register_without_dates_has_no_progress_before_the_fourth_quarter():
     assert progress.loc[progress["component"] == "x2", "dated"].all()
 
 
+# x1 in Pahandut: Langkai 1 of 2 handled, blank kelurahan 1 of 1 plus a cell written "(kosong)" 0 of 1
+# (the label joins them: 1 of 2); x2 in Jekan Raya: Bukit Tunggal 1 of 1. Written unsorted on purpose.
+BREAKDOWN_CASES = pd.DataFrame(
+    [("x2", "Jekan Raya", "Bukit Tunggal", True), ("x1", "Pahandut", "Langkai", True),
+     ("x1", "Pahandut", "", True), ("x1", "Pahandut", "Langkai", False), ("x1", "Pahandut", "(kosong)", False)],
+    columns=["component", "kecamatan", "kelurahan", "is_handled"],
+)
+
+
+def test_breakdown_of_cases_labels_blanks_joins_the_label_and_sorts():
+    table = analysis.breakdown_cases(BREAKDOWN_CASES, ["kecamatan", "kelurahan"])
+    assert table[["component", "kecamatan", "kelurahan", "numerator", "denominator"]].values.tolist() == [
+        ["x1", "Pahandut", "(kosong)", 1, 2], ["x1", "Pahandut", "Langkai", 1, 2],
+        ["x2", "Jekan Raya", "Bukit Tunggal", 1, 1]]
+    assert table["percent"].tolist() == [50.0, 50.0, 100.0]
+
+
+def test_quarterly_progress_of_several_components_in_order():
+    other = pd.DataFrame({"component": ["x1", "x1"], "tanggal": pd.to_datetime(["2025-07-01", "2025-01-31"]),
+                          "is_handled": [True, False]})
+    progress = analysis.quarterly_progress(pd.concat([CASES, other], ignore_index=True), 2025, dt.date(2026, 1, 1))
+    assert progress[["component", "quarter", "handled_cumulative", "cases"]].values.tolist() == [
+        ["x1", 1, 0, 2], ["x1", 2, 0, 2], ["x1", 3, 1, 2], ["x1", 4, 1, 2],
+        ["x2", 1, 1, 5], ["x2", 2, 2, 5], ["x2", 3, 2, 5], ["x2", 4, 4, 5]]
+    assert progress["percent"].tolist() == [0.0, 0.0, 50.0, 50.0, 20.0, 40.0, 40.0, 80.0]
+
+
 def test_a_year_in_progress_stops_at_the_current_quarter():
     assert analysis.last_quarter(2025, dt.date(2025, 8, 15)) == 3
     assert analysis.last_quarter(2025, dt.date(2026, 1, 1)) == 4

@@ -71,3 +71,23 @@ def test_check_only_gives_the_same_counts_and_log_without_cases(tmp_path, settin
     assert checked.stats == full.stats
     assert checked.log.to_frame().equals(full.log.to_frame())
     assert checked.cases.empty and not full.cases.empty
+
+
+def test_a_name_of_one_register_written_as_a_place_in_another_is_never_kept_nor_quoted(tmp_path, settings):
+    """Every register's names are known before any register is cleaned (contract §1.5): x2's
+    person written as the kelurahan of k x3 rows is neither kept as written nor quoted."""
+    from ikuanalysis.ingest.year import clean_year
+    from tests.fixtures.registers import write_register
+    from tests.fixtures.tiny_year import NAMES, write_tiny_year
+
+    folder = write_tiny_year(tmp_path)
+    k = settings.iku.policies.disclosure_k
+    header = ["NIK", "Nama Penerima", "Jenis PPKS", "Kecamatan", "Kelurahan", "Tanggal Penyaluran", "Tepat Sasaran"]
+    rows = [(f"62710101018100{i:02d}", f"Penerima {chr(65 + i)}", "Fakir Miskin", "Pahandut", NAMES[2].upper(),
+             "05/02/2025", "Ya") for i in range(k)]
+    write_register(folder / "x3_tambahan.csv", [header, *rows])
+    result = clean_year(folder, settings, 2025, key=b"k")
+    added = result.cases[result.cases["source_file"] == "x3_tambahan.csv"]
+    assert added["kelurahan"].tolist() == ["lainnya"] * k
+    assert not result.cases["kelurahan"].str.lower().str.contains("yohana").any()
+    assert "yohana" not in result.log.to_frame().to_csv().lower()
