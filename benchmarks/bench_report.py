@@ -364,7 +364,7 @@ def measure(args) -> dict:
     results = {"machine": info, "wait_idle": args.wait_idle, "rounds": args.rounds, "warmup": args.warmup,
                "extra_rounds": args.extra_rounds,
                "command": " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]]),
-               "retries": args.retries, "failures": [],
+               "retries": args.retries, "failures": [], "speed_probes": [],
                "runs": {name: [] for name in (*CONTENDERS, *EXTRAS)}}
     base = Path(tempfile.mkdtemp(prefix="ikubench-report-"))
     try:
@@ -374,6 +374,9 @@ def measure(args) -> dict:
                                      for _name, cmd in chain_steps(probe, pandoc, browser)]
         for round_index in range(-args.warmup, args.rounds):
             tag = f"warmup{-round_index}" if round_index < 0 else f"r{round_index + 1}"
+            probe_s = bl.speed_probe_s() if round_index >= 0 else None
+            if probe_s is not None:
+                results["speed_probes"].append(probe_s)
             for name in CONTENDERS:
                 result = retried(lambda n=name, t=tag: measure_contender(n, base, t, env, pandoc, browser),
                                  name, tag, args.retries, results["failures"])
@@ -463,6 +466,7 @@ def markdown(results: dict) -> str:
         bl.load_note(info, summary["loads"], summary["others"], wait_idle=results.get("wait_idle", 0),
                      others_before=summary["others_before"]),
         "",
+        *([bl.speed_note(results["speed_probes"]), ""] if results.get("speed_probes") else []),
         "Sample data of `data/raw` (year 2025; 2021–2024 are its history). Wall times of whole commands, "
         "start-up included. Every run has fresh temporary folders prepared the same warm way: a copy of the "
         "processed folder of a finished `report --year 2025` (2021–2025 processed; the tool also gets a copy of "

@@ -269,9 +269,13 @@ def measure(args) -> dict:
     results = {"machine": info, "wait_idle": args.wait_idle, "layout": layout.name, "repeat": args.repeat,
                "interval": args.interval,
                "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
-               "retries": args.retries, "failures": [],
+               "retries": args.retries, "failures": [], "speed_probes": [],
                "sizes": {str(rows): {"manifest": manifests[rows], "validate": [], "report": []} for rows in sizes}}
     for index in range(args.repeat):
+        probe = bl.speed_probe_s()
+        if probe is not None:
+            results["speed_probes"].append(probe)
+            say(f"[run {index + 1}] speed probe {probe:.3f} s")
         for rows in sizes:
             for kind in ("validate", "report"):
                 if kind == "report" and args.validate_only:
@@ -383,6 +387,7 @@ def markdown(results: dict) -> str:
         bl.load_note(info, loads, others, hint="wall times are inflated and vary, CPU times are the steadier "
                      "figure; memory is not affected", wait_idle=results.get("wait_idle", 0), others_before=before),
         "",
+        *([bl.speed_note(results["speed_probes"]), ""] if results.get("speed_probes") else []),
         "One year folder (2025) per size: the large x3 register plus tiny (25-row) x1, x2 and x4 registers, generated "
         "by the `bench_clean.py` generator (seeded; the registers pass validation with warnings). Each command runs "
         "in a fresh process: `ikuanalysis validate --year 2025 --raw-dir <raw>`, and `ikuanalysis report --year 2025 "

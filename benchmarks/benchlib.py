@@ -84,6 +84,29 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+# A fixed pure-Python loop timed in a fresh interpreter: how fast this (shared, virtual) machine
+# is at the moment. On 2026-12-04 the same loop took 0,27-0,33 s within one afternoon.
+SPEED_PROBE = "import time; t = time.perf_counter(); sum(range(20_000_000)); print(time.perf_counter() - t)"
+
+
+def speed_probe_s() -> float | None:
+    """Seconds the fixed loop :data:`SPEED_PROBE` takes now (None when it could not run)."""
+    try:
+        done = subprocess.run([sys.executable, "-c", SPEED_PROBE], capture_output=True, text=True, timeout=60)
+        return float(done.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def speed_note(probes: list[float]) -> str:
+    """The sentence on the machine's speed during the runs (:func:`speed_probe_s` before each round)."""
+    if not probes:
+        return ""
+    return (f"Speed of the machine during the runs: a fixed pure-Python loop (`sum(range(20_000_000))`, fresh "
+            f"interpreter, before each round) took {statistics.median(probes):.3f} s median ({min(probes):.3f}–"
+            f"{max(probes):.3f}); the same figure on another run tells how much of a difference is the machine's.")
+
+
 def load1() -> float | None:
     """The 1-minute load average (None where the OS has none)."""
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
