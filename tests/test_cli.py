@@ -103,6 +103,19 @@ def test_a_raw_root_without_year_folders_is_wrong_use_with_what_to_do(capsys, tm
 
 
 @pytest.mark.parametrize("command", ["validate", "report"])
+def test_a_year_without_its_folder_is_wrong_use_and_writes_nothing(capsys, tiny_raw_root, tmp_path, command):
+    # Contract §4: a --year naming no folder under an existing raw root is a bad path (exit 2), not
+    # data that failed (exit 1); 2024 has a target in config, so only the folder is missing.
+    argv = [command, "--year", "2024", "--raw-dir", str(tiny_raw_root)]
+    if command == "report":
+        argv += ["--processed-dir", str(tmp_path / "p"), "--output-dir", str(tmp_path / "o")]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "[missing_year_folder] Folder data tahun 2024 tidak ada." in err and "Traceback" not in err
+    assert not (tmp_path / "p").exists() and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
 @pytest.mark.parametrize("kind", ["missing", "file"])
 def test_a_raw_dir_that_is_not_a_folder_is_wrong_use(capsys, tmp_path, command, kind):
     raw = tmp_path / "data" / "raw"
@@ -180,13 +193,24 @@ def test_a_register_linking_outside_its_year_folder_stops_report_with_exit_2(cap
     assert code == 2 and "symlink_outside_folder" in err
 
 
-def test_an_invalid_sumber_yml_and_a_broken_register_are_both_printed_and_exit_2(capsys, tiny_raw_root):
-    """Contract §4: a wrong use (invalid sumber.yml) beside a data error: every problem printed, exit 2."""
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_an_invalid_sumber_yml_and_a_broken_register_are_both_printed_and_exit_2(capsys, tiny_raw_root, tmp_path,
+                                                                                 command):
+    """Contract §4: a wrong use (invalid sumber.yml) beside a data error: every problem printed, exit 2.
+
+    ``report`` cleans in the kernel, which hands back only the exception's name and text: the
+    exit is 2 there too, and the message is whole (the last redaction once took the words between
+    two short quoted values for a long quoted text).
+    """
     (tiny_raw_root / "2025" / "sumber.yml").write_text("berkas:\n  - pola: 'a*.csv'\n    komponan: x1\n", encoding="utf-8")
     (tiny_raw_root / "2025" / "x1_psks.csv").write_text("Nama;Status\nAni;Ya\n", encoding="utf-8")
-    code, out, err = run(capsys, "validate", "--year", "2025", "--raw-dir", str(tiny_raw_root))
+    extra = ["--processed-dir", str(tmp_path / "p"), "--output-dir", str(tmp_path / "o")] if command == "report" else []
+    code, out, err = run(capsys, command, "--year", "2025", "--raw-dir", str(tiny_raw_root), *extra)
     assert code == 2 and "lolos" not in out
     assert "[sumber_invalid]" in err and "[missing_column]" in err and "x1_psks.csv" in err
+    assert ("[sumber_invalid] Isi sumber.yml tidak sah: kunci 'komponan' tidak dikenal (di berkas.0.komponan). "
+            "Perbaiki baris itu (lihat contoh dari 'ikuanalysis template'), lalu jalankan lagi.") in err
+    assert not (tmp_path / "p").exists() and not (tmp_path / "o").exists()
 
 
 ALLOCATOR_PROBE = (

@@ -377,6 +377,18 @@ def test_redact_message_removes_digit_runs_and_long_quoted_texts():
     assert redact_message("Ditemukan 3 kesalahan pada data tahun 2025:") == "Ditemukan 3 kesalahan pada data tahun 2025:"
 
 
+def test_redact_message_keeps_the_words_between_two_short_quoted_values():
+    message = ("kunci 'komponan' tidak dikenal (di berkas.0.komponan). Perbaiki baris itu (lihat contoh dari "
+               "'ikuanalysis template'), lalu jalankan lagi.")
+    assert redact_message(message) == message
+    assert redact_message("kolom 'Status', \"Kapuas\" dan 'Ma'ruf'") == "kolom 'Status', \"Kapuas\" dan 'Ma'ruf'"
+
+
+def test_redact_message_hides_a_long_quoted_text_with_an_apostrophe_inside_a_word():
+    text = "nilai 'Jum'at pagi di rumah Bapak Zulkarnaen Wibisono di gang tiga' tidak dikenal"
+    assert redact_message(text) == f"nilai '{HIDDEN_VALUE}' tidak dikenal"
+
+
 def test_rare_values_count_cases_not_rows():
     values = pd.Series(["A", "A", "A", "B", "B", ""], index=[5, 6, 7, 8, 9, 10])
     assert is_rare(values, 3).tolist() == [False, False, False, True, True, False]

@@ -76,7 +76,11 @@ MAX_QUOTED_LENGTH = 40
 PERSONAL_COLUMNS = frozenset({"nik", "no_kk", "nama"})
 # 8+ digits, consecutive or split by single spaces ("3271 0123 4567 8901").
 _DIGIT_RUN = re.compile(r"\d(?:[ \u00a0]?\d){7,}")
-_QUOTED_LONG = re.compile("'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"" % (MAX_QUOTED_LENGTH + 1, MAX_QUOTED_LENGTH + 1))
+# A quoted text: an opening quote (not after a letter or digit, before a non-space) up to the first
+# closing one (after a non-space, not before a letter or digit). The quote between two quoted values
+# ("kunci 'a' tidak dikenal ... lihat 'b'") closes the first and opens none: the words between them
+# are not a quoted text; an apostrophe inside a word ("Jum'at", "Ma'ruf") neither opens nor closes.
+_QUOTED = re.compile(r"""(?<!\w)(['"])(?=[^\s'"])((?:(?!(?<=\S)\1(?!\w)).)*)(?<=\S)\1(?!\w)""")
 
 _FIELDS = ("numerator", "denominator", NOT_HANDLED)
 # One case moved: (change of the handled count, change of the not-handled count).
@@ -257,8 +261,12 @@ def redact_message(text: object) -> str:
     values are checked where they are logged (:func:`quotable`); this also covers texts made
     elsewhere, such as the message of an unexpected exception.
     """
-    redacted = _QUOTED_LONG.sub(f"'{HIDDEN_VALUE}'", str(text))
+    redacted = _QUOTED.sub(_hide_long_quoted, str(text))
     return _DIGIT_RUN.sub(HIDDEN_VALUE, redacted)
+
+
+def _hide_long_quoted(match: re.Match) -> str:
+    return f"'{HIDDEN_VALUE}'" if len(match.group(2)) > MAX_QUOTED_LENGTH else match.group(0)
 
 
 def published_file_names(names: Iterable[str]) -> dict[str, str]:

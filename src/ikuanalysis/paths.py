@@ -228,3 +228,28 @@ def remove_leftovers(root: Path, names: tuple[str, ...] | None = None) -> list[P
 
 
 LEFTOVER_PREFIXES = (".staging-", ".tmp-", ".old-")
+
+
+def missing_folders(path: Path) -> list[Path]:
+    """Return ``path`` and those of its parents that do not exist yet, deepest first."""
+    missing, folder = [], Path(path).absolute()
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove each of ``folders`` (deepest first) that is empty; stop at the first that is not.
+
+    A failed run removes the output and processed roots it created (contract §0: after a
+    failure both are as before); a folder someone else has put anything into stays.
+    """
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:  # not empty (another run's lock, a file), or not ours to remove
+            return
+

@@ -100,11 +100,11 @@ def test_usage_errors_are_those_the_catalogue_marks():
     assert not _ProblemLog().has_usage_errors()
 
 
-def test_the_project_catalogue_marks_a_link_out_of_the_folder_and_an_invalid_sumber_yml_as_wrong_use():
+def test_the_project_catalogue_marks_a_missing_year_folder_a_link_out_of_it_and_an_invalid_sumber_yml_as_wrong_use():
     from ikuanalysis.ingest.problems import load_catalogue
 
     marked = sorted(code for code, entry in load_catalogue().problems.items() if entry.is_usage_error)
-    assert marked == ["sumber_invalid", "symlink_outside_folder"]  # contract §4: exit 2
+    assert marked == ["missing_year_folder", "sumber_invalid", "symlink_outside_folder"]  # contract §4: exit 2
 
 
 def test_a_value_or_a_raw_text_parameter_is_stored_only_when_quotable():

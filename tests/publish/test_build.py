@@ -98,8 +98,21 @@ def test_a_raw_file_changed_during_the_run_stops_publication(where):
 
     with pytest.raises(build.ReportError, match="berubah selama laporan dibuat"):
         build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(during=edit))
-    assert [p.name for p in where.output_root.iterdir()] == []
-    assert [p.name for p in where.processed_root.iterdir()] == []
+    # Contract §0: both roots as before the run, which created them (nor an empty folder left).
+    assert not where.output_root.exists() and not where.processed_root.exists()
+
+
+def test_a_failed_run_keeps_roots_that_existed_and_anything_in_them(where):
+    where.output_root.mkdir(parents=True)
+    (where.output_root / "catatan.txt").write_text("milik evaluator\n", encoding="utf-8")
+
+    def edit():
+        (where.raw_root / "2025" / "x1.csv").write_text("changed\n", encoding="utf-8")
+
+    with pytest.raises(build.ReportError):
+        build.build_report(2025, where, progress=lambda _line: None, runner=FakeRunner(during=edit))
+    assert [p.name for p in where.output_root.iterdir()] == ["catatan.txt"]
+    assert not where.processed_root.exists()
 
 
 def test_a_stage_without_notebook_other_than_export_is_refused(tmp_path):

@@ -43,3 +43,24 @@ def test_locks_on_several_folders_are_taken_in_one_order_and_all_released(tmp_pa
         assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
         assert (tmp_path / "a" / LOCK_FILE).is_file() and (tmp_path / "b" / LOCK_FILE).is_file()
     assert not (tmp_path / "a" / LOCK_FILE).exists() and not (tmp_path / "b" / LOCK_FILE).exists()
+
+
+def test_a_lock_whose_folder_was_removed_while_waiting_is_taken_again_on_the_new_folder(tmp_path, monkeypatch):
+    # A failed run removes the roots it created; a run that waited then holds the lock of a
+    # folder that no longer exists, and must lock (and write its holder into) the new one.
+    from ikuanalysis.publish import lock
+
+    folder = tmp_path / "outputs"
+    real_acquire, calls = lock._acquire, []
+
+    def acquire_after_removal(descriptor, *args):
+        calls.append(descriptor)
+        if len(calls) == 1:
+            folder.rmdir()  # removed between this run's open and its flock
+        real_acquire(descriptor, *args)
+
+    monkeypatch.setattr(lock, "_acquire", acquire_after_removal)
+    with hold_folder_lock(folder, 1) as holder:
+        assert holder.is_file() and holder.parent == folder
+    assert len(calls) == 2 and list(folder.iterdir()) == []
+

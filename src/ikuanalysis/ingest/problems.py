@@ -286,6 +286,20 @@ class RegisterError(Exception):
         self.year = year
         super().__init__(format_problems(log.to_frame(), year=year))
 
+    @classmethod
+    def of(cls, log: ProblemLog, year: int | None = None) -> RegisterError:
+        """Return the error of ``log``: a :class:`RegisterUsageError` when a wrong use is among its problems."""
+        return RegisterUsageError(log, year) if log.has_usage_errors() else cls(log, year)
+
+
+class RegisterUsageError(RegisterError):
+    """The registers' errors include a wrong use of the tool (an invalid ``sumber.yml``, a missing
+    year folder, a link out of it): contract §4 exit 2, with every other problem still listed.
+
+    A class of its own so that a notebook's failure says so by its name alone (the report runs
+    the cleaning in a kernel, which returns only the exception's name and text).
+    """
+
 
 def _map_unique(values: pd.Series, func) -> pd.Series:
     """Apply ``func`` once per distinct value of a text column (the log's columns repeat a lot)."""

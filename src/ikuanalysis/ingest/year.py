@@ -75,12 +75,12 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
     log = ProblemLog()
     if not raw_dir.is_dir():
         log.add("missing_year_folder", year=year, components=", ".join(settings.iku.component_ids), file=str(raw_dir))
-        raise RegisterError(log, year)
+        raise RegisterError.of(log, year)
     sumber = read_sumber(raw_dir, log, settings.iku.component_ids)
     files = discover.discover_files(raw_dir, log, settings.iku.components, sumber,
                                     known_files=(settings.iku.policies.sample_data_marker,))
     if log.has_code("symlink_outside_folder"):  # a link out of the folder: nothing of the folder is read
-        raise RegisterError(log, year)
+        raise RegisterError.of(log, year)
     # The inputs' SHA-256 on the other core while the registers are read (hashlib lets go of
     # the GIL on large buffers): 0.1 s per 140 MB off the critical path.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -105,7 +105,7 @@ def clean_year(raw_dir, settings: Settings, year: int, key: bytes | None = None,
     del registers, rekap_raw  # the rows as read (a million of them) are not needed past this point
     gates = check_quality_gates(stats, settings.iku.quality_gates, sumber, year, raw_dir.name, log)
     if log.has_errors:
-        raise RegisterError(log, year)
+        raise RegisterError.of(log, year)
 
     if check_only:  # the counts are made; hashing a million identities would only be thrown away
         all_rows = []

@@ -68,18 +68,26 @@ def build_report(
     limits = load_run_limits(where.config_dir)
     check_target(year, where)
     roots = [Path(where.output_root), Path(where.processed_root)]
-    with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
-        if not is_locked_by_caller:
-            clear_after_killed_runs(where)
-        from ikuanalysis.publish.browser import PdfPrinter
+    # The roots this run creates (for its locks and staging) go again when it fails: after a
+    # failure the folders are as before (contract §0). report --all (locked by the caller) keeps
+    # its roots: the index page reports the failed years.
+    created = [] if is_locked_by_caller else [folder for root in roots for folder in paths.missing_folders(root)]
+    try:
+        with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
+            if not is_locked_by_caller:
+                clear_after_killed_runs(where)
+            from ikuanalysis.publish.browser import PdfPrinter
 
-        owned = PdfPrinter() if printer is None and has_export_stage() else None
-        try:
-            # The browser starts after the cleaning stage (run_year_stages), while the notebooks run.
-            return _build_locked(year, where, progress, as_of, runner, limits, printer or owned)
-        finally:
-            if owned is not None:
-                owned.close()
+            owned = PdfPrinter() if printer is None and has_export_stage() else None
+            try:
+                # The browser starts after the cleaning stage (run_year_stages), while the notebooks run.
+                return _build_locked(year, where, progress, as_of, runner, limits, printer or owned)
+            finally:
+                if owned is not None:
+                    owned.close()
+    except BaseException:
+        paths.remove_empty_folders(sorted(created, key=lambda folder: -len(folder.parts)))
+        raise
 
 
 def check_target(year: int, where: ReportPaths) -> None:

@@ -43,23 +43,44 @@ def hold_folder_lock(folder: Path, wait_seconds: float) -> Iterator[Path]:
     Raises:
         MachineFailure: Another run held it for longer than ``wait_seconds``.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     holder = folder / LOCK_FILE
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        _acquire(descriptor, folder, holder, wait_seconds)
-        holder.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(["ikuanalysis", *sys.argv[1:]])[:200],
-                                      "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}), encoding="utf-8")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            yield holder
-        finally:
-            holder.unlink(missing_ok=True)
+            _acquire(descriptor, folder, holder, deadline, wait_seconds)
+            if _is_claimed(descriptor, folder, holder):
+                break
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)  # the folder was removed while we waited (a failed run's own root): again
+    try:
+        yield holder
     finally:
+        holder.unlink(missing_ok=True)
         os.close(descriptor)  # releases the lock
 
 
-def _acquire(descriptor: int, folder: Path, holder: Path, wait_seconds: float) -> None:
-    deadline = time.monotonic() + wait_seconds
+def _is_claimed(descriptor: int, folder: Path, holder: Path) -> bool:
+    """Write who holds the lock; False when the locked folder is no longer the one at ``folder``.
+
+    A run that fails removes the roots it created; a run that waited for its lock then holds
+    the lock of a removed folder. Once the holder file is written, the folder is not empty and
+    no failed run removes it.
+    """
+    try:
+        if os.fstat(descriptor).st_ino != os.stat(folder).st_ino:
+            return False
+        holder.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(["ikuanalysis", *sys.argv[1:]])[:200],
+                                      "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}), encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _acquire(descriptor: int, folder: Path, holder: Path, deadline: float, wait_seconds: float) -> None:
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

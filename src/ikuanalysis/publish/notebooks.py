@@ -41,8 +41,8 @@ from ikuanalysis.failures import (
 
 _WATCH_SECONDS = 0.25
 # Exceptions raised in a notebook whose message is already meant for the evaluator.
-_EVALUATOR_ERRORS = {"RegisterError": DataFailure, "ConfigError": UsageFailure, "UsageFailure": UsageFailure,
-                     "DataFailure": DataFailure, "MachineFailure": MachineFailure}
+_EVALUATOR_ERRORS = {"RegisterError": DataFailure, "RegisterUsageError": UsageFailure, "ConfigError": UsageFailure,
+                     "UsageFailure": UsageFailure, "DataFailure": DataFailure, "MachineFailure": MachineFailure}
 
 
 class KernelDied(MachineFailure):
