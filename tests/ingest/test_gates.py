@@ -103,6 +103,22 @@ def test_values_of_a_valid_shape_are_checked_too(tmp_path):
     assert "kolom 'KET': 'keterangan' bukan nama kolom data" in errors.iloc[2]["message"]
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    # An empty list or mapping read as "not given" changed nothing, silently.
+    ("lembar: []", "nilai berkas.0.lembar tidak sah: isinya terlalu sedikit (paling sedikit 1)"),
+    ("status_dari: []", "nilai berkas.0.status_dari tidak sah: isinya terlalu sedikit (paling sedikit 1)"),
+    ("kolom: {}", "nilai berkas.0.kolom tidak sah: isinya terlalu sedikit (paling sedikit 1)"),
+    # A blank name: one message for the item, not a second one for the list it left short.
+    ("lembar: ['']", "nilai berkas.0.lembar.0 tidak sah: terlalu pendek (paling sedikit 1 huruf)"),
+    ("kolom: {'': nik}", "judul kolom kosong di berkas.0.kolom: tuliskan judul kolom persis seperti di berkasnya"),
+])
+def test_an_empty_list_mapping_or_name_is_an_error_at_its_line(tmp_path, value, expected):
+    sumber, log = _sumber(tmp_path, f"berkas:\n  - pola: 'a*.csv'\n    komponen: x1\n    {value}\n")
+    (row,) = log[log["code"] == "sumber_invalid"].itertuples()
+    assert (row.level, row.row) == ("error", 4) and expected in row.message
+    assert sumber.berkas == ()
+
+
 def test_a_yaml_syntax_error_is_located(tmp_path):
     _, log = _sumber(tmp_path, "berkas:\n  - pola: 'a*.csv\n    komponen: x1\n")
     assert log["code"].tolist() == ["sumber_invalid"] and log["level"].tolist() == ["error"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -25,6 +25,10 @@ GATE_RULES = ("di_luar_tahun", "status_kosong", "lonjakan", "tanpa_kasus")
 KOLOM_FIELDS = CANONICAL_COLUMNS
 
 
+_Name = Annotated[str, Field(min_length=1)]  # a sheet, header or column name: never blank
+_Names = Annotated[tuple[_Name, ...], Field(min_length=1)]
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,10 +40,11 @@ class FileEntry(_Entry):
     komponen: str | None = None
     abaikan: bool = False
     jenis: str | None = None
-    lembar: tuple[str, ...] | None = None
+    # An empty list, mapping or name would be taken as "not given" and silently change nothing.
+    lembar: _Names | None = None
     baris_judul: int | None = Field(default=None, ge=1)
-    kolom: dict[str, str] | None = None
-    status_dari: tuple[str, ...] | None = None
+    kolom: Annotated[dict[_Name, _Name], Field(min_length=1)] | None = None
+    status_dari: _Names | None = None
 
     def applied_keys(self) -> str:
         """The reading keys of this entry as the evaluator wrote them, for the log ('' when none)."""
@@ -164,10 +169,18 @@ def _check_values(files: list[tuple[int, FileEntry]], acceptances: list[tuple[in
 def _locate(exc: ValidationError, root: yaml.Node | None) -> list[_Located]:
     """Return each validation problem with the line of the key concerned, in Indonesian."""
     located = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors:
         where = tuple(error["loc"])
+        if error["type"] == "too_short" and any(len(other["loc"]) > len(where) and tuple(other["loc"][:len(where)]) == where
+                                                for other in errors):
+            continue  # the list is short only because an item of it failed, which is reported
+        is_mapping_key = "[key]" in where  # pydantic's location of a key of a mapping (kolom: {"": nik})
+        where = tuple(part for part in where if part not in ("[key]", ""))
         key = _short(".".join(str(part) for part in where))
-        if error["type"] == "extra_forbidden":
+        if is_mapping_key:
+            detail = f"judul kolom kosong di {key}: tuliskan judul kolom persis seperti di berkasnya"
+        elif error["type"] == "extra_forbidden":
             detail = f"kunci '{_short(str(where[-1]))}' tidak dikenal (di {key})"
         elif error["type"] == "missing":
             detail = f"kunci '{where[-1]}' wajib diisi (di {key})"
