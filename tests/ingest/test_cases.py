@@ -317,6 +317,18 @@ def test_a_text_nik_ending_in_0_is_an_ordinary_nik(settings):
     assert not (log["code"] == "nik_number_lost_digit").any()
 
 
+FULL_WIDTH_NIK = "".join(chr(0xFF10 + int(d)) for d in "6271010101900012")  # typed with a full-width layout
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])  # a workbook's cells, a CSV's Arrow text column
+def test_a_nik_in_full_width_digits_is_the_same_nik(settings, dtype):
+    table = raw([person(1, nik=FULL_WIDTH_NIK, nama="Siti Aminah"), person(2, nik="6271010101900012", nama="Ibu Siti")])
+    table.frame["nik"] = table.frame["nik"].astype(dtype)
+    log = ProblemLog()
+    _, stats, _ = clean_register(table, settings.iku.component("x2"), settings, YEAR, log)
+    assert (stats.cases, stats.duplicates_merged, stats.invalid_nik) == (1, 1, 0)
+
+
 def test_a_masked_nik_is_not_valid(settings):
     rows = [person(1, nik=MASKED_NIK, nama="Ani"), person(2, nik=MASKED_NIK, nama="Badu")]
     _, stats, log = clean(rows, settings)

@@ -45,7 +45,12 @@ def test_dates_are_read_day_first(settings, cell, expected):
      # space, a no-break space, the minus sign
      ("6271\u20130101\u20130101\u20130001", "6271010101010001"), ("\u20186271010101010001", "6271010101010001"),
      ("6271010101010001\u200b", "6271010101010001"), ("6271\u00a00101\u202f0101 0001", "6271010101010001"),
-     ("6271\u2212010101010001", "6271010101010001")],
+     ("6271\u2212010101010001", "6271010101010001"),
+     # full-width digits (a Japanese/Chinese keyboard layout) and Arabic-Indic ones: the same number
+     ("\uff16\uff12\uff17\uff11 0101 0101 0001", "6271010101010001"),
+     ("\u0666\u0662\u0667\u0661010101010001", "6271010101010001"),
+     # letters of another script stay as they are (the NIK is then invalid, never made up)
+     ("6271\u0410010101010001", "6271\u0410010101010001")],
 )
 def test_nik_cleaning(cell, digits):
     assert normalize_nik(cell) == digits

@@ -205,6 +205,10 @@ def _text_nik_digits(values: pd.Series) -> pd.Series:
         return values
     others = array.filter(maybe_dirty)
     cleaned = pc.replace_substring_regex(others, _NIK_DROP.pattern, "")
+    still_other = pc.invert(pc.string_is_ascii(cleaned)).fill_null(False)
+    if pc.any(still_other).as_py():  # other scripts' digits (a few cells at most): one Python call each
+        folded = [fold_digits(text) for text in cleaned.filter(still_other).to_pylist()]
+        cleaned = pc.replace_with_mask(cleaned, still_other, pa.array(folded, type=cleaned.type))
     if cleaned.equals(others):
         return values
     digits = pc.replace_with_mask(array, maybe_dirty, cleaned)
@@ -507,12 +511,25 @@ def parse_dates(values: pd.Series, months: dict[str, int]) -> ParsedDates:
 
 
 def normalize_nik(value: object) -> str:
-    """Return a NIK's digits: number cells as digits; spaces, dots, dashes, apostrophes removed."""
+    """Return a NIK's digits: number cells as digits; spaces, dots, dashes, apostrophes removed;
+    digits of other scripts (full-width, Arabic-Indic) as ASCII digits (:func:`fold_digits`)."""
     if isinstance(value, float) and not np.isnan(value) and value.is_integer():
         return str(int(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return _NIK_DROP.sub("", cell_to_text(value))
+    return fold_digits(_NIK_DROP.sub("", cell_to_text(value)))
+
+
+def fold_digits(text: str) -> str:
+    """Return ``text`` with every decimal digit of another script as its ASCII digit.
+
+    A NIK typed with a full-width keyboard layout (``６２７１…``) or pasted from a text in
+    Arabic-Indic digits is the same number: read as such it is one identity with the NIK
+    typed in ASCII, instead of an invalid NIK that splits the case.
+    """
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
 
 def parse_count(value: object) -> object:
