@@ -125,11 +125,12 @@ def test_csv_niks_are_never_number_cells():
     assert not from_number.any()
 
 
-def test_text_niks_lose_spaces_dots_dashes_and_apostrophes_only():
-    column = pd.Series(["6271 0101.0101-9000", "'6271010101900012", "6271010101900013", "", None, "abc-1", "６２７１"],
-                       dtype="str")
+def test_text_niks_lose_spaces_dots_dashes_and_apostrophes_and_other_scripts_digits_become_ascii():
+    column = pd.Series(["6271 0101.0101-9000", "'6271010101900012", "6271010101900013", "", None, "abc-1", "６２７１",
+                        "ａｂｃ"], dtype="str")
     digits, _ = nik_cells(column)
-    assert digits.tolist() == ["6271010101019000", "6271010101900012", "6271010101900013", "", "", "abc1", "６２７１"]
+    assert digits.tolist() == ["6271010101019000", "6271010101900012", "6271010101900013", "", "", "abc1", "6271",
+                               "ａｂｃ"]  # full-width letters are not digits: kept, the NIK invalid
     assert str(digits.dtype) == "str"
 
 
