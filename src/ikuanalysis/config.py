@@ -323,6 +323,12 @@ class Vocabulary(_Frozen):
     months: dict[str, int]
     ignored_headers: tuple[str, ...] = ()  # known headers the tool does not use (Jenis Kelamin)
     footer_prefixes: tuple[str, ...] = ("Sumber", "Catatan", "Keterangan", "Petunjuk")
+    # A sheet whose name starts with one of these is the template's instructions (its example
+    # table is no register): skipped when another sheet of the workbook is read (contract §1.1).
+    instruction_sheet_prefixes: tuple[str, ...] = (
+        "Petunjuk", "Cara Pengisian", "Cara Mengisi", "Panduan", "Instruksi", "Contoh", "Keterangan", "Legenda",
+        "Referensi", "Daftar Kode", "Kode Referensi",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> "Vocabulary":

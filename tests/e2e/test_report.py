@@ -162,9 +162,8 @@ def test_report_error_for_a_missing_component(tmp_path):
                         output_root=tmp_path / "outputs", config_dir=paths.CONFIG_DIR)
     with pytest.raises(DataFailure, match="missing_component"):
         build_report(2025, where, progress=lambda _line: None)
-    assert not (tmp_path / "outputs" / "2025").exists()
-    assert not (tmp_path / "processed" / "2025").exists()
-    assert [p.name for p in (tmp_path / "outputs").iterdir()] == []
+    # Contract §0: as before the run, which created both roots: neither is left, not even empty.
+    assert not (tmp_path / "outputs").exists() and not (tmp_path / "processed").exists()
 
 
 def test_register_text_is_never_markup_and_rare_values_read_lainnya(built):

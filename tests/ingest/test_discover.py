@@ -92,3 +92,23 @@ def test_clean_year_refuses_a_folder_with_a_link_out_of_it_before_reading_anythi
         clean_year(folder, load_settings(), YEAR, key=b"k")
     assert raised.value.log.has_usage_errors()
     assert raised.value.log.to_frame()["code"].tolist() == ["symlink_outside_folder"]
+
+
+def test_a_sumber_yml_linking_out_of_the_folder_is_never_read(tmp_path):
+    # sumber.yml is read before the folder's files are listed: it must not follow the link either
+    # (its entries were applied and logged beside the refusal).
+    from ikuanalysis.config import load_settings
+    from ikuanalysis.ingest.problems import RegisterError
+    from ikuanalysis.ingest.year import clean_year
+    from tests.fixtures.tiny_year import YEAR, write_tiny_year
+
+    folder = write_tiny_year(tmp_path / "raw")
+    elsewhere = tmp_path / "sumber_lain.yml"
+    elsewhere.write_text("berkas:\n  - pola: 'x1*'\n    abaikan: true\n  - pola: 'x2*'\n    komponan: x2\n",
+                         encoding="utf-8")
+    (folder / "sumber.yml").symlink_to(elsewhere)
+    with pytest.raises(RegisterError) as raised:
+        clean_year(folder, load_settings(), YEAR, key=b"k")
+    log = raised.value.log.to_frame()
+    assert log[["code", "file"]].values.tolist() == [["symlink_outside_folder", "sumber.yml"]]
+    assert raised.value.log.has_usage_errors()

@@ -89,6 +89,44 @@ def test_xlsx_with_merged_title_and_instruction_sheet(tmp_path):
     assert log[["code", "sheet"]].values.tolist() == [["sheet_skipped", "Petunjuk"]]
 
 
+EXAMPLE_ROW = [1, "6271000000000009", "Contoh Nama", "Fakir Miskin", "Pahandut", "Langkai", "05/03/2025", "Ya"]  # the template's example
+
+
+@pytest.mark.parametrize("name", ["PETUNJUK PENGISIAN", "Cara_Pengisian", "contoh-isian", "Contoh"])
+def test_an_instructions_sheet_with_an_example_table_is_skipped_beside_the_data(tmp_path, name):
+    # A template's instructions often show the header with one example row: it is not a case.
+    instructions = Sheet(name, [["Isi satu baris per orang, seperti contoh berikut."], [], HEADER, EXAMPLE_ROW])
+    write_register(tmp_path / "x3_bansos.xlsx", [instructions, Sheet("Data", [HEADER, ROW_A, ROW_B])])
+    table, log = read_one(tmp_path)
+    assert table.frame["_sheet"].tolist() == ["Data", "Data"] and table.sheets_read == 1
+    skipped = log[log["code"] == "sheet_skipped"]
+    assert skipped["sheet"].tolist() == [name]
+    assert skipped["message"].iloc[0].startswith("Sheet dilewati: namanya menandai petunjuk, contoh atau keterangan")
+
+
+def test_an_instructions_sheet_that_is_the_only_table_is_read(tmp_path):
+    # Named "Contoh" but holding the data (a template filled in without renaming its sheet).
+    write_register(tmp_path / "x3_bansos.xlsx", [Sheet("Petunjuk", [["Isi satu baris per orang."]]),
+                                                 Sheet("Contoh", [HEADER, ROW_A, ROW_B])])
+    table, log = read_one(tmp_path)
+    assert table.frame["_sheet"].tolist() == ["Contoh", "Contoh"]
+    assert log[["code", "sheet"]].values.tolist() == [["sheet_skipped", "Petunjuk"]]
+
+
+def test_sumber_lembar_reads_an_instructions_named_sheet(tmp_path):
+    write_register(tmp_path / "x3_bansos.xlsx", [Sheet("Contoh", [HEADER, EXAMPLE_ROW]), Sheet("Data", [HEADER, ROW_A])])
+    (tmp_path / "sumber.yml").write_text("berkas:\n  - pola: 'x3_*.xlsx'\n    komponen: x3\n    lembar: [Contoh, Data]\n",
+                                         encoding="utf-8")
+    from ikuanalysis.ingest.sumber import read_sumber
+
+    log = ProblemLog()
+    sumber = read_sumber(tmp_path, log, ("x1", "x2", "x3", "x4"))
+    from ikuanalysis.config import load_settings
+
+    tables = read_registers(discover_files(tmp_path, log, sumber=sumber), load_settings(), log)
+    assert tables["x3"].frame["_sheet"].tolist() == ["Contoh", "Data"]
+
+
 def test_every_sheet_with_a_header_is_read(tmp_path):
     write_register(tmp_path / "x3_two_sheets.xlsx", [Sheet("Pahandut", [HEADER, ROW_A]), Sheet("Sabangau", [HEADER, ROW_B])])
     table, _ = read_one(tmp_path)

@@ -156,6 +156,15 @@ class ReadPlan:
     jenis: Callable[[str, list], tuple[str, str] | None] | None = None
     flags: tuple[str, ...] = ()
     anchor: str = "nama"
+    instruction_sheets: tuple[str, ...] = ()
+
+
+def is_instruction_sheet(sheet: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a sheet's name starts with one of ``prefixes`` as words (``PETUNJUK PENGISIAN``,
+    ``Cara_Pengisian``, ``contoh-isian``), ignoring case, spaces, underscores and hyphens."""
+    words = " ".join(re.sub(r"[\W_]+", " ", sheet.casefold()).split())
+    return any(words == p or words.startswith(p + " ")
+               for p in (" ".join(re.sub(r"[\W_]+", " ", prefix.casefold()).split()) for prefix in prefixes))
 
 
 NOT_A_TABLE = object()  # place_table's answer for a sheet that is not a table of the kind read
@@ -446,9 +455,13 @@ def _read_workbook(
         for name in plan.sheets:
             if name.casefold() not in names:
                 log.add("sheet_not_found", sheet_name=name, file=path.name)
+    instructions = []
     for sheet, rows, row_numbers, column_numbers in sheets:
         if wanted is not None and sheet.casefold() not in wanted:
             log.add("sheet_skipped", variant="sumber", file=path.name, sheet=sheet)
+            continue
+        if wanted is None and is_instruction_sheet(sheet, plan.instruction_sheets):
+            instructions.append((sheet, rows, row_numbers, column_numbers))  # read only when no other sheet is
             continue
         found = COMPONENT_NAME.match(sheet.strip())
         other = found.group(1).lower() if found else None
@@ -468,18 +481,16 @@ def _read_workbook(
             if log.error_count() == errors_before:
                 log.add("sheet_skipped", file=path.name, sheet=sheet)
             continue
-        start = placed.header.data_start
-        block = _data_block(rows[start:], placed.columns)
-        if block.empty:
-            block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
-        table.headers[(path.name, sheet)] = placed.texts
-        table.header_rows[(path.name, sheet)] = placed.row
-        data_numbers = None if row_numbers is None else row_numbers[start:]
-        frame = _frame_from_block(block, placed, start + 1, path.name, sheet, plan, data_numbers)
-        if data_numbers:  # the empty rows between the occupied ones, as a dense reading has them
-            table.unread_blank_rows += unread_blank_rows(frame, row_numbers[start - 1])
-        frames.append(frame)
-        table.sheets_read += 1
+        frames.append(_read_placed(placed, rows, path.name, sheet, plan, row_numbers, table))
+    for sheet, rows, row_numbers, column_numbers in instructions:
+        if frames:
+            log.add("sheet_skipped", variant="instructions", file=path.name, sheet=sheet)
+            continue
+        placed = place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers, force=False)
+        if placed is NOT_A_TABLE or placed is None:
+            other_tables.append((sheet, rows, row_numbers, column_numbers))
+            continue
+        frames.append(_read_placed(placed, rows, path.name, sheet, plan, row_numbers, table))
     errors_now = log.error_count()
     for sheet, rows, row_numbers, column_numbers in other_tables:
         if frames or errors_now > errors_at_start:  # beside the registers: a legend, a key-value sheet
@@ -487,6 +498,23 @@ def _read_workbook(
         else:  # the workbook's only table: its missing columns are the user's problem
             place_table(rows, plan, path.name, sheet, log, row_numbers, column_numbers)
     return frames
+
+
+def _read_placed(placed: PlacedTable, rows: list, file: str, sheet: str, plan: ReadPlan, row_numbers: list | None,
+                 table: RawTable) -> pd.DataFrame:
+    """Return the data rows of a sheet whose header was found, and note the sheet in ``table``."""
+    start = placed.header.data_start
+    block = _data_block(rows[start:], placed.columns)
+    if block.empty:
+        block = pd.DataFrame(columns=range(max(placed.columns, default=0) + 1), dtype="object")
+    table.headers[(file, sheet)] = placed.texts
+    table.header_rows[(file, sheet)] = placed.row
+    data_numbers = None if row_numbers is None else row_numbers[start:]
+    frame = _frame_from_block(block, placed, start + 1, file, sheet, plan, data_numbers)
+    if data_numbers:  # the empty rows between the occupied ones, as a dense reading has them
+        table.unread_blank_rows += unread_blank_rows(frame, row_numbers[start - 1])
+    table.sheets_read += 1
+    return frame
 
 
 def decode_csv_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
@@ -806,6 +834,7 @@ def register_plan(component: Component, settings: Settings) -> Callable[[SourceF
             header_row=entry.baris_judul if entry is not None else None,
             jenis=_jenis_from_context(source, component, settings, lookup), flags=declared,
             declared_jenis=entry.jenis if entry is not None else None,
+            instruction_sheets=vocabulary.instruction_sheet_prefixes,
         )
 
     return plan

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ikuanalysis.config import CANONICAL_COLUMNS, describe_validation_error, load_yaml_text
+from ikuanalysis.paths import is_link_outside
 from ikuanalysis.ingest.problems import ProblemLog
 
 SUMBER_FILE = "sumber.yml"
@@ -102,8 +103,8 @@ def read_sumber(raw_dir: Path, log: ProblemLog, component_ids: tuple[str, ...]) 
     :class:`Sumber` is returned, so that the rest of the folder is still checked in the same run.
     """
     path = Path(raw_dir) / SUMBER_FILE
-    if not path.is_file():
-        return Sumber()
+    if is_link_outside(path, Path(raw_dir)) or not path.is_file():
+        return Sumber()  # a link out of the folder is never followed (discover logs it: exit 2)
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
         data = load_yaml_text(text)
