@@ -10,6 +10,7 @@ from ikuanalysis.indicator.compute import compute_indicator
 from ikuanalysis.indicator.history import YearOutcome
 from ikuanalysis.report import sections
 from ikuanalysis.report.narrative import describe_result
+from tests.fixtures.html import without_labels
 
 
 def aggregate(**counts) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def test_weakest_component_and_people_not_handled(settings):
 
 def test_not_handled_columns_say_what_not_handled_means_per_component(settings):
     result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(0, 0)), settings.iku, 2025)
-    html = sections.measurement_section(settings, result)
+    html = without_labels(sections.measurement_section(settings, result))
     # Words after the count: a cell that may wrap (a nowrap number cell made the table wider than A4).
     assert '<td>3 tidak aktif</td>' in html
     assert '<td>1 belum terpenuhi kebutuhan dasarnya sesuai standar</td>' in html
@@ -145,7 +146,7 @@ def test_the_change_cell_may_wrap_so_that_the_table_fits_the_printed_page(settin
     # nowrap number cell it made the table wider than A4 and cut its "Catatan" column in the PDF.
     earlier = [YearOutcome(2022, compute_indicator(aggregate(x1=(6, 10), x2=(8, 10), x3=(7, 10), x4=(0, 0)), settings.iku, 2022))]
     result = compute_indicator(aggregate(x1=(7, 10), x2=(8, 10), x3=(7, 10), x4=(5, 5)), settings.iku, 2023)
-    html = sections.comparison_section(result, earlier, settings)
+    html = without_labels(sections.comparison_section(result, earlier, settings))
     assert "<td>+10,00 poin (komponen berbeda; pada komponen yang sama +3,33 poin)</td>" in html
     assert '<th class="num">Capaian</th><th>Kategori</th><th>Perubahan</th>' in html
 
@@ -206,7 +207,7 @@ def test_quarters_of_a_register_without_dates_say_tanpa_tanggal(settings):
 def test_sensitivity_says_coinciding_scenarios_in_one_sentence(settings):
     frame = aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(1, 2))
     result = compute_indicator(frame, settings.iku, 2025)
-    html = sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings)
+    html = without_labels(sections.sensitivity_section(analysis.sensitivity(frame, settings.iku, 2025), result, settings))
     # every component has cases: the three no-case policies give (87,5 + 75 + 90 + 50) / 4 = 75,63%
     assert ("Skenario A, B dan C memberi nilai yang sama (75,63%, kategori Sedang) karena setiap komponen memiliki "
             "kasus, sehingga kebijakan untuk komponen tanpa kasus tidak berpengaruh.") in html
@@ -313,7 +314,7 @@ X4_PER_HOUSEHOLD = PER_PERSON | {"x4": "household"}
 def test_the_components_table_says_how_each_component_is_counted(settings):
     result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(3, 4)), settings.iku, 2025,
                                counting_units=X4_PER_HOUSEHOLD)
-    html = sections.measurement_section(settings, result)
+    html = without_labels(sections.measurement_section(settings, result))
     assert "<th>Dihitung per</th>" in html
     assert ("<td>x3</td><td>PPKS yang mendapatkan bantuan sosial yang tepat sasaran</td><td>orang/unit</td>"
             '<td class="num">9</td>') in html
@@ -368,3 +369,16 @@ def test_a_change_of_components_and_of_counting_unit_names_both(settings):
             "pada TA 2024; cara menghitung kasus juga berubah (x4 dihitung per rumah tangga (No. KK) pada TA 2025, "
             "per orang/unit pada TA 2024), sehingga perubahan") in html
     assert "(komponen berbeda; pada komponen yang sama" in html
+
+
+def test_a_wide_table_labels_each_cell_with_its_column_for_a_phone_and_a_narrow_one_does_not(settings):
+    # report.css stacks the rows of a table of more than four columns on a phone, each cell under
+    # its column's title (data-label); the PDF and the Word chapter ignore the attribute.
+    result = compute_indicator(aggregate(x1=(21, 24), x2=(3, 4), x3=(9, 10), x4=(3, 4)), settings.iku, 2025)
+    html = sections.measurement_section(settings, result)
+    assert '<table class="data components wide">' in html
+    assert '<td data-label="Komponen">x1</td><td data-label="Uraian">' in html
+    assert '<td class="num" data-label="Realisasi">21</td>' in html
+    bands = html[html.index("<caption>Rentang kategori capaian"):]  # three columns: a table on a phone too
+    assert "data-label" not in bands and '<table class="data"><caption>Rentang kategori capaian' in html
+
