@@ -125,3 +125,38 @@ def test_a_declared_jenis_is_not_said_to_apply_where_the_file_has_its_own_jenis_
     assert unused["message"].iloc[0].startswith("sumber.yml menetapkan jenis 'Fakir Miskin' untuk berkas ini, tetapi")
     applied = log.loc[(log["code"] == "sumber_applied") & (log["file"] == "DTKS_2025.csv"), "message"].iloc[0]
     assert "jenis Fakir Miskin (bila tanpa kolom jenis)" in applied
+
+
+TITLE_ROWS = 44  # a long preamble: the header on spreadsheet row 45, below the 40 rows searched
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_declared_header_row_below_the_searched_rows_is_read(tmp_path, settings, kind):
+    folder = _year(tmp_path, SUMBER)
+    (folder / "DTKS_2025.csv").unlink()
+    rows = [[f"Keterangan {i}"] for i in range(1, TITLE_ROWS + 1)] + [DTKS_HEADER.split(";")]
+    rows += [line.split(";") for line in DTKS_ROWS]
+    if kind == "csv":
+        (folder / "DTKS_2025.csv").write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        write_register(folder / "DTKS_2025.xlsx", [Sheet("Data", rows)])
+    sumber = SUMBER.replace('pola: "DTKS*.csv"', 'pola: "DTKS*"') + f"    baris_judul: {TITLE_ROWS + 1}\n"
+    result = clean_year(_year_keep(folder, sumber), settings, YEAR, key=b"k")
+    x3 = next(s for s in result.stats if s.component == "x3")
+    assert (x3.rows_read, x3.cases, x3.handled) == (len(DTKS_ROWS), len(DTKS_ROWS), DTKS_HANDLED)
+
+
+def test_a_declared_header_row_that_holds_no_header_says_so_at_that_row(tmp_path, settings):
+    folder = _year(tmp_path, SUMBER.replace("    status_dari: [BANSOS BPNT, BANSOS PKH]\n",
+                                            "    status_dari: [BANSOS BPNT, BANSOS PKH]\n    baris_judul: 3\n"))
+    with pytest.raises(RegisterError) as caught:
+        clean_year(folder, settings, YEAR, key=b"k")
+    log = caught.value.log.to_frame()
+    (row,) = log[log["code"] == "header_not_found"].itertuples()
+    assert row.file == "DTKS_2025.csv"
+    assert row.message.startswith("Baris 3, yang menurut sumber.yml (baris_judul) adalah baris judul kolom, tidak memuat")
+
+
+def _year_keep(folder, sumber: str):
+    (folder / "sumber.yml").write_text(sumber, encoding="utf-8")
+    return folder

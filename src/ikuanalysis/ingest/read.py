@@ -565,11 +565,17 @@ def sniff_delimiter(
     return best
 
 
-def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int) -> tuple[str, list[list[str]]] | None:
-    """Return ``(delimiter, rows)`` for the delimiter that yields the header with most fields."""
+def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int,
+                header_row: int | None = None) -> tuple[str, list[list[str]]] | None:
+    """Return ``(delimiter, rows)`` for the delimiter that yields the header with most fields.
+
+    ``header_row``: the header's record number when ``sumber.yml`` fixes it (``baris_judul``),
+    which may lie below the 40 records a header is otherwise looked for on.
+    """
+    fixed = None if header_row is None else header_row - 1
 
     def header_size(rows: list[list[str]]) -> int:
-        header = find_header(rows, lookup, min_matches)
+        header = find_header(rows, lookup, min_matches, fixed)
         return len(header.fields) if header else 0
 
     # Only the first records matter: the 40 the header may start on, and two more for its second
@@ -577,7 +583,7 @@ def _detect_csv(head: str, lookup: HeaderLookup, min_matches: int) -> tuple[str,
     # line breaks). Lines end where a CSV reader ends them (\n, \r\n, old Mac \r), not at a form
     # feed or U+2028 inside a cell, as str.splitlines would.
     lines = io.StringIO(head, newline="").readlines()
-    return sniff_delimiter(lines, header_size, records=HEADER_SEARCH_ROWS + 2)
+    return sniff_delimiter(lines, header_size, records=max(HEADER_SEARCH_ROWS, header_row or 0) + 2)
 
 
 def count_lines_through(head: str, delimiter: str, records: int) -> int:
@@ -676,12 +682,12 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
     if "\x00" in head:
         log.add("unreadable_file", variant="not_text", suffix=path.suffix.lower(), file=path.name)
         return []
-    detected = _detect_csv(head, plan.lookup, plan.min_matches)
+    detected = _detect_csv(head, plan.lookup, plan.min_matches, plan.header_row)
     errors_before = log.error_count()
     placed = None if detected is None else place_table(detected[1], plan, path.name, "", log)
     if placed is None:
         if log.error_count() == errors_before:
-            log.add("header_not_found", file=path.name)
+            _log_header_not_found(plan, path.name)(log)
         return []
     delimiter, rows = detected
     start = placed.header.data_start
@@ -718,6 +724,13 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
     return [_frame_from_block(block, placed, start + 1, path.name, "", plan)]
 
 
+def _log_header_not_found(plan: ReadPlan, file: str, variant: str | None = None) -> Callable[[ProblemLog], None]:
+    """Return how to log a file without a header: at the row ``sumber.yml`` declared, if it did."""
+    if plan.header_row is not None:
+        return lambda log: log.add("header_not_found", variant="declared", header_row=plan.header_row, file=file)
+    return lambda log: log.add("header_not_found", variant=variant, file=file)
+
+
 def read_tables(
     files: list[SourceFile], plan_for: Callable[[SourceFile], ReadPlan], columns: tuple[str, ...],
     log: ProblemLog, limits: Limits | None = None,
@@ -749,7 +762,7 @@ def read_tables(
             before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, plan, log, table, source.component, limits))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
-                log.add("header_not_found", variant="workbook", file=source.path.name)
+                _log_header_not_found(plan, source.path.name, "workbook")(log)
     if not frames:
         frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text", "_kind")})
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
