@@ -724,11 +724,13 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
     return [_frame_from_block(block, placed, start + 1, path.name, "", plan)]
 
 
-def _log_header_not_found(plan: ReadPlan, file: str, variant: str | None = None) -> Callable[[ProblemLog], None]:
+def _log_header_not_found(plan: ReadPlan, file: str, is_workbook: bool = False) -> Callable[[ProblemLog], None]:
     """Return how to log a file without a header: at the row ``sumber.yml`` declared, if it did."""
     if plan.header_row is not None:
         return lambda log: log.add("header_not_found", variant="declared", header_row=plan.header_row, file=file)
-    return lambda log: log.add("header_not_found", variant=variant, file=file)
+    if is_workbook:
+        return lambda log: log.add("header_not_found", variant="workbook", file=file)
+    return lambda log: log.add("header_not_found", file=file)
 
 
 def read_tables(
@@ -762,7 +764,7 @@ def read_tables(
             before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, plan, log, table, source.component, limits))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
-                _log_header_not_found(plan, source.path.name, "workbook")(log)
+                _log_header_not_found(plan, source.path.name, is_workbook=True)(log)
     if not frames:
         frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text", "_kind")})
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects
