@@ -157,3 +157,22 @@ def test_every_table_fits_the_printed_page_so_the_text_is_printed_at_its_size(bu
     folder = built / str(year)
     assert tables_wider_than_the_page(folder / f"iku_{year}.html") == []
     assert printed_text_size_pt(folder / f"iku_{year}.pdf") == PRINT_BODY_PT
+
+
+@pytest.mark.parametrize("year", [2025, 2022])
+def test_the_printed_footer_is_never_alone_on_the_last_page(built, year):
+    # The sample 2025 once ended with a page holding only "Dibuat dengan ikuanalysis …".
+    import unicodedata
+
+    import pypdf
+
+    folder = built / str(year)
+    html = (folder / f"iku_{year}.html").read_text(encoding="utf-8")
+    footer = re.sub(r"<[^>]+>", "", re.search(r"<footer>(.*?)</footer>", html, re.S).group(1))
+    reader = pypdf.PdfReader(folder / f"iku_{year}.pdf")
+    last = " ".join(unicodedata.normalize("NFKC", reader.pages[-1].extract_text()).split())  # the "fi" ligature
+    assert " ".join(footer.split()) in last
+    rest = last.replace(" ".join(footer.split()), "")
+    rest = re.sub(rf"Halaman {len(reader.pages)} dari {len(reader.pages)}|DATA CONTOH \(SINTETIS\)|"
+                  rf"Persentase PPKS yang ditangani sesuai standar · TA {year}", "", rest)
+    assert len(re.findall(r"[A-Za-z]", rest)) > 40, last  # the text the footer closes is on its page
