@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from ikuanalysis import cli, paths
@@ -234,3 +236,15 @@ def test_validate_allocates_with_malloc_unless_the_user_chose(tiny_raw_root, cho
     done = subprocess.run([sys.executable, "-c", ALLOCATOR_PROBE, str(tiny_raw_root)], env=env,
                           capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == f"0 {expected}"
+
+
+def test_validate_whose_reader_has_gone_still_exits_with_what_it_found(tiny_raw_root):
+    # `validate … | head -1`: the pipe closes after the first line. The exit status was 1 (an
+    # unexpected BrokenPipeError) instead of the problems' own status, here 2 (no such year folder).
+    import subprocess
+
+    argv = [sys.executable, "-m", "ikuanalysis.cli", "validate", "--year", "2024", "--raw-dir", str(tiny_raw_root)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    process.stderr.close()  # gone before the first message is written
+    assert process.wait(timeout=120) == 2

@@ -258,8 +258,63 @@ def choose_arrow_allocator() -> None:
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 
+class _ClosedPipeTolerant:
+    """A text stream that stops writing, silently, once its reader has gone (``validate | head``).
+
+    Printing the problems must not turn a closed pipe into an unexpected error (exit 1): the
+    exit status still says what the command found.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._is_gone = False
+
+    def write(self, text: str) -> int:
+        if not self._is_gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._is_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self._is_gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)  # the interpreter's own flush at exit must not fail
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def tolerate_closed_output() -> Iterator[None]:
+    """Make stdout and stderr :class:`_ClosedPipeTolerant` for the block."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ClosedPipeTolerant(sys.stdout), _ClosedPipeTolerant(sys.stderr)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = saved
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Check a year's raw registers and print every problem; write nothing."""
+    with tolerate_closed_output():
+        return _validate(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
     choose_arrow_allocator()
     from ikuanalysis.config import ConfigError, load_settings
     from ikuanalysis.ingest.problems import RegisterError, format_problems
