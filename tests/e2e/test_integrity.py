@@ -108,17 +108,19 @@ def test_a_raw_file_changed_during_the_run_stops_publication(tmp_path, monkeypat
 
 
 def test_the_kernel_of_a_killed_run_is_ended_by_the_next_run(root):
+    # Imported and read before the kill: the orphaned kernel's own parent poller ends it about a
+    # second after its parent died, and on a busy machine the import alone took that long.
+    from ikuanalysis.publish.build import end_orphan_kernels, is_process_running
+
+    pid_file = root / "outputs" / ".staging-2025" / "kernel.pid"
     process = subprocess.Popen(cli(root), env=ENV, stderr=subprocess.PIPE, text=True, start_new_session=True)
     for line in process.stderr:
         if "3/4" in line:
+            kernel = int(pid_file.read_text())
             os.killpg(process.pid, signal.SIGKILL)  # the kernel, in its own session, survives this
             break
-    process.wait(timeout=60)
-    pid_file = root / "outputs" / ".staging-2025" / "kernel.pid"
-    kernel = int(pid_file.read_text())
-    from ikuanalysis.publish.build import end_orphan_kernels, is_process_running
-
     assert is_process_running(kernel)
+    process.wait(timeout=60)
     end_orphan_kernels(root / "outputs")
     assert not is_process_running(kernel)  # gone, or a zombie until init collects it
     rerun = subprocess.run(cli(root), env=ENV, capture_output=True, text=True)
