@@ -162,9 +162,12 @@ class ReadPlan:
 def is_instruction_sheet(sheet: str, prefixes: tuple[str, ...]) -> bool:
     """Whether a sheet's name starts with one of ``prefixes`` as words (``PETUNJUK PENGISIAN``,
     ``Cara_Pengisian``, ``contoh-isian``), ignoring case, spaces, underscores and hyphens."""
-    words = " ".join(re.sub(r"[\W_]+", " ", sheet.casefold()).split())
-    return any(words == p or words.startswith(p + " ")
-               for p in (" ".join(re.sub(r"[\W_]+", " ", prefix.casefold()).split()) for prefix in prefixes))
+    words = _name_words(sheet)
+    return any(words[:len(prefix)] == prefix for prefix in map(_name_words, prefixes))
+
+
+def _name_words(text: str) -> list[str]:
+    return re.sub(r"[\W_]+", " ", text.casefold()).split()
 
 
 NOT_A_TABLE = object()  # place_table's answer for a sheet that is not a table of the kind read
@@ -687,7 +690,7 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
     placed = None if detected is None else place_table(detected[1], plan, path.name, "", log)
     if placed is None:
         if log.error_count() == errors_before:
-            _log_header_not_found(plan, path.name)(log)
+            _log_header_not_found(log, plan, path.name)
         return []
     delimiter, rows = detected
     start = placed.header.data_start
@@ -724,13 +727,14 @@ def _read_csv(path: Path, plan: ReadPlan, log: ProblemLog, table: RawTable) -> l
     return [_frame_from_block(block, placed, start + 1, path.name, "", plan)]
 
 
-def _log_header_not_found(plan: ReadPlan, file: str, is_workbook: bool = False) -> Callable[[ProblemLog], None]:
-    """Return how to log a file without a header: at the row ``sumber.yml`` declared, if it did."""
+def _log_header_not_found(log: ProblemLog, plan: ReadPlan, file: str, is_workbook: bool = False) -> None:
+    """Log a file without a header: at the row ``sumber.yml`` declared, if it did."""
     if plan.header_row is not None:
-        return lambda log: log.add("header_not_found", variant="declared", header_row=plan.header_row, file=file)
-    if is_workbook:
-        return lambda log: log.add("header_not_found", variant="workbook", file=file)
-    return lambda log: log.add("header_not_found", file=file)
+        log.add("header_not_found", variant="declared", header_row=plan.header_row, file=file)
+    elif is_workbook:
+        log.add("header_not_found", variant="workbook", file=file)
+    else:
+        log.add("header_not_found", file=file)
 
 
 def read_tables(
@@ -764,7 +768,7 @@ def read_tables(
             before, errors_before = len(frames), log.error_count()
             frames.extend(_read_workbook(source.path, plan, log, table, source.component, limits))
             if len(frames) == before and log.error_count() == errors_before:  # nothing read, nothing said
-                _log_header_not_found(plan, source.path.name, is_workbook=True)(log)
+                _log_header_not_found(log, plan, source.path.name, is_workbook=True)
     if not frames:
         frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*columns, "_first_text", "_kind")})
     else:  # no empty frame in the concat: it would turn Arrow strings into slow objects

@@ -17,8 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ikuanalysis.config import CANONICAL_COLUMNS, describe_validation_error, load_yaml_text
-from ikuanalysis.paths import is_link_outside
 from ikuanalysis.ingest.problems import ProblemLog
+from ikuanalysis.paths import is_link_outside
 
 SUMBER_FILE = "sumber.yml"
 GATE_RULES = ("di_luar_tahun", "status_kosong", "lonjakan", "tanpa_kasus")

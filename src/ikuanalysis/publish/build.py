@@ -71,7 +71,7 @@ def build_report(
     # The roots this run creates (for its locks and staging) go again when it fails: after a
     # failure the folders are as before (contract §0). report --all (locked by the caller) keeps
     # its roots: the index page reports the failed years.
-    created = [] if is_locked_by_caller else [folder for root in roots for folder in paths.missing_folders(root)]
+    created = [] if is_locked_by_caller else [paths.missing_folders(root) for root in roots]
     try:
         with contextlib.nullcontext() if is_locked_by_caller else hold_run_locks(roots, limits.lock_wait_seconds):
             if not is_locked_by_caller:
@@ -86,7 +86,8 @@ def build_report(
                 if owned is not None:
                     owned.close()
     except BaseException:
-        paths.remove_empty_folders(sorted(created, key=lambda folder: -len(folder.parts)))
+        for folders in created:  # each root and the parents made for it, deepest first
+            paths.remove_empty_folders(folders)
         raise
 
 
